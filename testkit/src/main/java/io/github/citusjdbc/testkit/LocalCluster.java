@@ -1,0 +1,524 @@
+package io.github.citusjdbc.testkit;
+
+import io.github.citusjdbc.testkit.citus.CitusOps;
+import io.github.citusjdbc.testkit.citus.CitusOpsFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * A real multi-node cluster on loopback for tests, examples and benchmarks: a coordinator, workers,
+ * streaming-replication hot standbys, and a PgBouncer in transaction mode in front of every node;
+ * real Citus when the servers have the extension, otherwise the Citus emulation (said at start).
+ *
+ * <p>Use {@link #shared()} for one cluster per JVM (stopped at exit), or {@link #start(Options)}
+ * for a private one that a test may damage (kill, promote) and must {@link #close()}.
+ * Thread-safe for reads; the node operations ({@link #kill}, {@link #promote}, ...) are synchronized.
+ */
+public final class LocalCluster implements AutoCloseable {
+    /** Superuser of every server (bootstrap user of initdb). */
+    public static final String ADMIN_USER = "kit_admin";
+    /** The non-superuser application role the tests and the driver log in as. */
+    public static final String APP_USER = "app";
+    /** The database the cluster serves. */
+    public static final String DATABASE = "citus_test";
+
+    private static final String ADMIN_PASSWORD = "kit-admin-pw";
+    private static final String APP_PASSWORD = "app-pw";
+    private static LocalCluster shared;
+
+    private final Options options;
+    private final Path runDir;
+    private final Binaries bin;
+    private final Map<String, ClusterNode> nodes = new LinkedHashMap<>();
+    private final Map<String, PostgresServer> servers = new LinkedHashMap<>();
+    private final Map<String, PgBouncerProcess> bouncers = new LinkedHashMap<>();
+    private final Map<String, String> standbyOf = new LinkedHashMap<>();
+    private CitusOps citus;
+    private Duration startTime;
+    private volatile boolean closed;
+
+    /** How to build the cluster. Immutable; use the {@code with*} methods. */
+    public record Options(int workers, boolean coordinatorStandby, boolean worker1Standby, boolean bouncers) {
+        /** Coordinator + 2 workers, a standby of the coordinator and of worker 1, PgBouncers. */
+        public static Options defaults() {
+            return new Options(2, true, true, true);
+        }
+
+        public Options withWorkers(int n) {
+            return new Options(n, coordinatorStandby, worker1Standby, bouncers);
+        }
+
+        public Options withStandbys(boolean coordinator, boolean worker1) {
+            return new Options(workers, coordinator, worker1, bouncers);
+        }
+
+        public Options withBouncers(boolean on) {
+            return new Options(workers, coordinatorStandby, worker1Standby, on);
+        }
+    }
+
+    private LocalCluster(Options options, Path runDir, Binaries bin) {
+        this.options = options;
+        this.runDir = runDir;
+        this.bin = bin;
+    }
+
+    /** @return the cluster shared by this JVM, started on first use with {@link Options#defaults()} */
+    public static synchronized LocalCluster shared() {
+        if (shared == null || shared.closed) {
+            shared = start(Options.defaults());
+            LocalCluster c = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(c::close, "citus-testkit-shutdown"));
+        }
+        return shared;
+    }
+
+    /** @return the base directory all runs live under ({@code CITUS_TESTKIT_DIR}, default {@code /tmp/citus-jdbc-testkit}) */
+    public static Path baseDir() {
+        return Paths.get(System.getenv().getOrDefault("CITUS_TESTKIT_DIR",
+                System.getProperty("java.io.tmpdir") + "/citus-jdbc-testkit"));
+    }
+
+    /** @return whether this run must not degrade (CI=true): a missing PgBouncer or standby fails. */
+    public static boolean strict() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    /** Starts a new private cluster. The caller must {@link #close()} it. */
+    public static LocalCluster start(Options options) {
+        long t0 = System.nanoTime();
+        Binaries bin = Binaries.locate();
+        Path base = baseDir();
+        LocalCluster c = null;
+        try {
+            Files.createDirectories(base);
+            int stale = Leftovers.clean(base);
+            if (stale > 0) {
+                log("removed " + stale + " stale run(s) left by a killed JVM");
+            }
+            Path run = Files.createTempDirectory(base, "run-" + ProcessHandle.current().pid() + "-");
+            Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxrwxrwt"));
+            Leftovers.writeOwner(run);
+            Options effective = options;
+            if (options.bouncers() && bin.pgBouncer().isEmpty()) {
+                if (strict()) {
+                    throw new IllegalStateException("PgBouncer is required (CI=true) but not installed: apt-get install -y pgbouncer");
+                }
+                log("PgBouncer not found: the cluster runs WITHOUT PgBouncer (tests needing it will fail)");
+                effective = options.withBouncers(false);
+            }
+            c = new LocalCluster(effective, run, bin);
+            c.boot();
+            c.startTime = Duration.ofNanos(System.nanoTime() - t0);
+            log("cluster up in " + c.startTime.toMillis() + " ms: " + c.citus.describe());
+            for (ClusterNode n : c.nodes.values()) {
+                log("  " + n);
+            }
+            return c;
+        } catch (IOException | SQLException | RuntimeException e) {
+            if (c != null) {
+                c.close();
+            }
+            throw new IllegalStateException("cannot start the local cluster: " + e.getMessage(), e);
+        }
+    }
+
+    private void boot() throws IOException, SQLException {
+        Path sock = runDir.resolve("sock");
+        Files.createDirectories(sock);
+        Path pw = runDir.resolve("pw");
+        Files.writeString(pw, ADMIN_PASSWORD + "\n", StandardCharsets.UTF_8);
+        Exec.chownToService(runDir);
+
+        // One initdb, then copies: initdb is the slow part, and identical nodes are what Citus wants.
+        Path template = runDir.resolve("template");
+        PostgresServer.initdb(bin, template, ADMIN_USER, pw);
+        Files.delete(pw);
+        PostgresServer.configure(template, ADMIN_USER);
+        PostgresServer tmpl = new PostgresServer("template", bin, template, sock, Ports.free());
+        tmpl.start();
+        try (Connection c = connect(tmpl.port(), "postgres", ADMIN_USER, ADMIN_PASSWORD); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + APP_USER + " LOGIN PASSWORD '" + APP_PASSWORD + "'");
+            s.execute("CREATE DATABASE " + DATABASE + " OWNER " + APP_USER);
+        }
+        try (Connection c = connect(tmpl.port(), DATABASE, ADMIN_USER, ADMIN_PASSWORD); Statement s = c.createStatement()) {
+            s.execute("CREATE EXTENSION IF NOT EXISTS postgres_fdw");
+            s.execute("CREATE EXTENSION IF NOT EXISTS dblink");
+        }
+        tmpl.stop();
+
+        List<String> primaries = new ArrayList<>();
+        primaries.add("coordinator");
+        for (int i = 1; i <= options.workers(); i++) {
+            primaries.add("worker" + i);
+        }
+        List<Runnable> startPrimaries = new ArrayList<>();
+        for (int i = 0; i < primaries.size(); i++) {
+            String name = primaries.get(i);
+            Path data = runDir.resolve(name);
+            copyDir(template, data);
+            PostgresServer srv = new PostgresServer(name, bin, data, sock, Ports.free());
+            servers.put(name, srv);
+            nodes.put(name, new ClusterNode(name, i == 0 ? NodeRole.COORDINATOR : NodeRole.WORKER, i,
+                    "127.0.0.1", srv.port(), options.bouncers() ? Ports.free() : -1, null));
+            startPrimaries.add(srv::start);
+        }
+        Leftovers.deleteTree(template);
+        parallel(startPrimaries);
+
+        List<Runnable> startStandbys = new ArrayList<>();
+        if (options.coordinatorStandby()) {
+            startStandbys.add(() -> addStandby("coordinator"));
+        }
+        if (options.worker1Standby() && options.workers() >= 1) {
+            startStandbys.add(() -> addStandby("worker1"));
+        }
+        // Standbys are built one at a time but alongside the bouncers: two cores, little I/O.
+        for (Runnable r : startStandbys) {
+            r.run();
+        }
+        if (options.bouncers()) {
+            List<Runnable> startBouncers = new ArrayList<>();
+            for (ClusterNode n : nodes.values()) {
+                PgBouncerProcess b = new PgBouncerProcess(n.name(), bin.pgBouncer().orElseThrow(),
+                        runDir.resolve("bouncer-" + n.name()), n.bouncerPort(), n.port());
+                b.configure(List.of(new String[]{APP_USER, APP_PASSWORD}, new String[]{ADMIN_USER, ADMIN_PASSWORD}));
+                bouncers.put(n.name(), b);
+                startBouncers.add(b::start);
+            }
+            Exec.chownToService(runDir);
+            parallel(startBouncers);
+        }
+
+        citus = CitusOpsFactory.detect(this::admin, new CitusOpsFactory.Credentials(
+                ADMIN_USER, ADMIN_PASSWORD, APP_USER, APP_PASSWORD, DATABASE));
+        citus.install(primaryNodes(), standbyNodes());
+        for (ClusterNode s : standbyNodes()) {
+            waitForReplay(nodes.get(standbyOf.get(s.name())), s);
+        }
+    }
+
+    private void addStandby(String primaryName) {
+        String name = primaryName + "-standby";
+        Path data = runDir.resolve(name);
+        PostgresServer primary = servers.get(primaryName);
+        primary.baseBackupTo(data, ADMIN_USER);
+        PostgresServer srv = new PostgresServer(name, bin, data, runDir.resolve("sock"), Ports.free());
+        srv.start();
+        ClusterNode p = nodes.get(primaryName);
+        servers.put(name, srv);
+        standbyOf.put(name, primaryName);
+        nodes.put(name, new ClusterNode(name, NodeRole.STANDBY, p.groupId(), "127.0.0.1", srv.port(),
+                options.bouncers() ? Ports.free() : -1, primaryName));
+    }
+
+    private static void copyDir(Path from, Path to) {
+        Exec.runAsService(List.of("cp", "-a", from.toString(), to.toString()), null, 120);
+    }
+
+    private static void parallel(List<Runnable> tasks) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(tasks.size(), 4)));
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (Runnable r : tasks) {
+                fs.add(pool.submit(r));
+            }
+            for (Future<?> f : fs) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // ---------------------------------------------------------------- topology of the test cluster
+
+    /** @return all nodes: coordinator, workers, then standbys */
+    public synchronized List<ClusterNode> nodes() {
+        return List.copyOf(nodes.values());
+    }
+
+    public ClusterNode coordinator() {
+        return node("coordinator");
+    }
+
+    /** @param i 1-based worker number */
+    public ClusterNode worker(int i) {
+        return node("worker" + i);
+    }
+
+    public synchronized List<ClusterNode> workers() {
+        return nodes.values().stream().filter(n -> n.role() == NodeRole.WORKER).toList();
+    }
+
+    /** @return the standby of a primary; throws when it has none */
+    public synchronized ClusterNode standbyOf(ClusterNode primary) {
+        for (Map.Entry<String, String> e : standbyOf.entrySet()) {
+            if (e.getValue().equals(primary.name())) {
+                return nodes.get(e.getKey());
+            }
+        }
+        throw new IllegalArgumentException(primary.name() + " has no standby");
+    }
+
+    public synchronized ClusterNode node(String name) {
+        ClusterNode n = nodes.get(name);
+        if (n == null) {
+            throw new IllegalArgumentException("no node " + name + " in " + nodes.keySet());
+        }
+        return n;
+    }
+
+    /** @return the primaries in Citus group order (coordinator first) */
+    public synchronized List<ClusterNode> primaryNodes() {
+        return nodes.values().stream().filter(n -> !n.isStandby()).toList();
+    }
+
+    public synchronized List<ClusterNode> standbyNodes() {
+        return nodes.values().stream().filter(ClusterNode::isStandby).toList();
+    }
+
+    /** @return the Citus operations (real or emulated) of this cluster */
+    public CitusOps citus() {
+        return citus;
+    }
+
+    /** @return whether PgBouncers run in front of the nodes */
+    public boolean hasBouncers() {
+        return options.bouncers();
+    }
+
+    /** @return how long {@link #start} took */
+    public Duration startTime() {
+        return startTime;
+    }
+
+    public String user() {
+        return APP_USER;
+    }
+
+    public String password() {
+        return APP_PASSWORD;
+    }
+
+    public String adminUser() {
+        return ADMIN_USER;
+    }
+
+    public String adminPassword() {
+        return ADMIN_PASSWORD;
+    }
+
+    public String database() {
+        return DATABASE;
+    }
+
+    /** @return {@code jdbc:postgresql://127.0.0.1:PORT/DB} straight to the node */
+    public String jdbcUrl(ClusterNode node) {
+        return "jdbc:postgresql://" + node.host() + ":" + node.port() + "/" + DATABASE;
+    }
+
+    /** @return the URL of the node's PgBouncer (transaction pooling) */
+    public String bouncerJdbcUrl(ClusterNode node) {
+        return "jdbc:postgresql://" + node.bouncerAddress() + "/" + DATABASE;
+    }
+
+    /** @return a new superuser connection straight to the node */
+    public Connection admin(ClusterNode node) throws SQLException {
+        return connect(node.port(), DATABASE, ADMIN_USER, ADMIN_PASSWORD);
+    }
+
+    /** @return a new connection as the application role straight to the node */
+    public Connection appConnection(ClusterNode node) throws SQLException {
+        return connect(node.port(), DATABASE, APP_USER, APP_PASSWORD);
+    }
+
+    /** @return a new connection as the application role through the node's PgBouncer ({@code prepareThreshold=0}) */
+    public Connection bouncerConnection(ClusterNode node) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", APP_USER);
+        p.setProperty("password", APP_PASSWORD);
+        p.setProperty("prepareThreshold", "0");
+        return DriverManager.getConnection(bouncerJdbcUrl(node), p);
+    }
+
+    private static Connection connect(int port, String db, String user, String password) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        p.setProperty("connectTimeout", "10");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + db, p);
+    }
+
+    // ---------------------------------------------------------------- node operations
+
+    /** Fast shutdown of a node's server (its PgBouncer keeps running, as a real one would). */
+    public synchronized void stop(ClusterNode node) {
+        server(node).stop();
+    }
+
+    /** Starts a stopped or killed node's server again. */
+    public synchronized void start(ClusterNode node) {
+        server(node).start();
+    }
+
+    /** kill -9 of the node's postmaster and backends. */
+    public synchronized void kill(ClusterNode node) {
+        server(node).kill();
+    }
+
+    /** @return whether the node's server process is alive */
+    public synchronized boolean isRunning(ClusterNode node) {
+        return server(node).isRunning();
+    }
+
+    /** Stops or starts the PgBouncer in front of a node. */
+    public synchronized void setBouncerRunning(ClusterNode node, boolean running) {
+        PgBouncerProcess b = bouncers.get(node.name());
+        if (b == null) {
+            throw new IllegalStateException(node.name() + " has no PgBouncer");
+        }
+        if (running && !b.isRunning()) {
+            b.start();
+        } else if (!running) {
+            b.stop();
+        }
+    }
+
+    /**
+     * Promotes a standby and repoints the cluster to it ({@link CitusOps#failover}); the old
+     * primary keeps running until the caller stops it.
+     */
+    public synchronized void promote(ClusterNode standby) throws SQLException {
+        String primaryName = standbyOf.get(standby.name());
+        if (primaryName == null) {
+            throw new IllegalArgumentException(standby.name() + " is not a standby");
+        }
+        server(standby).promote();
+        waitUntil(() -> !inRecovery(standby), Duration.ofSeconds(30), standby.name() + " to leave recovery");
+        citus.failover(nodes.get(primaryName), standby);
+        standbyOf.remove(standby.name());
+    }
+
+    /** Blocks until the standby has replayed everything its primary had written when called. */
+    public void waitForReplay(ClusterNode primary, ClusterNode standby) throws SQLException {
+        String lsn;
+        try (Connection c = admin(primary); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()")) {
+            rs.next();
+            lsn = rs.getString(1);
+        }
+        waitUntil(() -> {
+            try (Connection c = admin(standby); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT pg_last_wal_replay_lsn() >= '" + lsn + "'::pg_lsn")) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }, Duration.ofSeconds(30), standby.name() + " to replay " + lsn);
+    }
+
+    private boolean inRecovery(ClusterNode n) throws SQLException {
+        try (Connection c = admin(n); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /** A condition that may throw while the cluster settles. */
+    @FunctionalInterface
+    public interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls {@code check} every 20 ms until it holds; throws with {@code what} after {@code timeout}. */
+    public static void waitUntil(Check check, Duration timeout, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (check.holds()) {
+                    return;
+                }
+            } catch (Exception e) {
+                last = e;
+            }
+            PostgresServer.sleep(Duration.ofMillis(20));
+        }
+        throw new IllegalStateException("timed out after " + timeout.toMillis() + " ms waiting for " + what, last);
+    }
+
+    private PostgresServer server(ClusterNode node) {
+        PostgresServer s = servers.get(node.name());
+        if (s == null) {
+            throw new IllegalArgumentException("no server " + node.name());
+        }
+        return s;
+    }
+
+    /** @return the PIDs of every server and PgBouncer this cluster started (for leak checks) */
+    public synchronized List<Long> processIds() {
+        List<Long> pids = new ArrayList<>();
+        servers.values().forEach(s -> s.pid().ifPresent(pids::add));
+        bouncers.values().forEach(b -> b.pid().ifPresent(pids::add));
+        return Collections.unmodifiableList(pids);
+    }
+
+    /** @return the directory of this run (data, logs, configs) */
+    public Path runDir() {
+        return runDir;
+    }
+
+    /** Stops every server and PgBouncer (immediate shutdown) and deletes the run directory. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long t0 = System.nanoTime();
+        List<Runnable> stops = new ArrayList<>();
+        bouncers.values().forEach(b -> stops.add(b::stop));
+        servers.values().forEach(s -> stops.add(() -> s.stop("immediate")));
+        try {
+            parallel(stops);
+        } catch (RuntimeException e) {
+            log("clean stop failed (" + e.getMessage() + "); killing what is left");
+        }
+        // Whatever did not stop cleanly is killed: teardown must leave nothing behind.
+        Leftovers.killServers(runDir);
+        Leftovers.deleteTree(runDir);
+        log("cluster stopped in " + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms");
+    }
+
+    static void log(String msg) {
+        System.out.println("[citus-testkit] " + msg);
+    }
+}

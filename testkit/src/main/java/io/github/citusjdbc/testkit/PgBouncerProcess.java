@@ -1,0 +1,123 @@
+package io.github.citusjdbc.testkit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * A real PgBouncer in transaction pooling mode in front of one PostgreSQL server, with a small
+ * pool (so that pooling effects show) and short timeouts (so that a dead server surfaces in seconds).
+ */
+final class PgBouncerProcess {
+    /** Server connections per (database, user) pair: small on purpose, so clients share them. */
+    static final int POOL_SIZE = 3;
+
+    private final String name;
+    private final Path executable;
+    private final Path dir;
+    private final int port;
+    private final int serverPort;
+
+    PgBouncerProcess(String name, Path executable, Path dir, int port, int serverPort) {
+        this.name = name;
+        this.executable = executable;
+        this.dir = dir;
+        this.port = port;
+        this.serverPort = serverPort;
+    }
+
+    int port() {
+        return port;
+    }
+
+    Path pidFile() {
+        return dir.resolve("pgbouncer.pid");
+    }
+
+    /** Writes the configuration and the auth file (plain-text passwords, so SCRAM works both ways). */
+    void configure(List<String[]> users) throws IOException {
+        Files.createDirectories(dir);
+        StringBuilder auth = new StringBuilder();
+        for (String[] u : users) {
+            auth.append('"').append(u[0]).append("\" \"").append(u[1]).append("\"\n");
+        }
+        Files.writeString(dir.resolve("userlist.txt"), auth, StandardCharsets.UTF_8);
+        String ini = String.join("\n",
+                "[databases]",
+                "* = host=127.0.0.1 port=" + serverPort,
+                "[pgbouncer]",
+                "listen_addr = 127.0.0.1",
+                "listen_port = " + port,
+                "unix_socket_dir =",
+                "auth_type = scram-sha-256",
+                "auth_file = " + dir.resolve("userlist.txt"),
+                "pool_mode = transaction",
+                "default_pool_size = " + POOL_SIZE,
+                "min_pool_size = 0",
+                "reserve_pool_size = 0",
+                "max_client_conn = 2000",
+                "server_connect_timeout = 2",
+                "server_login_retry = 1",
+                "query_wait_timeout = 10",
+                "client_login_timeout = 10",
+                "server_check_delay = 1",
+                "ignore_startup_parameters = extra_float_digits",
+                "logfile = " + dir.resolve("pgbouncer.log"),
+                "pidfile = " + pidFile(),
+                "log_connections = 0",
+                "log_disconnections = 0",
+                "");
+        Files.writeString(dir.resolve("pgbouncer.ini"), ini, StandardCharsets.UTF_8);
+    }
+
+    void start() {
+        Exec.runAsService(List.of(executable.toString(), "-d", dir.resolve("pgbouncer.ini").toString()), null, 30);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (pid().isPresent() && accepts()) {
+                return;
+            }
+            PostgresServer.sleep(Duration.ofMillis(20));
+        }
+        throw new IllegalStateException("PgBouncer " + name + " did not start; see " + dir.resolve("pgbouncer.log"));
+    }
+
+    private boolean accepts() {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    void stop() {
+        OptionalLong pid = pid();
+        if (pid.isPresent()) {
+            ProcessHandle.of(pid.getAsLong()).ifPresent(ph -> {
+                ph.destroy();
+                PostgresServer.waitForExit(ph);
+            });
+        }
+    }
+
+    boolean isRunning() {
+        OptionalLong pid = pid();
+        return pid.isPresent() && ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    OptionalLong pid() {
+        return pidFrom(pidFile());
+    }
+
+    static OptionalLong pidFrom(Path pidFile) {
+        try {
+            return OptionalLong.of(Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+}
