@@ -118,7 +118,12 @@ public final class LocalCluster implements AutoCloseable {
             }
             Path run = Files.createTempDirectory(base, "run-" + ProcessHandle.current().pid() + "-");
             Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxrwxrwt"));
+            try {
+                // The service user must traverse it; only the owner may change its mode.
+                Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+            } catch (IOException ignored) {
+                // Someone else's base directory: it is traversable already or the start fails loudly below.
+            }
             Leftovers.writeOwner(run);
             Options effective = options;
             if (options.bouncers() && bin.pgBouncer().isEmpty()) {
@@ -432,7 +437,7 @@ public final class LocalCluster implements AutoCloseable {
     public void waitForReplay(ClusterNode primary, ClusterNode standby) throws SQLException {
         String lsn;
         try (Connection c = admin(primary); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()")) {
+             ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()")) {
             rs.next();
             lsn = rs.getString(1);
         }
