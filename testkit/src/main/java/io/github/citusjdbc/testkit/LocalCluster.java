@@ -44,6 +44,8 @@ public final class LocalCluster implements AutoCloseable {
 
     private static final String ADMIN_PASSWORD = "kit-admin-pw";
     private static final String APP_PASSWORD = "app-pw";
+    /** Environment variable naming an existing cluster's coordinator to use instead of local servers. */
+    public static final String EXISTING_URL_ENV = "CITUS_TESTKIT_URL";
     private static LocalCluster shared;
 
     private final Options options;
@@ -56,6 +58,12 @@ public final class LocalCluster implements AutoCloseable {
     private CitusOps citus;
     private Duration startTime;
     private volatile boolean closed;
+    private final boolean attached;
+    private final String adminUser;
+    private final String adminPassword;
+    private final String appUser;
+    private final String appPassword;
+    private final String database;
 
     /** How to build the cluster. Immutable; use the {@code with*} methods. */
     public record Options(int workers, boolean coordinatorStandby, boolean worker1Standby, boolean bouncers) {
@@ -81,12 +89,34 @@ public final class LocalCluster implements AutoCloseable {
         this.options = options;
         this.runDir = runDir;
         this.bin = bin;
+        this.attached = false;
+        this.adminUser = ADMIN_USER;
+        this.adminPassword = ADMIN_PASSWORD;
+        this.appUser = APP_USER;
+        this.appPassword = APP_PASSWORD;
+        this.database = DATABASE;
     }
 
-    /** @return the cluster shared by this JVM, started on first use with {@link Options#defaults()} */
+    private LocalCluster(ExistingCluster.Settings s) {
+        this.options = new Options(0, false, false, false);
+        this.runDir = null;
+        this.bin = null;
+        this.attached = true;
+        this.adminUser = s.adminUser();
+        this.adminPassword = s.adminPassword();
+        this.appUser = s.appUser();
+        this.appPassword = s.appPassword();
+        this.database = s.database();
+    }
+
+    /**
+     * @return the cluster shared by this JVM: the existing cluster named by {@value #EXISTING_URL_ENV}
+     * when set, else local servers started on first use with {@link Options#defaults()}
+     */
     public static synchronized LocalCluster shared() {
         if (shared == null || shared.closed) {
-            shared = start(Options.defaults());
+            String url = System.getenv(EXISTING_URL_ENV);
+            shared = url != null && !url.isBlank() ? attach(ExistingCluster.Settings.fromEnvironment()) : start(Options.defaults());
             LocalCluster c = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(c::close, "citus-testkit-shutdown"));
         }
@@ -147,6 +177,39 @@ public final class LocalCluster implements AutoCloseable {
             }
             throw new IllegalStateException("cannot start the local cluster: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Uses an existing Citus cluster (real, or another kit's emulation): nodes and standbys are
+     * discovered from {@code pg_dist_node} on the coordinator. Process operations (stop, kill,
+     * promote) are not available on such a cluster: see {@link #canControlProcesses()}.
+     */
+    public static LocalCluster attach(ExistingCluster.Settings settings) {
+        LocalCluster c = new LocalCluster(settings);
+        try {
+            for (ClusterNode n : ExistingCluster.discover(settings)) {
+                c.nodes.put(n.name(), n);
+                if (n.isStandby()) {
+                    c.standbyOf.put(n.name(), n.primaryName());
+                }
+            }
+            c.citus = CitusOpsFactory.detect(c::admin, new CitusOpsFactory.Credentials(
+                    settings.adminUser(), settings.adminPassword(), settings.appUser(), settings.appPassword(), settings.database()));
+            c.startTime = Duration.ZERO;
+            log("attached to an existing cluster at " + settings.host() + ":" + settings.port() + ": " + c.citus.describe());
+            for (ClusterNode n : c.nodes.values()) {
+                log("  " + n);
+            }
+            return c;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot attach to the cluster at " + settings.host() + ":" + settings.port()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @return false for an {@linkplain #attach attached} cluster, whose servers the kit did not start */
+    public boolean canControlProcesses() {
+        return !attached;
     }
 
     private void boot() throws IOException, SQLException {
@@ -327,60 +390,65 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public String user() {
-        return APP_USER;
+        return appUser;
     }
 
     public String password() {
-        return APP_PASSWORD;
+        return appPassword;
     }
 
     public String adminUser() {
-        return ADMIN_USER;
+        return adminUser;
     }
 
     public String adminPassword() {
-        return ADMIN_PASSWORD;
+        return adminPassword;
     }
 
     public String database() {
-        return DATABASE;
+        return database;
     }
 
     /** @return {@code jdbc:postgresql://127.0.0.1:PORT/DB} straight to the node */
     public String jdbcUrl(ClusterNode node) {
-        return "jdbc:postgresql://" + node.host() + ":" + node.port() + "/" + DATABASE;
+        return "jdbc:postgresql://" + node.host() + ":" + node.port() + "/" + database;
     }
 
     /** @return the URL of the node's PgBouncer (transaction pooling) */
     public String bouncerJdbcUrl(ClusterNode node) {
-        return "jdbc:postgresql://" + node.bouncerAddress() + "/" + DATABASE;
+        return "jdbc:postgresql://" + node.bouncerAddress() + "/" + database;
     }
 
     /** @return a new superuser connection straight to the node */
     public Connection admin(ClusterNode node) throws SQLException {
-        return connect(node.port(), DATABASE, ADMIN_USER, ADMIN_PASSWORD);
+        return connect(node.host(), node.port(), database, adminUser, adminPassword);
     }
 
     /** @return a new connection as the application role straight to the node */
     public Connection appConnection(ClusterNode node) throws SQLException {
-        return connect(node.port(), DATABASE, APP_USER, APP_PASSWORD);
+        return connect(node.host(), node.port(), database, appUser, appPassword);
     }
 
     /** @return a new connection as the application role through the node's PgBouncer ({@code prepareThreshold=0}) */
     public Connection bouncerConnection(ClusterNode node) throws SQLException {
         Properties p = new Properties();
-        p.setProperty("user", APP_USER);
-        p.setProperty("password", APP_PASSWORD);
+        p.setProperty("user", appUser);
+        p.setProperty("password", appPassword);
         p.setProperty("prepareThreshold", "0");
         return DriverManager.getConnection(bouncerJdbcUrl(node), p);
     }
 
     private static Connection connect(int port, String db, String user, String password) throws SQLException {
+        return connect("127.0.0.1", port, db, user, password);
+    }
+
+    static Connection connect(String host, int port, String db, String user, String password) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", user);
         p.setProperty("password", password);
         p.setProperty("connectTimeout", "10");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + db, p);
+        String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return DriverManager.getConnection("jdbc:postgresql://" + h + ":" + port + "/" + db, p);
     }
 
     // ---------------------------------------------------------------- node operations
@@ -481,6 +549,10 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private PostgresServer server(ClusterNode node) {
+        if (attached) {
+            throw new UnsupportedOperationException("the kit did not start " + node.name()
+                    + " (attached to an existing cluster): it cannot stop, kill, start or promote it");
+        }
         PostgresServer s = servers.get(node.name());
         if (s == null) {
             throw new IllegalArgumentException("no server " + node.name());
@@ -508,6 +580,9 @@ public final class LocalCluster implements AutoCloseable {
             return;
         }
         closed = true;
+        if (attached) {
+            return; // not ours to stop
+        }
         long t0 = System.nanoTime();
         List<Runnable> stops = new ArrayList<>();
         bouncers.values().forEach(b -> stops.add(b::stop));
