@@ -166,7 +166,7 @@ public final class LocalCluster implements AutoCloseable {
             c = new LocalCluster(effective, run, bin);
             c.boot();
             c.startTime = Duration.ofNanos(System.nanoTime() - t0);
-            log("cluster up in " + c.startTime.toMillis() + " ms: " + c.citus.describe());
+            log("cluster up in " + c.startTime.toMillis() + " ms (" + c.phases + "): " + c.citus.describe());
             for (ClusterNode n : c.nodes.values()) {
                 log("  " + n);
             }
@@ -253,7 +253,9 @@ public final class LocalCluster implements AutoCloseable {
             startPrimaries.add(srv::start);
         }
         Leftovers.deleteTree(template);
+        phase("initdb and template");
         parallel(startPrimaries);
+        phase("primaries started");
 
         List<Runnable> startStandbys = new ArrayList<>();
         if (options.coordinatorStandby()) {
@@ -266,6 +268,7 @@ public final class LocalCluster implements AutoCloseable {
         for (Runnable r : startStandbys) {
             r.run();
         }
+        phase("standbys started");
         if (options.bouncers()) {
             List<Runnable> startBouncers = new ArrayList<>();
             for (ClusterNode n : nodes.values()) {
@@ -277,14 +280,26 @@ public final class LocalCluster implements AutoCloseable {
             }
             Exec.chownToService(runDir);
             parallel(startBouncers);
+            phase("PgBouncers started");
         }
 
         citus = CitusOpsFactory.detect(this::admin, new CitusOpsFactory.Credentials(
                 ADMIN_USER, ADMIN_PASSWORD, APP_USER, APP_PASSWORD, DATABASE));
         citus.install(primaryNodes(), standbyNodes());
+        phase("Citus installed");
         for (ClusterNode s : standbyNodes()) {
             waitForReplay(nodes.get(standbyOf.get(s.name())), s);
         }
+        phase("standbys caught up");
+    }
+
+    private long phaseStart = System.nanoTime();
+    private final StringBuilder phases = new StringBuilder();
+
+    private void phase(String what) {
+        long now = System.nanoTime();
+        phases.append(phases.length() == 0 ? "" : ", ").append(what).append(' ').append((now - phaseStart) / 1_000_000).append(" ms");
+        phaseStart = now;
     }
 
     private void addStandby(String primaryName) {
@@ -504,10 +519,16 @@ public final class LocalCluster implements AutoCloseable {
     /** Blocks until the standby has replayed everything its primary had written when called. */
     public void waitForReplay(ClusterNode primary, ClusterNode standby) throws SQLException {
         String lsn;
-        try (Connection c = admin(primary); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()")) {
-            rs.next();
-            lsn = rs.getString(1);
+        try (Connection c = admin(primary); Statement s = c.createStatement()) {
+            // A synchronously committed xid flushes all earlier WAL; the flush position is then an
+            // end of record, which the standby's replay position can equal (the insert position
+            // may point past a page header the standby never sees).
+            s.execute("SET synchronous_commit = on");
+            s.execute("SELECT txid_current()");
+            try (ResultSet rs = s.executeQuery("SELECT pg_current_wal_flush_lsn()")) {
+                rs.next();
+                lsn = rs.getString(1);
+            }
         }
         waitUntil(() -> {
             try (Connection c = admin(standby); Statement s = c.createStatement();

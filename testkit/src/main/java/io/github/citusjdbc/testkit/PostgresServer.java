@@ -139,7 +139,7 @@ final class PostgresServer {
     /** Pauses or resumes WAL replay is done through SQL; this tells whether the postmaster lives. */
     boolean isRunning() {
         OptionalLong pid = pid();
-        return pid.isPresent() && ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false);
+        return pid.isPresent() && ProcessHandle.of(pid.getAsLong()).map(ph -> !PostgresServer.gone(ph)).orElse(false);
     }
 
     /** @return the postmaster's pid from {@code postmaster.pid}, if the file exists */
@@ -174,14 +174,30 @@ final class PostgresServer {
     }
 
     static void waitForExit(ProcessHandle ph) {
+        // Not our child (pg_ctl and pgbouncer -d detach), so poll: onExit() polls far more slowly.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!gone(ph) && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(10));
+        }
+        if (!gone(ph)) {
+            throw new IllegalStateException("process " + ph.pid() + " did not exit within 30 s");
+        }
+    }
+
+    /**
+     * Dead, or a zombie: a daemon reparented to an init that reaps slowly stays a zombie for
+     * a while, and {@link ProcessHandle#isAlive()} counts zombies as alive.
+     */
+    static boolean gone(ProcessHandle ph) {
+        if (!ph.isAlive()) {
+            return true;
+        }
         try {
-            ph.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // A process that is not our child cannot always be waited on; poll instead.
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (ph.isAlive() && System.nanoTime() < deadline) {
-                sleep(Duration.ofMillis(20));
-            }
+            String stat = Files.readString(Path.of("/proc", Long.toString(ph.pid()), "stat"), StandardCharsets.US_ASCII);
+            int close = stat.lastIndexOf(')');
+            return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'Z';
+        } catch (IOException e) {
+            return true; // no /proc entry: gone
         }
     }
 

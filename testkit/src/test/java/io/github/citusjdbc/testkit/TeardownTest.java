@@ -49,6 +49,6 @@ class TeardownTest {
     }
 
     private static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return ProcessHandle.of(pid).map(ph -> !PostgresServer.gone(ph)).orElse(false);
     }
 }
