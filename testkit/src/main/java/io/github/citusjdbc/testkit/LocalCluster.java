@@ -64,6 +64,7 @@ public final class LocalCluster implements AutoCloseable {
     private final String appUser;
     private final String appPassword;
     private final String database;
+    private AutoCloseable onClose;
 
     /** How to build the cluster. Immutable; use the {@code with*} methods. */
     public record Options(int workers, boolean coordinatorStandby, boolean worker1Standby, boolean bouncers) {
@@ -116,7 +117,13 @@ public final class LocalCluster implements AutoCloseable {
     public static synchronized LocalCluster shared() {
         if (shared == null || shared.closed) {
             String url = System.getenv(EXISTING_URL_ENV);
-            shared = url != null && !url.isBlank() ? attach(ExistingCluster.Settings.fromEnvironment()) : start(Options.defaults());
+            if ("testcontainers".equals(System.getenv("CITUS_TESTKIT_BACKEND"))) {
+                shared = CitusContainers.start();
+            } else if (url != null && !url.isBlank()) {
+                shared = attach(ExistingCluster.Settings.fromEnvironment());
+            } else {
+                shared = start(Options.defaults());
+            }
             LocalCluster c = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(c::close, "citus-testkit-shutdown"));
         }
@@ -185,9 +192,23 @@ public final class LocalCluster implements AutoCloseable {
      * promote) are not available on such a cluster: see {@link #canControlProcesses()}.
      */
     public static LocalCluster attach(ExistingCluster.Settings settings) {
-        LocalCluster c = new LocalCluster(settings);
         try {
-            for (ClusterNode n : ExistingCluster.discover(settings)) {
+            return attach(settings, ExistingCluster.discover(settings), null);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read pg_dist_node at " + settings.host() + ":" + settings.port()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Uses servers someone else started, with their client-side addresses given explicitly
+     * (e.g. containers' mapped ports); {@code onClose} (may be null) stops them at {@link #close()}.
+     */
+    static LocalCluster attach(ExistingCluster.Settings settings, List<ClusterNode> clusterNodes, AutoCloseable onClose) {
+        LocalCluster c = new LocalCluster(settings);
+        c.onClose = onClose;
+        try {
+            for (ClusterNode n : clusterNodes) {
                 c.nodes.put(n.name(), n);
                 if (n.isStandby()) {
                     c.standbyOf.put(n.name(), n.primaryName());
@@ -602,7 +623,14 @@ public final class LocalCluster implements AutoCloseable {
         }
         closed = true;
         if (attached) {
-            return; // not ours to stop
+            if (onClose != null) {
+                try {
+                    onClose.close();
+                } catch (Exception e) {
+                    log("stopping the attached cluster failed: " + e.getMessage());
+                }
+            }
+            return; // the servers themselves are not ours to stop
         }
         long t0 = System.nanoTime();
         List<Runnable> stops = new ArrayList<>();
