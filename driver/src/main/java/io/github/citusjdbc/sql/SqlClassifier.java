@@ -1,0 +1,58 @@
+package io.github.citusjdbc.sql;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits SQL text into statements and classifies each, in one pass and without regular
+ * expressions.
+ *
+ * <p>Lexing follows PostgreSQL ({@code --} and nested {@code /* *}{@code /} comments,
+ * {@code '...'} with {@code ''}, {@code E'...'} with backslash escapes, {@code $tag$...$tag$},
+ * {@code "..."} with {@code ""}, {@code standard_conforming_strings = on}). Statement boundaries
+ * and placeholders follow pgjdbc, which decides what reaches the server: a semicolon ends a
+ * statement only outside parentheses (so a {@code BEGIN ATOMIC ... END} body with semicolons is
+ * split, as pgjdbc splits it), and {@code ?} is a placeholder unless doubled. JDBC escapes
+ * ({@code {fn ...}}, {@code {call ...}}) are left as they are.
+ *
+ * <p>Never throws on any input: malformed text is classified conservatively (see
+ * {@link SqlInfo#isTerminated()}; unknown statements are {@link StatementKind#OTHER}).
+ */
+public final class SqlClassifier {
+    private SqlClassifier() {
+    }
+
+    /**
+     * Classifies a SQL text. Costs one pass over the text; cache the result per distinct string.
+     *
+     * @param sql the text as the application passes it to JDBC; {@code null} is treated as empty
+     * @return the statements and derived facts, never null
+     */
+    public static SqlInfo classify(String sql) {
+        String text = sql == null ? "" : sql;
+        SqlLexer lexer = new SqlLexer(text);
+        StatementScanner scanner = new StatementScanner(text);
+        List<StatementInfo> statements = new ArrayList<>(2);
+        int queries = 0;
+        scanner.reset();
+        while (true) {
+            int type = lexer.next();
+            if (type == SqlLexer.EOF || (type == SqlLexer.SEMICOLON && scanner.depth() == 0)) {
+                if (!scanner.isEmpty()) {
+                    statements.add(scanner.finish());
+                }
+                if (lexer.fragmentNonEmpty) {
+                    queries++;
+                }
+                if (type == SqlLexer.EOF) {
+                    break;
+                }
+                lexer.resetFragment();
+                scanner.reset();
+            } else {
+                scanner.accept(type, lexer.start, lexer.end);
+            }
+        }
+        return new SqlInfo(text, statements, !lexer.unterminated, queries);
+    }
+}

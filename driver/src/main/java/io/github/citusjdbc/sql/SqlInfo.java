@@ -1,0 +1,143 @@
+package io.github.citusjdbc.sql;
+
+import java.util.List;
+
+/**
+ * What {@link SqlClassifier#classify(String)} found in a SQL text: its statements and the
+ * decisions derived from them. Immutable and thread-safe; meant to be cached per SQL string.
+ */
+public final class SqlInfo {
+    private final String sql;
+    private final List<StatementInfo> statements;
+    private final boolean terminated;
+    private final int pgjdbcQueryCount;
+    private final int parameterCount;
+    private final boolean safeToWrap;
+    private final boolean transactionControl;
+    private final boolean nonTransactional;
+    private final boolean citusFunction;
+    private final boolean searchPath;
+
+    SqlInfo(String sql, List<StatementInfo> statements, boolean terminated, int pgjdbcQueryCount) {
+        this.sql = sql;
+        this.statements = List.copyOf(statements);
+        this.terminated = terminated;
+        this.pgjdbcQueryCount = pgjdbcQueryCount;
+        int params = 0;
+        boolean wrappable = true;
+        boolean tc = false;
+        boolean nonTx = false;
+        boolean citus = false;
+        boolean path = false;
+        for (StatementInfo st : this.statements) {
+            params += st.parameterCount();
+            wrappable &= st.kind().wrappable();
+            tc |= st.kind() == StatementKind.TRANSACTION_CONTROL;
+            nonTx |= st.kind() == StatementKind.NON_TRANSACTIONAL;
+            citus |= st.callsCitusFunction();
+            path |= st.touchesSearchPath();
+        }
+        this.parameterCount = params;
+        this.safeToWrap = terminated && !this.statements.isEmpty() && wrappable;
+        this.transactionControl = tc;
+        this.nonTransactional = nonTx;
+        this.citusFunction = citus;
+        this.searchPath = path;
+    }
+
+    /** @return the text that was classified */
+    public String sql() {
+        return sql;
+    }
+
+    /** @return the non-empty statements in text order (comment-only and blank pieces are left out); unmodifiable */
+    public List<StatementInfo> statements() {
+        return statements;
+    }
+
+    /** @return the number of non-empty statements */
+    public int statementCount() {
+        return statements.size();
+    }
+
+    /** @return whether the text holds no statement at all (blank, only comments or semicolons) */
+    public boolean isEmpty() {
+        return statements.isEmpty();
+    }
+
+    /** @return whether the text holds more than one statement */
+    public boolean isMultiStatement() {
+        return statements.size() > 1;
+    }
+
+    /** @return the kind of the first statement, {@link StatementKind#OTHER} when there is none */
+    public StatementKind firstKind() {
+        return statements.isEmpty() ? StatementKind.OTHER : statements.get(0).kind();
+    }
+
+    /**
+     * @return false when the text ends inside a string, quoted identifier, dollar quote or block
+     *     comment: anything appended to it would be swallowed, so it must be sent as it is (the
+     *     server reports the error)
+     */
+    public boolean isTerminated() {
+        return terminated;
+    }
+
+    /**
+     * Whether the text may be run inside a transaction the driver opens around it
+     * ({@code BEGIN; ...; <text>\n; COMMIT}) with unchanged meaning: it is terminated, holds at
+     * least one statement, and every statement is {@linkplain StatementKind#wrappable() wrappable}
+     * (no transaction control, nothing that refuses a transaction block, no {@code CALL} or
+     * {@code DO}, which may commit).
+     *
+     * <p>A suffix must start on a new line: the text may end in a {@code --} comment.
+     *
+     * @return whether wrapping is safe
+     */
+    public boolean isSafeToWrap() {
+        return safeToWrap;
+    }
+
+    /** @return whether any statement is {@link StatementKind#TRANSACTION_CONTROL} */
+    public boolean hasTransactionControl() {
+        return transactionControl;
+    }
+
+    /** @return whether any statement is {@link StatementKind#NON_TRANSACTIONAL} */
+    public boolean hasNonTransactional() {
+        return nonTransactional;
+    }
+
+    /** @return whether any statement calls a Citus management function (see {@link StatementInfo#callsCitusFunction()}) */
+    public boolean callsCitusFunction() {
+        return citusFunction;
+    }
+
+    /** @return whether any statement may change {@code search_path} (see {@link StatementInfo#touchesSearchPath()}) */
+    public boolean touchesSearchPath() {
+        return searchPath;
+    }
+
+    /** @return the number of JDBC {@code ?} placeholders in the whole text, counted as pgjdbc does */
+    public int parameterCount() {
+        return parameterCount;
+    }
+
+    /**
+     * The number of queries pgjdbc's parser makes of this text when it splits at semicolons: the
+     * statements plus every piece that holds only comments (pgjdbc sends those; the server
+     * answers each with EmptyQueryResponse). Blank pieces are not sent. Differs from
+     * {@link #statementCount()} only for comment-only pieces; a result-navigating wrapper needs it.
+     *
+     * @return the number of queries pgjdbc sends for this text
+     */
+    public int pgjdbcQueryCount() {
+        return pgjdbcQueryCount;
+    }
+
+    @Override
+    public String toString() {
+        return "SqlInfo" + statements + (terminated ? "" : " unterminated") + (safeToWrap ? " wrappable" : "");
+    }
+}
