@@ -1,0 +1,282 @@
+package io.github.citusjdbc;
+
+import io.github.citusjdbc.config.ParsedUrl;
+import io.github.citusjdbc.spi.NodeAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.postgresql.PGProperty;
+import org.postgresql.ds.common.BaseDataSource;
+
+/**
+ * A {@link DataSource} for citus-jdbc: a drop-in replacement for pgjdbc's
+ * {@code PGSimpleDataSource}.
+ *
+ * <p>It has every bean property of pgjdbc's data sources (inherited from pgjdbc's
+ * {@link BaseDataSource}: {@code serverNames}, {@code portNumbers}, {@code databaseName},
+ * {@code user}, {@code password}, {@code sslMode}, {@code prepareThreshold}, ...), a setter for
+ * every {@link CitusProperty} (e.g. {@link #setPooler}), {@link #setUrl} for a
+ * {@code jdbc:citus:} URL, and the generic {@link #setProperty(String, String)}. Setters named
+ * after the exact pgjdbc key (e.g. {@code setSslmode}, {@link #setStringtype}) exist so that
+ * HikariCP's {@code dataSourceProperties} can use pgjdbc's key names.
+ *
+ * <p>Use it as HikariCP's {@code dataSourceClassName}, or give HikariCP the {@code jdbc:citus:}
+ * URL as {@code jdbcUrl}. Every {@code getConnection} opens a new physical connection (no pooling).
+ * Configure it before use; it is then safe to call {@code getConnection} from several threads.
+ */
+public class CitusDataSource extends BaseDataSource implements DataSource {
+
+    private final Properties citusProperties = new Properties();
+    // Keys pgjdbc's BaseDataSource does not know (e.g. from a newer pgjdbc): passed through as the driver does.
+    private final Properties otherProperties = new Properties();
+
+    /** Creates a data source for {@code localhost:5432} with pgjdbc's defaults. */
+    public CitusDataSource() {
+    }
+
+    /** @return a description of this data source */
+    @Override
+    public String getDescription() {
+        return "citus-jdbc DataSource " + CitusDriver.MAJOR_VERSION + "." + CitusDriver.MINOR_VERSION;
+    }
+
+    /**
+     * Opens a connection with the configured user and password.
+     *
+     * @return a new connection, implementing {@link CitusConnection}
+     * @throws SQLException as {@link CitusDriver#connect} throws it
+     */
+    @Override
+    public Connection getConnection() throws SQLException {
+        return getConnection(getUser(), getPassword());
+    }
+
+    /**
+     * Opens a connection with the given user and password.
+     *
+     * @param user     the user, or null for the configured one's absence (pgjdbc then uses the OS user)
+     * @param password the password, or null
+     * @return a new connection, implementing {@link CitusConnection}
+     * @throws SQLException as {@link CitusDriver#connect} throws it
+     */
+    @Override
+    public Connection getConnection(String user, String password) throws SQLException {
+        Properties info = new Properties();
+        if (user != null) {
+            info.setProperty(PGProperty.USER.getName(), user);
+        }
+        if (password != null) {
+            info.setProperty(PGProperty.PASSWORD.getName(), password);
+        }
+        return CitusDriver.instance().connect(getUrl(), info);
+    }
+
+    /**
+     * Builds the {@code jdbc:citus:} URL from the configured servers, database and properties
+     * (never the user or password).
+     *
+     * @return the URL
+     */
+    @Override
+    public String getUrl() {
+        String pgUrl = super.getUrl(); // jdbc:postgresql://hosts/db?pgjdbc keys, values URL-encoded
+        StringBuilder url = new StringBuilder(CitusDriver.URL_PREFIX)
+                .append(pgUrl, "jdbc:postgresql:".length(), pgUrl.length());
+        char separator = pgUrl.indexOf('?') < 0 ? '?' : '&';
+        for (Properties extra : new Properties[] {otherProperties, citusProperties}) {
+            for (String key : extra.stringPropertyNames().stream().sorted().toList()) {
+                url.append(separator).append(URLEncoder.encode(key, StandardCharsets.UTF_8)).append('=')
+                        .append(URLEncoder.encode(extra.getProperty(key), StandardCharsets.UTF_8));
+                separator = '&';
+            }
+        }
+        return url.toString();
+    }
+
+    /** @return the same as {@link #getUrl()} */
+    @Override
+    public String getURL() {
+        return getUrl();
+    }
+
+    /**
+     * Configures servers, database and properties from a {@code jdbc:citus:} URL. Keys in the
+     * URL's query replace values set earlier; others are kept.
+     *
+     * @param url a {@code jdbc:citus:} URL
+     * @throws IllegalArgumentException when the URL is malformed (the bean setter cannot throw
+     *                                  SQLException); the message says why
+     */
+    @Override
+    public void setUrl(String url) {
+        try {
+            applyUrl(url);
+        } catch (SQLException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The same as {@link #setUrl(String)}.
+     *
+     * @param url a {@code jdbc:citus:} URL
+     */
+    @Override
+    public void setURL(String url) {
+        setUrl(url);
+    }
+
+    private void applyUrl(String url) throws SQLException {
+        ParsedUrl parts = ParsedUrl.parse(url);
+        String[] names = new String[parts.hosts().size()];
+        int[] ports = new int[names.length];
+        for (int i = 0; i < names.length; i++) {
+            NodeAddress host = parts.hosts().get(i);
+            // Bracket IPv6 literals: BaseDataSource writes server names into its URL as given.
+            names[i] = host.isIpv6Literal() ? "[" + host.host() + "]" : host.host();
+            ports[i] = host.port();
+        }
+        setServerNames(names);
+        setPortNumbers(ports);
+        setDatabaseName(parts.database());
+        for (String key : parts.query().stringPropertyNames()) {
+            setProperty(key, parts.query().getProperty(key));
+        }
+    }
+
+    /**
+     * Sets a property by its key: one of {@link CitusProperty}, one of pgjdbc's, or any other key,
+     * which is passed to pgjdbc as the driver passes unknown URL keys.
+     *
+     * @param name  the key
+     * @param value the value; null removes a key of ours or an unknown key
+     * @throws SQLException SQLState {@code 22023} when the value is not allowed for one of our
+     *                      properties; pgjdbc's exception for a bad value of one of its own
+     */
+    @Override
+    public void setProperty(String name, String value) throws SQLException {
+        CitusProperty property = CitusProperty.forName(name);
+        if (property != null) {
+            setCitusProperty(property, value);
+        } else if (PGProperty.forName(name) != null) {
+            super.setProperty(name, value);
+        } else if (value == null) {
+            otherProperties.remove(name);
+        } else {
+            otherProperties.setProperty(name, value);
+        }
+    }
+
+    /**
+     * Reads a property by its key.
+     *
+     * @param name the key
+     * @return the value set, or the default (null for an unknown key never set)
+     * @throws SQLException as pgjdbc's data source throws it for its own keys
+     */
+    @Override
+    public String getProperty(String name) throws SQLException {
+        CitusProperty property = CitusProperty.forName(name);
+        if (property != null) {
+            return property.get(citusProperties);
+        }
+        return PGProperty.forName(name) != null ? super.getProperty(name) : otherProperties.getProperty(name);
+    }
+
+    private void setCitusProperty(CitusProperty property, String value) throws SQLException {
+        if (value == null) {
+            citusProperties.remove(property.getName());
+            return;
+        }
+        Properties probe = new Properties();
+        probe.setProperty(property.getName(), value);
+        property.getString(probe); // validate now, not at the first getConnection
+        citusProperties.setProperty(property.getName(), value);
+    }
+
+    /**
+     * Sets {@link CitusProperty#POOLER}.
+     *
+     * @param pooler {@code none}, {@code pgbouncer-transaction} or {@code pgbouncer-session}; null for the default
+     * @throws IllegalArgumentException for any other value
+     */
+    public void setPooler(String pooler) {
+        try {
+            setCitusProperty(CitusProperty.POOLER, pooler);
+        } catch (SQLException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** @return the value of {@link CitusProperty#POOLER} */
+    public String getPooler() {
+        return CitusProperty.POOLER.get(citusProperties);
+    }
+
+    /**
+     * pgjdbc's {@code gsslib} under its exact key name (pgjdbc's own setter is {@code setGssLib}).
+     *
+     * @param gsslib {@code auto}, {@code sspi} or {@code gssapi}
+     */
+    public void setGsslib(String gsslib) {
+        setProperty(PGProperty.GSS_LIB, gsslib);
+    }
+
+    /**
+     * pgjdbc's {@code stringtype} under its exact key name (pgjdbc's own setter is {@code setStringType}).
+     *
+     * @param stringtype {@code unspecified} or {@code varchar}
+     */
+    public void setStringtype(String stringtype) {
+        setProperty(PGProperty.STRING_TYPE, stringtype);
+    }
+
+    /**
+     * pgjdbc's {@code useSpnego} under its exact key name (pgjdbc's own setter is {@code setUseSpNego}).
+     *
+     * @param useSpnego whether to use SPNEGO in SSPI authentication
+     */
+    public void setUseSpnego(boolean useSpnego) {
+        setProperty(PGProperty.USE_SPNEGO, Boolean.toString(useSpnego));
+    }
+
+    /**
+     * pgjdbc's {@code service} (a connection service name from {@code pg_service.conf}).
+     *
+     * @param service the service name
+     */
+    public void setService(String service) {
+        setProperty(PGProperty.SERVICE, service);
+    }
+
+    /**
+     * @param iface an interface
+     * @return true when this data source implements it
+     */
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface.isInstance(this);
+    }
+
+    /**
+     * @param iface an interface this data source implements
+     * @return this data source
+     * @throws SQLException when it does not implement {@code iface}
+     */
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw new SQLException("Cannot unwrap to " + iface.getName());
+    }
+
+    /** @return the URL (which never contains the password) */
+    @Override
+    public String toString() {
+        return "CitusDataSource[" + getUrl() + ", user=" + getUser() + "]";
+    }
+}

@@ -1,0 +1,233 @@
+package io.github.citusjdbc.config;
+
+import io.github.citusjdbc.CitusProperty;
+import io.github.citusjdbc.spi.NodeAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The immutable configuration of one {@code jdbc:citus:} data source, parsed once from a URL and
+ * {@link Properties}.
+ *
+ * <p>Precedence: a key in the URL query wins over the same key in {@code Properties}, which wins
+ * over the default. The driver's own keys ({@link CitusProperty}) are validated and removed; the
+ * pgjdbc keys the driver owns ({@link OwnedPgjdbcProperty}) are validated, adjusted or removed;
+ * all other keys are handed to pgjdbc untouched. Thread-safe. {@link #toString()} shows no
+ * property values, so no password.
+ */
+public final class DriverConfig {
+
+    private static final Set<String> ACCEPTED_TARGET_SERVER_TYPES = Set.of("any", "primary", "master");
+    private static final Set<String> READ_ONLY_MODES = Set.of("ignore", "transaction", "always");
+    // Matches search_path in an options string however it is spelled (-c search_path=, --search-path=).
+    private static final Pattern SEARCH_PATH_OPTION = Pattern.compile("search[_-]path", Pattern.CASE_INSENSITIVE);
+
+    private final List<NodeAddress> hosts;
+    private final String database;
+    private final Pooler pooler;
+    private final String defaultSchema;
+    private final Boolean readOnly;
+    private final Properties pgjdbcProperties;
+    private final String pgjdbcUrl;
+    private final String clusterKey;
+
+    private DriverConfig(ParsedUrl url, Pooler pooler, String defaultSchema, Boolean readOnly, Properties pgjdbc) {
+        this.hosts = url.hosts();
+        this.database = url.database();
+        this.pooler = pooler;
+        this.defaultSchema = defaultSchema;
+        this.readOnly = readOnly;
+        this.pgjdbcProperties = pgjdbc;
+        String hostList = hosts.stream().map(NodeAddress::toString).collect(Collectors.joining(","));
+        this.pgjdbcUrl = "jdbc:postgresql://" + hostList + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8);
+        this.clusterKey = hostList + "/" + database;
+    }
+
+    /**
+     * Parses a URL and properties.
+     *
+     * @param url  a {@code jdbc:citus:} URL
+     * @param info connection properties, may be null; only String keys with String values are read
+     * @return the configuration
+     * @throws SQLException SQLState {@code 08001} for a malformed URL, host or port; {@code 22023}
+     *                      naming the property for a bad or conflicting property value
+     */
+    public static DriverConfig parse(String url, Properties info) throws SQLException {
+        ParsedUrl parsed = UrlParser.parse(url);
+        for (OwnedPgjdbcProperty p : List.of(OwnedPgjdbcProperty.PGHOST, OwnedPgjdbcProperty.PGPORT,
+                OwnedPgjdbcProperty.PGDBNAME)) {
+            if (parsed.query().containsKey(p.key())) {
+                throw new SQLException("Malformed citus-jdbc URL: " + p.key()
+                        + " must not be a query parameter; hosts, ports and database go in the URL path",
+                        SqlStates.UNABLE_TO_CONNECT);
+            }
+        }
+        Properties merged = new Properties();
+        if (info != null) {
+            for (String key : info.stringPropertyNames()) {
+                merged.setProperty(key, info.getProperty(key));
+            }
+        }
+        merged.remove(OwnedPgjdbcProperty.PGHOST.key()); // the URL path decides
+        merged.remove(OwnedPgjdbcProperty.PGPORT.key());
+        merged.remove(OwnedPgjdbcProperty.PGDBNAME.key());
+        merged.putAll(parsed.query());
+
+        Pooler pooler = Pooler.from(merged);
+        for (CitusProperty property : CitusProperty.values()) {
+            property.getString(merged); // validate every key of ours, even those not used yet
+            merged.remove(property.getName());
+        }
+        String defaultSchema = ownCurrentSchema(merged, pooler);
+        Boolean readOnly = ownReadOnly(merged);
+        limitPrepareThreshold(merged, pooler);
+        limitOptions(merged, pooler);
+        limitChoice(merged, OwnedPgjdbcProperty.TARGET_SERVER_TYPE, ACCEPTED_TARGET_SERVER_TYPES,
+                "the driver chooses the server per route; accepted: any, primary");
+        limitChoice(merged, OwnedPgjdbcProperty.READ_ONLY_MODE, READ_ONLY_MODES,
+                "accepted: ignore, transaction, always");
+        return new DriverConfig(parsed, pooler, defaultSchema, readOnly, merged);
+    }
+
+    private static String ownCurrentSchema(Properties merged, Pooler pooler) throws SQLException {
+        String schema = (String) merged.remove(OwnedPgjdbcProperty.CURRENT_SCHEMA.key());
+        if (schema == null || schema.isEmpty()) {
+            return null;
+        }
+        if (pooler.isTransactionPooler()) {
+            throw conflict(OwnedPgjdbcProperty.CURRENT_SCHEMA, " conflicts with pooler=" + pooler.value()
+                    + ": a session search_path leaks to other clients behind a transaction pooler;"
+                    + " qualify table names with the schema instead");
+        }
+        return schema;
+    }
+
+    private static Boolean ownReadOnly(Properties merged) throws SQLException {
+        String value = (String) merged.remove(OwnedPgjdbcProperty.READ_ONLY.key());
+        if (value == null) {
+            return null;
+        }
+        String lower = value.trim().toLowerCase(Locale.ROOT);
+        if (!lower.equals("true") && !lower.equals("false")) {
+            throw invalid(OwnedPgjdbcProperty.READ_ONLY, value, "expected true or false");
+        }
+        return Boolean.valueOf(lower);
+    }
+
+    private static void limitPrepareThreshold(Properties merged, Pooler pooler) throws SQLException {
+        String key = OwnedPgjdbcProperty.PREPARE_THRESHOLD.key();
+        String value = merged.getProperty(key);
+        if (!pooler.isTransactionPooler()) {
+            return; // pgjdbc validates its own value
+        }
+        if (value != null) {
+            int threshold;
+            try {
+                threshold = Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw invalid(OwnedPgjdbcProperty.PREPARE_THRESHOLD, value, "expected an integer");
+            }
+            if (threshold != 0) {
+                throw conflict(OwnedPgjdbcProperty.PREPARE_THRESHOLD, "=" + value + " conflicts with pooler="
+                        + pooler.value() + ": named server-side prepared statements are not safe behind a"
+                        + " transaction pooler; remove it or set it to 0");
+            }
+        }
+        merged.setProperty(key, "0");
+    }
+
+    private static void limitOptions(Properties merged, Pooler pooler) throws SQLException {
+        String options = merged.getProperty(OwnedPgjdbcProperty.OPTIONS.key());
+        if (options == null || options.isEmpty()) {
+            return;
+        }
+        if (SEARCH_PATH_OPTION.matcher(options).find()) {
+            throw conflict(OwnedPgjdbcProperty.OPTIONS, " must not set search_path: the driver owns it;"
+                    + " use currentSchema");
+        }
+        if (pooler.isPgBouncer()) {
+            throw conflict(OwnedPgjdbcProperty.OPTIONS, " conflicts with pooler=" + pooler.value()
+                    + ": PgBouncer refuses the startup parameter options");
+        }
+    }
+
+    private static void limitChoice(Properties merged, OwnedPgjdbcProperty property, Set<String> accepted,
+                                    String reason) throws SQLException {
+        String value = merged.getProperty(property.key());
+        if (value != null && !accepted.contains(value)) {
+            throw invalid(property, value, reason);
+        }
+    }
+
+    private static SQLException invalid(OwnedPgjdbcProperty property, String value, String reason) {
+        return new SQLException("Invalid value for property " + property.key() + ": '" + value + "'; " + reason,
+                SqlStates.INVALID_PARAMETER_VALUE);
+    }
+
+    private static SQLException conflict(OwnedPgjdbcProperty property, String reason) {
+        return new SQLException("Property " + property.key() + reason, SqlStates.INVALID_PARAMETER_VALUE);
+    }
+
+    /** @return the hosts of the URL, in order, never empty */
+    public List<NodeAddress> hosts() {
+        return hosts;
+    }
+
+    /** @return the database name, possibly empty (the server then uses the user name) */
+    public String database() {
+        return database;
+    }
+
+    /** @return the configured pooler */
+    public Pooler pooler() {
+        return pooler;
+    }
+
+    /** @return the schema from pgjdbc's {@code currentSchema}, or null */
+    public String defaultSchema() {
+        return defaultSchema;
+    }
+
+    /** @return the value of pgjdbc's {@code readOnly}, or null when not given */
+    public Boolean readOnly() {
+        return readOnly;
+    }
+
+    /** @return the user name, or null when not given (pgjdbc then uses the OS user) */
+    public String user() {
+        return pgjdbcProperties.getProperty("user");
+    }
+
+    /** @return the {@code jdbc:postgresql:} URL for pgjdbc: hosts and database only, no query */
+    public String pgjdbcUrl() {
+        return pgjdbcUrl;
+    }
+
+    /** @return a new copy of the properties for pgjdbc (including user and password) */
+    public Properties pgjdbcProperties() {
+        Properties copy = new Properties();
+        copy.putAll(pgjdbcProperties);
+        return copy;
+    }
+
+    /** @return identifies the cluster (host list and database) for per-cluster caches */
+    public String clusterKey() {
+        return clusterKey;
+    }
+
+    @Override
+    public String toString() {
+        Set<String> keys = new TreeSet<>(pgjdbcProperties.stringPropertyNames());
+        return "DriverConfig[hosts=" + hosts + ", database=" + database + ", user=" + user() + ", pooler="
+                + pooler.value() + (defaultSchema == null ? "" : ", currentSchema=" + defaultSchema)
+                + (readOnly == null ? "" : ", readOnly=" + readOnly) + ", pgjdbcKeys=" + keys + "]";
+    }
+}

@@ -1,0 +1,74 @@
+package io.github.citusjdbc.config;
+
+/**
+ * The pgjdbc keys the driver owns or limits, because routing and tenant pinning depend on them,
+ * with what the driver does with each. Every other pgjdbc key reaches pgjdbc untouched.
+ *
+ * <p>The README's table of these keys is rendered from this enum ({@link #markdownTable()}).
+ */
+public enum OwnedPgjdbcProperty {
+    CURRENT_SCHEMA("currentSchema",
+            "The default tenant schema. Never sent as the startup parameter `search_path` (PgBouncer refuses it):"
+                    + " the driver sets it with `set_config('search_path', value, false)` right after a connection"
+                    + " opens, so `getSchema()` and unqualified SQL behave as with pgjdbc. Rejected with"
+                    + " `pooler=pgbouncer-transaction`, where a session setting leaks to other clients."),
+    OPTIONS("options",
+            "Passed to pgjdbc with `pooler=none`. Rejected when it sets `search_path` (the driver owns it: use"
+                    + " `currentSchema`) and with a PgBouncer `pooler` (PgBouncer refuses the startup parameter)."),
+    PGDBNAME("PGDBNAME", "Taken from the URL path only: rejected in the URL query, ignored in `Properties`."),
+    PGHOST("PGHOST", "Taken from the URL's host list only: rejected in the URL query, ignored in `Properties`."),
+    PGPORT("PGPORT", "Taken from the URL's host list only: rejected in the URL query, ignored in `Properties`."),
+    PREPARE_THRESHOLD("prepareThreshold",
+            "Passed to pgjdbc. With `pooler=pgbouncer-transaction` the driver sets it to `0` and rejects any other"
+                    + " value: named server-side prepared statements return other clients' rows behind a"
+                    + " transaction pooler."),
+    READ_ONLY("readOnly",
+            "Not sent to pgjdbc: the driver applies it with `Connection.setReadOnly` when the connection opens, so"
+                    + " the read-only state is tracked by the driver. `true` or `false`; other values are rejected."),
+    READ_ONLY_MODE("readOnlyMode",
+            "Passed to pgjdbc after validation: `ignore`, `transaction` or `always`."),
+    TARGET_SERVER_TYPE("targetServerType",
+            "Passed to pgjdbc when `any`, `primary` or `master`; the others (`secondary`, `preferSecondary`, ...)"
+                    + " are rejected: the driver chooses the server per route.");
+
+    private final String key;
+    private final String behaviour;
+
+    OwnedPgjdbcProperty(String key, String behaviour) {
+        this.key = key;
+        this.behaviour = behaviour;
+    }
+
+    /** @return the pgjdbc key */
+    public String key() {
+        return key;
+    }
+
+    /** @return what the driver does with the key (Markdown inline syntax) */
+    public String behaviour() {
+        return behaviour;
+    }
+
+    /**
+     * @param key a property key
+     * @return the owned property with that key, or null when pgjdbc's key passes through untouched
+     */
+    public static OwnedPgjdbcProperty forKey(String key) {
+        for (OwnedPgjdbcProperty property : values()) {
+            if (property.key.equals(key)) {
+                return property;
+            }
+        }
+        return null;
+    }
+
+    /** @return the README table of owned pgjdbc keys, ending with a newline */
+    public static String markdownTable() {
+        StringBuilder sb = new StringBuilder("| pgjdbc property | What citus-jdbc does |\n|---|---|\n");
+        for (OwnedPgjdbcProperty property : values()) {
+            sb.append("| `").append(property.key).append("` | ").append(property.behaviour.replace("|", "\\|"))
+                    .append(" |\n");
+        }
+        return sb.toString();
+    }
+}

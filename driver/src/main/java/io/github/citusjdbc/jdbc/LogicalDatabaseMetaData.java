@@ -1,0 +1,39 @@
+package io.github.citusjdbc.jdbc;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+
+/** Metadata whose connection is the logical one and whose result sets are wrapped. */
+final class LogicalDatabaseMetaData extends DelegatingDatabaseMetaData {
+
+    private final LogicalConnection connection;
+
+    LogicalDatabaseMetaData(LogicalConnection connection, DatabaseMetaData delegate) {
+        super(delegate);
+        this.connection = connection;
+    }
+
+    @Override
+    ResultSet wrapResultSet(ResultSet resultSet) {
+        return resultSet == null ? null : new LogicalResultSet(null, resultSet);
+    }
+
+    @Override
+    public Connection getConnection() {
+        return connection;
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        return delegate.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {
+        return iface.isInstance(this) || delegate.isWrapperFor(iface);
+    }
+}

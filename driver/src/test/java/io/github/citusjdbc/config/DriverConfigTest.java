@@ -1,0 +1,156 @@
+package io.github.citusjdbc.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.SQLException;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class DriverConfigTest {
+
+    private static Properties props(String... keyValues) {
+        Properties p = new Properties();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.setProperty(keyValues[i], keyValues[i + 1]);
+        }
+        return p;
+    }
+
+    private static SQLException rejects(String url, Properties info) {
+        return assertThrows(SQLException.class, () -> DriverConfig.parse(url, info));
+    }
+
+    @Test
+    void urlWinsOverPropertiesWhichWinOverDefaults() throws SQLException {
+        DriverConfig config = DriverConfig.parse("jdbc:citus://h/db?applicationName=fromUrl&pooler=pgbouncer-session",
+                props("applicationName", "fromProps", "user", "alice", "pooler", "none"));
+        assertEquals("fromUrl", config.pgjdbcProperties().getProperty("applicationName"));
+        assertEquals("alice", config.user());
+        assertEquals(Pooler.PGBOUNCER_SESSION, config.pooler());
+        assertEquals(Pooler.NONE, DriverConfig.parse("jdbc:citus://h/db", null).pooler());
+    }
+
+    @Test
+    void propertiesDefaultsChainIsRead() throws SQLException {
+        Properties defaults = props("user", "bob");
+        assertEquals("bob", DriverConfig.parse("jdbc:citus://h/db", new Properties(defaults)).user());
+    }
+
+    @Test
+    void ourKeysNeverReachPgjdbcAndOthersPassUntouched() throws SQLException {
+        DriverConfig config = DriverConfig.parse("jdbc:citus://h/db?pooler=none&sslmode=disable&unknownKey=1",
+                props("password", "pw"));
+        Properties pg = config.pgjdbcProperties();
+        assertFalse(pg.containsKey("pooler"));
+        assertEquals("disable", pg.getProperty("sslmode"));
+        assertEquals("1", pg.getProperty("unknownKey"), "pgjdbc decides about keys it does not know");
+        assertEquals("pw", pg.getProperty("password"));
+    }
+
+    @Test
+    void pgjdbcUrlCarriesOnlyHostsAndEncodedDatabase() throws SQLException {
+        DriverConfig config = DriverConfig.parse("jdbc:citus://a:1,[::1]/my%20db?ssl=false", null);
+        assertEquals("jdbc:postgresql://a:1,[::1]:5432/my+db", config.pgjdbcUrl());
+        assertEquals("a:1,[::1]:5432/my db", config.clusterKey());
+    }
+
+    @Test
+    void badPoolerValueIs22023NamingTheProperty() {
+        SQLException e = rejects("jdbc:citus://h/db?pooler=pgpool", null);
+        assertEquals("22023", e.getSQLState());
+        assertTrue(e.getMessage().contains("pooler"), e.getMessage());
+    }
+
+    @Test
+    void currentSchemaIsOwnedNotSentAsStartupParameter() throws SQLException {
+        DriverConfig config = DriverConfig.parse("jdbc:citus://h/db?currentSchema=tenant_a", null);
+        assertEquals("tenant_a", config.defaultSchema());
+        assertFalse(config.pgjdbcProperties().containsKey("currentSchema"));
+    }
+
+    @Test
+    void currentSchemaConflictsWithTransactionPooler() {
+        SQLException e = rejects("jdbc:citus://h/db?currentSchema=t&pooler=pgbouncer-transaction", null);
+        assertEquals("22023", e.getSQLState());
+        assertTrue(e.getMessage().contains("currentSchema") && e.getMessage().contains("pgbouncer-transaction"),
+                e.getMessage());
+    }
+
+    @Test
+    void transactionPoolerForcesPrepareThresholdZero() throws SQLException {
+        assertEquals("0", DriverConfig.parse("jdbc:citus://h/db?pooler=pgbouncer-transaction", null)
+                .pgjdbcProperties().getProperty("prepareThreshold"));
+        assertEquals("0", DriverConfig.parse("jdbc:citus://h/db?pooler=pgbouncer-transaction&prepareThreshold=0", null)
+                .pgjdbcProperties().getProperty("prepareThreshold"));
+        assertEquals("5", DriverConfig.parse("jdbc:citus://h/db?prepareThreshold=5", null)
+                .pgjdbcProperties().getProperty("prepareThreshold"), "untouched without a transaction pooler");
+    }
+
+    @Test
+    void nonZeroPrepareThresholdBehindTransactionPoolerIsRejected() {
+        SQLException e = rejects("jdbc:citus://h/db?pooler=pgbouncer-transaction",
+                props("prepareThreshold", "5"));
+        assertEquals("22023", e.getSQLState());
+        assertTrue(e.getMessage().contains("prepareThreshold"), e.getMessage());
+        assertEquals("22023", rejects("jdbc:citus://h/db?pooler=pgbouncer-transaction&prepareThreshold=x", null)
+                .getSQLState());
+    }
+
+    @Test
+    void optionsAreLimited() throws SQLException {
+        assertEquals("-c statement_timeout=5s", DriverConfig.parse("jdbc:citus://h/db",
+                props("options", "-c statement_timeout=5s")).pgjdbcProperties().getProperty("options"));
+        SQLException searchPath = rejects("jdbc:citus://h/db", props("options", "-c search_path=x"));
+        assertTrue(searchPath.getMessage().contains("options"), searchPath.getMessage());
+        assertEquals("22023", searchPath.getSQLState());
+        assertEquals("22023", rejects("jdbc:citus://h/db?pooler=pgbouncer-session",
+                props("options", "-c work_mem=4MB")).getSQLState());
+    }
+
+    @Test
+    void targetServerTypeOnlyAnyOrPrimary() throws SQLException {
+        assertEquals("primary", DriverConfig.parse("jdbc:citus://h/db?targetServerType=primary", null)
+                .pgjdbcProperties().getProperty("targetServerType"));
+        SQLException e = rejects("jdbc:citus://h/db?targetServerType=preferSecondary", null);
+        assertEquals("22023", e.getSQLState());
+        assertTrue(e.getMessage().contains("targetServerType"), e.getMessage());
+    }
+
+    @Test
+    void readOnlyIsOwnedAndValidated() throws SQLException {
+        DriverConfig config = DriverConfig.parse("jdbc:citus://h/db?readOnly=TRUE", null);
+        assertEquals(Boolean.TRUE, config.readOnly());
+        assertFalse(config.pgjdbcProperties().containsKey("readOnly"));
+        assertNull(DriverConfig.parse("jdbc:citus://h/db", null).readOnly());
+        assertEquals("22023", rejects("jdbc:citus://h/db?readOnly=yes", null).getSQLState());
+        assertEquals("22023", rejects("jdbc:citus://h/db?readOnlyMode=sometimes", null).getSQLState());
+        assertEquals("always", DriverConfig.parse("jdbc:citus://h/db?readOnlyMode=always", null)
+                .pgjdbcProperties().getProperty("readOnlyMode"));
+    }
+
+    @Test
+    void hostAndDatabaseComeFromTheUrlPathOnly() throws SQLException {
+        DriverConfig config = DriverConfig.parse("jdbc:citus://h/db", props("PGHOST", "evil", "PGDBNAME", "x"));
+        assertFalse(config.pgjdbcProperties().containsKey("PGHOST"));
+        assertFalse(config.pgjdbcProperties().containsKey("PGDBNAME"));
+        assertEquals("08001", rejects("jdbc:citus://h/db?PGPORT=1", null).getSQLState());
+    }
+
+    @Test
+    void toStringNeverShowsPropertyValues() throws SQLException {
+        DriverConfig config = DriverConfig.parse("jdbc:citus://h/db?password=hunter2", props("user", "alice"));
+        assertFalse(config.toString().contains("hunter2"), config.toString());
+        assertTrue(config.toString().contains("alice"), config.toString());
+    }
+
+    @Test
+    void pgjdbcPropertiesAreACopy() throws SQLException {
+        DriverConfig config = DriverConfig.parse("jdbc:citus://h/db", props("user", "alice"));
+        config.pgjdbcProperties().setProperty("user", "mallory");
+        assertEquals("alice", config.user());
+    }
+}

@@ -1,0 +1,46 @@
+package io.github.citusjdbc.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The committed Delegating* sources must be exactly what {@link DelegateGenerator} produces today. */
+class GeneratedDelegatesTest {
+
+    private static final String HOW_TO_FIX = "out of date; regenerate from the repository root with:\n"
+            + "  java driver/src/test/java/io/github/citusjdbc/jdbc/DelegateGenerator.java driver/src/main/java\n"
+            + "  java driver/src/test/java/io/github/citusjdbc/jdbc/DelegateGenerator.java benchmarks/src/main/java --stubs";
+
+    @Test
+    void committedDelegatesMatchTheGenerator() throws IOException {
+        for (DelegateGenerator.Spec spec : DelegateGenerator.specs()) {
+            Path path = DelegateGenerator.pathOf(Path.of("src/main/java"), spec);
+            assertTrue(Files.exists(path), path + " is missing; " + HOW_TO_FIX);
+            assertEquals(DelegateGenerator.generate(spec), Files.readString(path), path + " is " + HOW_TO_FIX);
+        }
+    }
+
+    @Test
+    void committedBenchmarkStubsMatchTheGenerator() throws IOException {
+        for (DelegateGenerator.Spec spec : DelegateGenerator.stubSpecs()) {
+            Path path = DelegateGenerator.pathOf(Path.of("../benchmarks/src/main/java"), spec);
+            assertTrue(Files.exists(path), path + " is missing; " + HOW_TO_FIX);
+            assertEquals(DelegateGenerator.generate(spec), Files.readString(path), path + " is " + HOW_TO_FIX);
+        }
+    }
+
+    @Test
+    void generatedConnectionDelegatesEveryInterfaceMethodOnce() {
+        String source = DelegateGenerator.generate(DelegateGenerator.specs().get(1));
+        long methods = source.lines().filter(l -> l.trim().equals("@Override")).count();
+        long expected = java.util.Arrays.stream(java.sql.Connection.class.getMethods())
+                .filter(m -> !java.lang.reflect.Modifier.isStatic(m.getModifiers()))
+                .map(m -> m.getName() + java.util.Arrays.toString(m.getParameterTypes()))
+                .distinct().count();
+        assertEquals(expected, methods);
+    }
+}
