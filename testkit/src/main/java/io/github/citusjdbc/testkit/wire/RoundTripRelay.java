@@ -1,0 +1,311 @@
+package io.github.citusjdbc.testkit.wire;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * A loopback TCP relay in front of a PostgreSQL server or PgBouncer that counts network round
+ * trips of the PostgreSQL v3 protocol, optionally adding a fixed delay per direction.
+ *
+ * <p><b>Round trip</b>: a client turn starts with the first client message after the last
+ * ReadyForQuery ('Z'), or after the session's startup (authentication up to its first 'Z'), and
+ * ends with the next 'Z' from the server; {@link #roundTrips()} counts ended turns. Pipelined
+ * Syncs answered by several 'Z's while the client sends nothing new are one turn, as they cost
+ * one network round trip; a client that waits for results before sending more starts a new turn.
+ * Startup and authentication are not counted (see {@link #sessions()}).
+ *
+ * <p>Also counted: Sync ('S') and Query ('Q') messages, every client and server message type
+ * ({@link #clientMessages(char)}, {@link #serverMessages(char)}, e.g. 'P' Parse or 'N'
+ * NoticeResponse), ReadyForQuery messages and the last transaction status. Counters are summed
+ * over all connections and complete when the client has the server's answer (messages are
+ * counted before they are forwarded). {@link #reset()} zeroes them.
+ *
+ * <p>SSLRequest and GSSENCRequest are forwarded and the server's one-byte answer passed back
+ * (after 'S'/'G' the connection is relayed without parsing); CancelRequest connections are
+ * forwarded. Each connection uses two threads (four with a delay). {@link #close()} closes every
+ * socket and waits for all threads. Thread-safe.
+ */
+public final class RoundTripRelay implements AutoCloseable {
+    private final String targetHost;
+    private final int targetPort;
+    private final long delayNanos;
+    private final ServerSocket listener;
+    private final Thread acceptor;
+    private final Set<RelayConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger threadIds = new AtomicInteger();
+    private volatile boolean closed;
+
+    private final AtomicLong roundTrips = new AtomicLong();
+    private final AtomicLong readyForQuery = new AtomicLong();
+    private final AtomicLong sessions = new AtomicLong();
+    private final AtomicLong cancels = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLongArray clientTypes = new AtomicLongArray(256);
+    private final AtomicLongArray serverTypes = new AtomicLongArray(256);
+    private volatile char lastStatus;
+
+    private RoundTripRelay(String targetHost, int targetPort, Duration delayPerDirection) throws IOException {
+        this.targetHost = targetHost;
+        this.targetPort = targetPort;
+        this.delayNanos = delayPerDirection.toNanos();
+        this.listener = new ServerSocket(0, 256, InetAddress.getLoopbackAddress());
+        this.acceptor = newThread("accept", this::acceptLoop);
+    }
+
+    /**
+     * Starts a relay without added delay.
+     *
+     * @param targetHost host of the server or PgBouncer to relay to
+     * @param targetPort its port
+     * @return the running relay, listening on a free loopback port
+     * @throws IOException when no port can be bound
+     */
+    public static RoundTripRelay start(String targetHost, int targetPort) throws IOException {
+        return start(targetHost, targetPort, Duration.ZERO);
+    }
+
+    /**
+     * Starts a relay that delays every chunk by {@code delayPerDirection} in each direction, so a
+     * round trip costs about twice that more.
+     *
+     * @param targetHost host of the server or PgBouncer to relay to
+     * @param targetPort its port
+     * @param delayPerDirection added one-way delay, zero for none
+     * @return the running relay
+     * @throws IOException when no port can be bound
+     */
+    public static RoundTripRelay start(String targetHost, int targetPort, Duration delayPerDirection) throws IOException {
+        if (delayPerDirection.isNegative()) {
+            throw new IllegalArgumentException("negative delay " + delayPerDirection);
+        }
+        return new RoundTripRelay(targetHost, targetPort, delayPerDirection);
+    }
+
+    /**
+     * Starts a relay to the host and port of a {@code jdbc:postgresql://host:port/db...} URL.
+     *
+     * @param jdbcUrl the URL of the target (one host)
+     * @param delayPerDirection added one-way delay, zero for none
+     * @return the running relay
+     * @throws IOException when no port can be bound
+     */
+    public static RoundTripRelay forUrl(String jdbcUrl, Duration delayPerDirection) throws IOException {
+        JdbcUrls.HostPort hp = JdbcUrls.hostPort(jdbcUrl);
+        return start(hp.host(), hp.port(), delayPerDirection);
+    }
+
+    /** @return the loopback port the relay listens on */
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** @return {@code 127.0.0.1:port} of the relay */
+    public String address() {
+        return "127.0.0.1:" + port();
+    }
+
+    /**
+     * @param targetJdbcUrl a {@code jdbc:postgresql://host:port/...} URL of the target
+     * @return the same URL pointing at this relay
+     */
+    public String jdbcUrl(String targetJdbcUrl) {
+        return JdbcUrls.withHostPort(targetJdbcUrl, "127.0.0.1", port());
+    }
+
+    /** @return completed client turns (see the class comment) since start or {@link #reset()} */
+    public long roundTrips() {
+        return roundTrips.get();
+    }
+
+    /** @return Sync messages sent by clients */
+    public long syncs() {
+        return clientTypes.get('S');
+    }
+
+    /** @return simple-protocol Query messages sent by clients */
+    public long queries() {
+        return clientTypes.get('Q');
+    }
+
+    /** @return ReadyForQuery messages after startup */
+    public long readyForQuery() {
+        return readyForQuery.get();
+    }
+
+    /**
+     * @param type a message type byte, e.g. 'P' (Parse), 'B' (Bind), 'E' (Execute), 'X' (Terminate)
+     * @return how many messages of that type clients sent after startup began
+     */
+    public long clientMessages(char type) {
+        return clientTypes.get(type & 0xff);
+    }
+
+    /**
+     * @param type a message type byte, e.g. 'N' (NoticeResponse), 'E' (ErrorResponse), 'S' (ParameterStatus)
+     * @return how many messages of that type servers sent (startup's ReadyForQuery excluded)
+     */
+    public long serverMessages(char type) {
+        return serverTypes.get(type & 0xff);
+    }
+
+    /** @return the transaction status of the last ReadyForQuery ('I' idle, 'T' in a transaction, 'E' failed), or 0 before any */
+    public char lastTransactionStatus() {
+        return lastStatus;
+    }
+
+    /** @return sessions whose startup completed (first ReadyForQuery seen) */
+    public long sessions() {
+        return sessions.get();
+    }
+
+    /** @return CancelRequest packets relayed */
+    public long cancelRequests() {
+        return cancels.get();
+    }
+
+    /** @return TCP connections accepted since start (not reset) */
+    public long acceptedConnections() {
+        return accepted.get();
+    }
+
+    /** @return connections currently open */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /** Zeroes every counter except {@link #acceptedConnections()}. */
+    public void reset() {
+        roundTrips.set(0);
+        readyForQuery.set(0);
+        sessions.set(0);
+        cancels.set(0);
+        for (int i = 0; i < 256; i++) {
+            clientTypes.set(i, 0);
+            serverTypes.set(i, 0);
+        }
+        lastStatus = 0;
+    }
+
+    @Override
+    public String toString() {
+        return "RoundTripRelay[" + address() + " -> " + targetHost + ":" + targetPort + ", roundTrips=" + roundTrips()
+                + ", syncs=" + syncs() + ", queries=" + queries() + ", Z=" + readyForQuery() + "]";
+    }
+
+    // ------------------------------------------------------------ called by connections
+
+    void clientMessage(char type) {
+        clientTypes.incrementAndGet(type & 0xff);
+    }
+
+    void serverMessage(char type) {
+        serverTypes.incrementAndGet(type & 0xff);
+    }
+
+    void readyForQuery(char status, boolean turnEnded) {
+        lastStatus = status;
+        readyForQuery.incrementAndGet();
+        if (turnEnded) {
+            roundTrips.incrementAndGet();
+        }
+    }
+
+    void closed(RelayConnection c) {
+        connections.remove(c);
+    }
+
+    void sessionReady() {
+        sessions.incrementAndGet();
+    }
+
+    void cancelRequest() {
+        cancels.incrementAndGet();
+    }
+
+    Thread newThread(String name, Runnable body) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } finally {
+                threads.remove(Thread.currentThread());
+            }
+        }, "rt-relay-" + port() + "-" + threadIds.incrementAndGet() + "-" + name);
+        t.setDaemon(true); // never keeps a test JVM alive, even if close() is forgotten
+        threads.add(t);
+        t.start();
+        return t;
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket client;
+            try {
+                client = listener.accept();
+            } catch (IOException e) {
+                return; // closed
+            }
+            accepted.incrementAndGet();
+            Socket server = new Socket();
+            try {
+                client.setTcpNoDelay(true);
+                server.setTcpNoDelay(true);
+                server.connect(new InetSocketAddress(targetHost, targetPort), 10_000);
+                RelayConnection c = new RelayConnection(this, client, server, delayNanos);
+                connections.add(c);
+                c.start();
+                if (closed) {
+                    c.close(); // close() may have run between accept and add
+                }
+            } catch (IOException e) {
+                closeQuietly(client);
+                closeQuietly(server);
+            }
+        }
+    }
+
+    /** Closes the listener and every relayed connection, then waits for all relay threads to end. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // Closing anyway.
+        }
+        for (RelayConnection c : connections) {
+            c.close();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        for (Thread t : threads) {
+            try {
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** @return threads of this relay still alive (0 after {@link #close()}) */
+    public int liveThreads() {
+        return (int) threads.stream().filter(Thread::isAlive).count();
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // Already closed.
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package io.github.citusjdbc.testkit.wire;
+
+import io.github.citusjdbc.testkit.LocalCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The relay counts what raw pgjdbc really sends, directly and through PgBouncer, and adds the delay it promises. */
+class RoundTripRelayTest {
+
+    /** Where the relay points, and how pgjdbc must talk to it. */
+    record Target(String name, String jdbcUrl, Properties props) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static List<Target> targets() {
+        LocalCluster cluster = LocalCluster.shared();
+        Properties direct = new Properties();
+        direct.setProperty("user", cluster.user());
+        direct.setProperty("password", cluster.password());
+        Properties bouncer = new Properties();
+        bouncer.putAll(direct);
+        // PgBouncer 1.18 in transaction mode cannot keep server-prepared statements (FACTS §6).
+        bouncer.setProperty("prepareThreshold", "0");
+        return List.of(new Target("direct", cluster.jdbcUrl(cluster.coordinator()), direct),
+                new Target("pgbouncer", cluster.bouncerJdbcUrl(cluster.coordinator()), bouncer));
+    }
+
+    private static Connection connect(RoundTripRelay relay, Target t) throws SQLException {
+        return connect(relay, t, new Properties());
+    }
+
+    private static Connection connect(RoundTripRelay relay, Target t, Properties extra) throws SQLException {
+        Properties p = new Properties();
+        p.putAll(t.props());
+        p.putAll(extra);
+        Connection c = DriverManager.getConnection(relay.jdbcUrl(t.jdbcUrl()), p);
+        relay.reset();
+        return c;
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void autocommitSelectIsOneRoundTrip(Target t) throws Exception {
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.jdbcUrl(), Duration.ZERO);
+             Connection c = connect(relay, t); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT 1")) {
+                assertTrue(rs.next());
+            }
+            assertEquals(1, relay.roundTrips(), relay::toString);
+            assertEquals(1, relay.syncs());
+            assertEquals(0, relay.queries(), "pgjdbc uses the extended protocol");
+            assertEquals(1, relay.readyForQuery());
+            assertEquals('I', relay.lastTransactionStatus());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void explicitTransactionOfTwoStatementsIsThreeRoundTrips(Target t) throws Exception {
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.jdbcUrl(), Duration.ZERO);
+             Connection c = connect(relay, t); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            assertEquals(0, relay.roundTrips(), "setAutoCommit(false) alone sends nothing");
+            s.execute("SELECT 1");
+            assertEquals(1, relay.roundTrips(), "BEGIN rides with the first statement");
+            assertEquals('T', relay.lastTransactionStatus());
+            s.execute("SELECT 2");
+            c.commit();
+            assertEquals(3, relay.roundTrips(), relay::toString);
+            assertEquals('I', relay.lastTransactionStatus());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void preparedStatementExecutionsAreOneRoundTripEach(Target t) throws Exception {
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.jdbcUrl(), Duration.ZERO);
+             Connection c = connect(relay, t); PreparedStatement ps = c.prepareStatement("SELECT ?::int + 1")) {
+            for (int i = 0; i < 8; i++) {
+                ps.setInt(1, i);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertEquals(i + 1, rs.getInt(1));
+                }
+            }
+            assertEquals(8, relay.roundTrips(), relay::toString);
+            assertEquals(8, relay.clientMessages('B'));
+            long parses = relay.clientMessages('P');
+            if (t.props().getProperty("prepareThreshold") == null) {
+                // Default prepareThreshold=5: unnamed until the 5th use, then one named Parse reused.
+                assertEquals(5, parses);
+            } else {
+                assertEquals(8, parses, "prepareThreshold=0 parses every execution");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void simpleProtocolQueriesAreCounted(Target t) throws Exception {
+        Properties simple = new Properties();
+        simple.setProperty("preferQueryMode", "simple");
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.jdbcUrl(), Duration.ZERO);
+             Connection c = connect(relay, t, simple); Statement s = c.createStatement()) {
+            s.execute("SELECT 1; SELECT 2");
+            assertEquals(1, relay.roundTrips());
+            assertEquals(1, relay.queries());
+            assertEquals(0, relay.syncs());
+        }
+    }
+
+    @Test
+    void sslRequestIsForwardedAndAnsweredByTheServer() throws Exception {
+        Target t = targets().get(0);
+        Properties ssl = new Properties();
+        ssl.setProperty("sslmode", "prefer"); // the kit's servers have no TLS: they answer 'N'
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.jdbcUrl(), Duration.ZERO);
+             Connection c = connect(relay, t, ssl); Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+            assertEquals(1, relay.roundTrips());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void cancelRequestTravelsOnItsOwnConnection(Target t) throws Exception {
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.jdbcUrl(), Duration.ZERO);
+             Connection c = connect(relay, t); Statement s = c.createStatement()) {
+            long before = relay.acceptedConnections();
+            ExecutorService ex = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> canceller = ex.submit(() -> {
+                    Thread.sleep(300);
+                    s.cancel();
+                    return null;
+                });
+                SQLException e = assertThrows(SQLException.class, () -> s.execute("SELECT pg_sleep(20)"));
+                assertEquals("57014", e.getSQLState(), e.getMessage());
+                canceller.get(10, TimeUnit.SECONDS);
+            } finally {
+                ex.shutdownNow();
+            }
+            assertEquals(1, relay.cancelRequests());
+            assertEquals(before + 1, relay.acceptedConnections());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void delayAddsAtLeastTwoMillisecondsPerRoundTrip(Target t) throws Exception {
+        int n = 40;
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.jdbcUrl(), Duration.ofMillis(1));
+             Connection c = connect(relay, t); Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+            relay.reset();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                s.execute("SELECT 1");
+            }
+            double msPerOp = (System.nanoTime() - t0) / 1e6 / n;
+            assertEquals(n, relay.roundTrips());
+            assertTrue(msPerOp >= 2.0, "1 ms each way must cost >= 2 ms per round trip, got " + msPerOp);
+            assertTrue(msPerOp < 20, "the delay must not pile up: " + msPerOp + " ms per round trip");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void manyConcurrentConnectionsAreCountedExactlyAndLeaveNoThreads(Target t) throws Exception {
+        int clients = 64;
+        int ops = 10;
+        RoundTripRelay relay = RoundTripRelay.forUrl(t.jdbcUrl(), Duration.ofMillis(1));
+        try (relay) {
+            List<Connection> conns = new ArrayList<>();
+            try {
+                for (int i = 0; i < clients; i++) {
+                    conns.add(connect(relay, t));
+                }
+                relay.reset();
+                CountDownLatch go = new CountDownLatch(1);
+                ExecutorService ex = Executors.newFixedThreadPool(clients);
+                List<Future<Integer>> fs = new ArrayList<>();
+                for (Connection c : conns) {
+                    fs.add(ex.submit(() -> {
+                        go.await();
+                        int sum = 0;
+                        try (Statement s = c.createStatement()) {
+                            for (int i = 0; i < ops; i++) {
+                                try (ResultSet rs = s.executeQuery("SELECT " + i)) {
+                                    rs.next();
+                                    sum += rs.getInt(1);
+                                }
+                            }
+                        }
+                        return sum;
+                    }));
+                }
+                go.countDown();
+                for (Future<Integer> f : fs) {
+                    assertEquals(ops * (ops - 1) / 2, f.get(60, TimeUnit.SECONDS));
+                }
+                ex.shutdown();
+                assertEquals((long) clients * ops, relay.roundTrips(), relay::toString);
+                assertEquals(clients, relay.openConnections());
+            } finally {
+                for (Connection c : conns) {
+                    c.close();
+                }
+            }
+        }
+        assertEquals(0, relay.liveThreads(), "close() must end every relay thread");
+        assertEquals(0, relay.openConnections());
+    }
+}
