@@ -1,0 +1,344 @@
+package io.github.citusjdbc.topology;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.github.citusjdbc.spi.Node;
+import io.github.citusjdbc.spi.NodeAddress;
+import io.github.citusjdbc.spi.Topology;
+import io.github.citusjdbc.spi.TopologyListener;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds the current {@link ClusterView} of one cluster and keeps it fresh in the background.
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>{@link #current()} never blocks and never does I/O: it returns the latest published view.
+ *       Only {@link #awaitFirstLoad()} waits, for the very first read of the cluster, and at most
+ *       {@link TopologySettings#initialLoadTimeout()}; after that the caller proceeds with a
+ *       view whose {@link ClusterView#routingEnabled()} is false (coordinator only) and the load
+ *       goes on in the background.</li>
+ *   <li>A refresh runs every {@link TopologySettings#refreshInterval()} on the
+ *       {@link RefreshScheduler}; the previous view is served while it runs.</li>
+ *   <li>A failed refresh keeps the last good snapshot; retries back off from 1 s (or the
+ *       interval, if shorter) doubling up to the interval. Once the last good read is older than
+ *       {@link TopologySettings#maxStaleness()} the view reports itself stale and routing must
+ *       use the coordinator only.</li>
+ *   <li>{@link #requestEarlyRefresh(String)} (routing failures) starts a refresh at once unless
+ *       one is running or one started less than {@link TopologySettings#earlyRefreshMinInterval()}
+ *       ago, so a storm of errors causes at most one refresh per that interval.</li>
+ *   <li>Versions: a snapshot keeps its version (and identity) while the catalogs are unchanged;
+ *       any change of a node or a tenant's group gives a new snapshot with a higher version, and
+ *       {@link TopologyListener}s are then called on the refresh thread, in version order.</li>
+ *   <li>Replication lag of every active secondary is measured after every refresh (also when
+ *       the catalog read failed, against the last good snapshot).</li>
+ * </ul>
+ *
+ * <p>Thread-safe. Usually obtained through {@link TopologyRegistry}, which shares one instance per
+ * {@link ClusterKey}; time comes from an injectable {@link Ticker} and {@link RefreshScheduler}.
+ */
+public final class ClusterTopology implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterTopology.class);
+    private static final long MIN_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final String name;
+    private final TopologySettings settings;
+    private final TopologySource source;
+    private final LagMeasurer lagMeasurer;
+    private final Ticker ticker;
+    private final RefreshScheduler scheduler;
+    private final List<TopologyListener> listeners = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
+    private final Object lock = new Object();
+    private volatile ClusterView view;
+
+    // Guarded by lock.
+    private RefreshScheduler.Cancellable pending;
+    private boolean started;
+    private boolean running;
+    private boolean closed;
+    private boolean attempted;
+    private long lastStartNanos;
+    private int failures;
+    // Touched by the refresh (one at a time) only.
+    private long lastVersion;
+
+    /**
+     * Creates a holder; nothing is read before {@link #start()}.
+     *
+     * @param name        identifies the cluster in logs; must hold no secret (e.g. {@link ClusterKey#toString()})
+     * @param settings    intervals and timeouts
+     * @param source      reads the catalogs; closed with this holder
+     * @param lagMeasurer measures secondaries' lag
+     * @param ticker      the clock ({@link Ticker#systemTicker()} in production)
+     * @param scheduler   runs refreshes ({@link RefreshScheduler#shared()} in production)
+     */
+    public ClusterTopology(String name, TopologySettings settings, TopologySource source, LagMeasurer lagMeasurer,
+                           Ticker ticker, RefreshScheduler scheduler) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.source = Objects.requireNonNull(source, "source");
+        this.lagMeasurer = Objects.requireNonNull(lagMeasurer, "lagMeasurer");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.view = ClusterView.loading(ticker, settings.maxStaleness().toNanos());
+    }
+
+    /** Schedules the first read at once. Idempotent. */
+    public void start() {
+        synchronized (lock) {
+            if (started || closed) {
+                return;
+            }
+            started = true;
+            scheduleLocked(0);
+        }
+    }
+
+    /** @return the latest view; never blocks */
+    public ClusterView current() {
+        return view;
+    }
+
+    /**
+     * Waits until the first read of the cluster has finished (successfully or not), at most
+     * {@link TopologySettings#initialLoadTimeout()}; returns at once once it has. The only method
+     * that ever waits for metadata.
+     *
+     * @return the view after the wait (possibly still {@link ClusterView.Status#LOADING})
+     */
+    public ClusterView awaitFirstLoad() {
+        if (!firstAttempt.isDone()) {
+            try {
+                firstAttempt.get(settings.initialLoadTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                LOG.info("[{}] first topology read takes longer than {}: coordinator only until it completes", name,
+                        settings.initialLoadTimeout());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e); // never completed exceptionally
+            }
+        }
+        return view;
+    }
+
+    /**
+     * Asks for a refresh now, because routing met a failure that may mean the topology changed
+     * (connection refused, read-only violation, admin shutdown...). Rate-limited: ignored while a
+     * refresh runs or within {@link TopologySettings#earlyRefreshMinInterval()} of the start of
+     * the previous one. Never blocks.
+     *
+     * @param reason why, for the DEBUG log (no secrets)
+     * @return true when a refresh was scheduled
+     */
+    public boolean requestEarlyRefresh(String reason) {
+        long now = ticker.read();
+        synchronized (lock) {
+            if (closed || !started) {
+                return false;
+            }
+            if (running || (attempted && now - lastStartNanos < settings.earlyRefreshMinInterval().toNanos())) {
+                LOG.debug("[{}] early topology refresh not needed or rate-limited: {}", name, reason);
+                return false;
+            }
+            attempted = true;
+            lastStartNanos = now; // rate-limits the requests that arrive before it runs
+            scheduleLocked(0);
+        }
+        LOG.debug("[{}] early topology refresh: {}", name, reason);
+        return true;
+    }
+
+    /**
+     * @param listener called on the refresh thread after each new snapshot
+     */
+    public void addListener(TopologyListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** @param listener a listener added before; ignored when absent */
+    public void removeListener(TopologyListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** @return the settings this holder runs with */
+    public TopologySettings settings() {
+        return settings;
+    }
+
+    /** @return the name used in logs */
+    public String name() {
+        return name;
+    }
+
+    /** Stops refreshing and closes the source. Idempotent; does not wait for a running refresh. */
+    @Override
+    public void close() {
+        boolean closeNow;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (pending != null) {
+                pending.cancel();
+                pending = null;
+            }
+            closeNow = !running; // otherwise the running refresh closes the source when it ends
+        }
+        if (closeNow) {
+            source.close();
+        }
+        firstAttempt.complete(null);
+        LOG.debug("[{}] topology closed", name);
+    }
+
+    private void scheduleLocked(long delayNanos) {
+        if (pending != null) {
+            pending.cancel();
+        }
+        pending = scheduler.schedule(this::refresh, delayNanos);
+    }
+
+    /** Runs one refresh on the calling thread (the scheduler's). */
+    void refresh() {
+        long start = ticker.read();
+        synchronized (lock) {
+            if (closed || running) {
+                return;
+            }
+            running = true;
+            attempted = true;
+            lastStartNanos = start;
+            pending = null;
+        }
+        boolean failed = true;
+        try {
+            failed = refreshOnce(start);
+        } finally {
+            boolean closeSource;
+            synchronized (lock) {
+                running = false;
+                failures = failed ? failures + 1 : 0;
+                closeSource = closed;
+                if (!closed) {
+                    scheduleLocked(nextDelayNanos());
+                }
+            }
+            if (closeSource) {
+                source.close();
+            }
+            firstAttempt.complete(null);
+        }
+    }
+
+    /** @return true when the read failed */
+    private boolean refreshOnce(long start) {
+        ClusterView old = view;
+        Topology before = old.topology();
+        ClusterView next;
+        boolean failed = false;
+        try {
+            CatalogRead read = source.read(lastVersion + 1);
+            if (read instanceof CatalogRead.Citus citus) {
+                Topology t = citus.topology();
+                boolean unchanged = old.isCitus() && sameContent(before, t);
+                if (unchanged) {
+                    t = before; // same version, same instance: nothing changed
+                } else {
+                    lastVersion = t.version();
+                }
+                Map<Integer, NodeAddress> dial = unchanged ? old.dialAddresses() : translate(t);
+                next = old.withRead(ClusterView.Status.CITUS, t, citus.tenantsSupported(), start, dial, measure(t, dial));
+            } else {
+                next = old.withRead(ClusterView.Status.NOT_CITUS, Topology.empty(), false, start, Map.of(), Map.of());
+                if (old.status() != ClusterView.Status.NOT_CITUS) {
+                    LOG.info("[{}] no Citus catalogs (pg_dist_node) on the server: routing off", name);
+                }
+            }
+            if (old.lastFailure().isPresent()) {
+                LOG.info("[{}] topology read succeeded again", name);
+            }
+        } catch (Exception e) {
+            failed = true;
+            String failure = describe(e);
+            boolean first;
+            synchronized (lock) {
+                first = failures == 0;
+            }
+            if (first) {
+                LOG.warn("[{}] topology refresh failed, keeping {}: {}", name, before, failure);
+            } else {
+                LOG.debug("[{}] topology refresh failed again: {}", name, failure);
+            }
+            Map<Integer, Long> lags = old.isCitus() ? measure(before, old.dialAddresses()) : Map.of();
+            next = old.withFailure(failure, lags);
+        }
+        view = next;
+        Topology after = next.topology();
+        if (after != before && after.version() != before.version()) {
+            if (next.isCitus()) {
+                TopologyChanges.log(LOG, name, before, after);
+            }
+            for (TopologyListener l : listeners) {
+                try {
+                    l.topologyChanged(before, after);
+                } catch (RuntimeException e) {
+                    LOG.warn("[{}] topology listener {} failed", name, l, e);
+                }
+            }
+        }
+        return failed;
+    }
+
+    private Map<Integer, NodeAddress> translate(Topology t) {
+        Map<Integer, NodeAddress> dial = new HashMap<>();
+        for (Node n : t.nodes()) {
+            NodeAddress a = settings.addressTranslator().translate(n.address());
+            if (!a.equals(n.address())) {
+                dial.put(n.nodeId(), a);
+            }
+        }
+        return dial;
+    }
+
+    private Map<Integer, Long> measure(Topology t, Map<Integer, NodeAddress> dial) {
+        try {
+            return lagMeasurer.measure(t, dial);
+        } catch (RuntimeException e) {
+            LOG.debug("[{}] replication lag measurement failed", name, e);
+            return Map.of();
+        }
+    }
+
+    private long nextDelayNanos() {
+        long interval = settings.refreshInterval().toNanos();
+        if (failures == 0) {
+            return interval;
+        }
+        long base = Math.min(MIN_RETRY_NANOS, interval);
+        int shift = Math.min(failures - 1, 30);
+        return Math.min(interval, base << shift);
+    }
+
+    static boolean sameContent(Topology a, Topology b) {
+        return a.nodes().equals(b.nodes()) && a.tenantGroups().equals(b.tenantGroups());
+    }
+
+    private static String describe(Exception e) {
+        String state = e instanceof SQLException s && s.getSQLState() != null ? s.getSQLState() + " " : "";
+        return state + e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+}

@@ -1,0 +1,222 @@
+package io.github.citusjdbc.topology;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.github.citusjdbc.spi.TopologyListener;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JVM-wide registry of {@link ClusterTopology} instances: one per {@link ClusterKey}, shared by
+ * every connection and data source of the JVM, held in a Caffeine cache.
+ *
+ * <p>Users take a {@link Lease} ({@link #acquire}) and close it when done (a logical connection
+ * on close, a data source on close). An entry with leases never expires; once its last lease is
+ * closed it stays, still refreshed, for {@link TopologySettings#idleTimeout()} (so that
+ * open/close cycles through {@code DriverManager} do not reload it) and is then closed.
+ *
+ * <p>Thread-safe.
+ */
+public final class TopologyRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopologyRegistry.class);
+    private static final TopologyRegistry SHARED = new TopologyRegistry(Ticker.systemTicker(), RefreshScheduler.shared());
+
+    private final Ticker ticker;
+    private final RefreshScheduler scheduler;
+    private final Cache<ClusterKey, Entry> entries;
+
+    /**
+     * Creates a registry; production code uses {@link #shared()}.
+     *
+     * @param ticker    the clock for refreshes, staleness and idle expiry
+     * @param scheduler runs the refreshes
+     */
+    public TopologyRegistry(Ticker ticker, RefreshScheduler scheduler) {
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.entries = Caffeine.newBuilder()
+                .ticker(ticker)
+                .executor(Runnable::run) // close evicted holders at once, deterministically
+                .expireAfter(new IdleExpiry())
+                .removalListener((ClusterKey key, Entry entry, RemovalCause cause) -> {
+                    if (entry != null && cause != RemovalCause.REPLACED) {
+                        LOG.debug("[{}] topology no longer used: closing", key);
+                        entry.topology.close();
+                    }
+                })
+                .build();
+    }
+
+    /** @return the registry shared by the whole JVM */
+    public static TopologyRegistry shared() {
+        return SHARED;
+    }
+
+    /**
+     * Takes a lease on the cluster's topology, creating and starting it when it is not known yet,
+     * and waits for its first read at most {@link TopologySettings#initialLoadTimeout()} (see
+     * {@link ClusterTopology#awaitFirstLoad()}); a cluster already loaded never waits.
+     *
+     * @param key      the cluster
+     * @param settings used only when the cluster is not registered yet
+     * @param factory  creates the holder when the cluster is not registered yet
+     * @return a lease to close when done
+     */
+    public Lease acquire(ClusterKey key, TopologySettings settings, Factory factory) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(factory, "factory");
+        Entry entry = entries.asMap().compute(key, (k, e) -> {
+            if (e == null) {
+                ClusterTopology t = factory.create(k, settings, ticker, scheduler);
+                t.start();
+                return new Entry(t, 1, settings.idleTimeout().toNanos());
+            }
+            return new Entry(e.topology, e.leases + 1, e.idleNanos);
+        });
+        entry.topology.awaitFirstLoad();
+        return new Lease(this, key, entry.topology);
+    }
+
+    /**
+     * {@link #acquire(ClusterKey, TopologySettings, Factory)} with the pgjdbc-backed source and lag
+     * probe ({@link #pgjdbcFactory(Properties)}).
+     *
+     * @param key      the cluster
+     * @param settings used only when the cluster is not registered yet
+     * @param pgjdbc   pgjdbc properties including user and password (copied)
+     * @return a lease to close when done
+     */
+    public Lease acquire(ClusterKey key, TopologySettings settings, Properties pgjdbc) {
+        return acquire(key, settings, pgjdbcFactory(pgjdbc));
+    }
+
+    /**
+     * @param pgjdbc pgjdbc properties including user and password (copied)
+     * @return a factory of holders reading through {@link MetadataConnectionSource} and measuring
+     *         lag with {@link ReplicationLagProbe}, both over pgjdbc
+     */
+    public static Factory pgjdbcFactory(Properties pgjdbc) {
+        Properties copy = new Properties();
+        copy.putAll(Objects.requireNonNull(pgjdbc, "pgjdbc"));
+        return (key, settings, ticker, scheduler) -> new ClusterTopology(key.toString(), settings,
+                new MetadataConnectionSource(PgjdbcConnections.metadata(key.hosts(), key.database(), copy, settings),
+                        new TopologyReader(key.clusterName()), key.toString()),
+                new ReplicationLagProbe(PgjdbcConnections.nodes(key.database(), copy, settings)),
+                ticker, scheduler);
+    }
+
+    /** @return the number of clusters registered (including idle ones not yet expired) */
+    public long size() {
+        entries.cleanUp();
+        return entries.estimatedSize();
+    }
+
+    /** Runs pending expiry now (tests; Caffeine otherwise does it during other cache activity). */
+    public void cleanUp() {
+        entries.cleanUp();
+    }
+
+    private void release(ClusterKey key, ClusterTopology topology) {
+        entries.asMap().computeIfPresent(key, (k, e) ->
+                e.topology == topology ? new Entry(e.topology, Math.max(0, e.leases - 1), e.idleNanos) : e);
+        entries.cleanUp();
+    }
+
+    /** Creates the holder of a newly registered cluster (not started). */
+    @FunctionalInterface
+    public interface Factory {
+        /**
+         * @param key       the cluster
+         * @param settings  its settings
+         * @param ticker    the registry's clock
+         * @param scheduler the registry's scheduler
+         * @return a new, unstarted holder
+         */
+        ClusterTopology create(ClusterKey key, TopologySettings settings, Ticker ticker, RefreshScheduler scheduler);
+    }
+
+    /**
+     * A claim on one cluster's topology. Close it when done; closing twice is harmless.
+     * Thread-safe.
+     */
+    public static final class Lease implements AutoCloseable {
+        private final TopologyRegistry registry;
+        private final ClusterKey key;
+        private final ClusterTopology topology;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Lease(TopologyRegistry registry, ClusterKey key, ClusterTopology topology) {
+            this.registry = registry;
+            this.key = key;
+            this.topology = topology;
+        }
+
+        /** @return the latest view; never blocks (see {@link ClusterTopology#current()}) */
+        public ClusterView current() {
+            return topology.current();
+        }
+
+        /** @see ClusterTopology#requestEarlyRefresh(String) */
+        public boolean requestEarlyRefresh(String reason) {
+            return topology.requestEarlyRefresh(reason);
+        }
+
+        /** @see ClusterTopology#addListener(TopologyListener) */
+        public void addListener(TopologyListener listener) {
+            topology.addListener(listener);
+        }
+
+        /** @see ClusterTopology#removeListener(TopologyListener) */
+        public void removeListener(TopologyListener listener) {
+            topology.removeListener(listener);
+        }
+
+        /** @return the shared holder behind this lease */
+        public ClusterTopology topology() {
+            return topology;
+        }
+
+        /** @return the cluster */
+        public ClusterKey key() {
+            return key;
+        }
+
+        /** Returns the lease; the holder is closed once idle for its idle timeout. */
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                registry.release(key, topology);
+            }
+        }
+    }
+
+    /** A registered holder and how many leases are out; replaced, never mutated. */
+    private record Entry(ClusterTopology topology, int leases, long idleNanos) {
+    }
+
+    /** Leased entries never expire; an entry without leases expires after its idle timeout. */
+    private static final class IdleExpiry implements Expiry<ClusterKey, Entry> {
+        @Override
+        public long expireAfterCreate(ClusterKey key, Entry entry, long currentTime) {
+            return entry.leases > 0 ? Long.MAX_VALUE : entry.idleNanos;
+        }
+
+        @Override
+        public long expireAfterUpdate(ClusterKey key, Entry entry, long currentTime, long currentDuration) {
+            return entry.leases > 0 ? Long.MAX_VALUE : entry.idleNanos;
+        }
+
+        @Override
+        public long expireAfterRead(ClusterKey key, Entry entry, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+}
