@@ -11,7 +11,9 @@ import java.util.OptionalInt;
  * ({@link RealCitus}) or on plain PostgreSQL by the emulation ({@link EmulatedCitus}).
  *
  * <p>Every method runs with superuser rights through the kit's {@code AdminConnector};
- * the tests then check the outcome through ordinary (non-superuser) connections.
+ * the tests then check the outcome through ordinary (non-superuser) connections. Every mutating
+ * method returns only after the cluster's standbys have replayed the change, so a test may read
+ * a standby right away. Obtain an instance from {@link CitusOpsFactory}.
  */
 public interface CitusOps {
 
@@ -37,6 +39,22 @@ public interface CitusOps {
      * @param grantTo a role to grant usage and DML on the schema's tables to, or null
      */
     void createTenant(String schema, ClusterNode holder, List<String> ddl, String grantTo) throws SQLException;
+
+    /**
+     * Runs DDL for an existing tenant (statements with unqualified names, {@code search_path} set
+     * to the schema) where Citus would: on real Citus through the coordinator; in the emulation on
+     * the holder, after which every other node's forwarding is rebuilt. New tables get their shard.
+     * Not safe against concurrent writers in the emulation.
+     */
+    void tenantDdl(String schema, List<String> ddl) throws SQLException;
+
+    /**
+     * Lets another (non-superuser) role use the cluster like the application role: in the emulation
+     * it gets postgres_fdw user mappings on every node (forwarding needs its password); on real
+     * Citus nothing is needed beyond the role itself, which the caller creates.
+     */
+    default void addApplicationRole(String role, String password) throws SQLException {
+    }
 
     /** Moves a tenant to another worker without losing rows written concurrently. */
     void moveTenant(String schema, ClusterNode target) throws SQLException;
