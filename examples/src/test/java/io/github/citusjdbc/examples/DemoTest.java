@@ -1,0 +1,30 @@
+package io.github.citusjdbc.examples;
+
+import io.github.citusjdbc.testkit.LocalCluster;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The README's main command runs this demo: it must complete and name the serving node of every step. */
+class DemoTest {
+    @Test
+    void demoRunsEveryStepAndNamesTheServingNodes() throws Exception {
+        LocalCluster cluster = LocalCluster.shared();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        new Demo(cluster, new PrintStream(buf, true, StandardCharsets.UTF_8)).run();
+        String out = buf.toString(StandardCharsets.UTF_8);
+        System.out.print(out);
+        assertTrue(out.contains("== demo done =="), out);
+        for (String tenant : new String[]{"tenant_acme", "tenant_globex", "tenant_initech"}) {
+            assertTrue(out.contains(tenant + "     read") || out.contains(tenant + "   read") || out.contains(tenant + "  read"),
+                    "no read line for " + tenant + ":\n" + out);
+            assertTrue(out.contains("'first order of " + tenant + "'"), "wrong or missing row for " + tenant);
+        }
+        assertTrue(out.matches("(?s).*served by (coordinator|worker\\d)(-standby)? \\[(primary|standby)].*"), out);
+        assertTrue(out.contains("127.0.0.1:" + cluster.worker(1).port()), "pg_dist_node listing must show worker1");
+    }
+}
