@@ -20,9 +20,9 @@ class DemoTest {
         System.out.print(out);
         assertTrue(out.contains("== demo done =="), out);
         for (String tenant : new String[]{"tenant_acme", "tenant_globex", "tenant_initech"}) {
-            assertTrue(out.contains(tenant + "     read") || out.contains(tenant + "   read") || out.contains(tenant + "  read"),
-                    "no read line for " + tenant + ":\n" + out);
-            assertTrue(out.contains("'first order of " + tenant + "'"), "wrong or missing row for " + tenant);
+            // Each tenant must read back its own row, under its own schema.
+            assertTrue(out.matches("(?s).*" + tenant + "\\s+read 'first order of " + tenant + "'\\s+served by .*\\(schema "
+                    + tenant + "\\).*"), "no correct read line for " + tenant + ":\n" + out);
         }
         assertTrue(out.matches("(?s).*served by (coordinator|worker\\d)(-standby)? \\[(primary|standby)].*"), out);
         assertTrue(out.contains("127.0.0.1:" + cluster.worker(1).port()), "pg_dist_node listing must show worker1");
