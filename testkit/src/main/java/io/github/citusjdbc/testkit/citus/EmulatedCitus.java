@@ -588,25 +588,30 @@ public final class EmulatedCitus implements CitusOps {
         try (Connection c = open(initialCoordinator)) {
             serverVersion = Sql.strings(c, "SHOW server_version").get(0).replaceAll(" .*", "");
             List<Object[]> rows = Sql.rows(c, "SELECT groupid, nodename, nodeport, noderole::text, isactive FROM pg_dist_node"
-                    + " ORDER BY groupid, noderole, nodeid");
+                    + " WHERE noderole <> 'unavailable' ORDER BY groupid, noderole, nodeid");
+            // Named as LocalCluster names discovered nodes: workers numbered in group order, "<primary>-standby".
+            Map<Integer, String> primaryOfGroup = new HashMap<>();
+            int worker = 0;
             for (Object[] r : rows) {
                 int g = (Integer) r[0];
-                String host = (String) r[1];
-                int port = (Integer) r[2];
-                boolean primary = "primary".equals(r[3]);
-                String name = (g == 0 ? "coordinator" : "worker" + g) + (primary ? "" : "-standby-" + port);
-                ClusterNode n = g == 0 && primary && Topology.sameAddress(initialCoordinator, new ClusterNode(name,
-                        NodeRole.COORDINATOR, 0, host, port, -1, null))
-                        ? initialCoordinator
-                        : new ClusterNode(name, primary ? (g == 0 ? NodeRole.COORDINATOR
-                        : NodeRole.WORKER) : NodeRole.STANDBY,
-                        g, host, port, -1, primary ? null : (g == 0 ? "coordinator" : "worker" + g));
-                if (primary) {
-                    topology.addPrimary(n, g);
-                    topology.setActive(n, (Boolean) r[4]);
-                } else {
-                    topology.addStandby(n);
+                if (!"primary".equals(r[3])) {
+                    continue;
                 }
+                String name = g == 0 ? "coordinator" : "worker" + (++worker);
+                ClusterNode n = new ClusterNode(name, g == 0 ? NodeRole.COORDINATOR : NodeRole.WORKER, g, (String) r[1],
+                        (Integer) r[2], -1, null);
+                topology.addPrimary(Topology.sameAddress(n, initialCoordinator) ? initialCoordinator : n, g);
+                topology.setActive(n, (Boolean) r[4]);
+                primaryOfGroup.put(g, name);
+            }
+            for (Object[] r : rows) {
+                int g = (Integer) r[0];
+                String primary = primaryOfGroup.get(g);
+                if ("primary".equals(r[3]) || primary == null) {
+                    continue;
+                }
+                topology.addStandby(new ClusterNode(primary + "-standby-" + r[2], NodeRole.STANDBY, g, (String) r[1],
+                        (Integer) r[2], -1, primary));
             }
         }
         known = true;

@@ -106,7 +106,12 @@ final class Topology {
     }
 
     boolean isPrimary(ClusterNode node) {
-        return primaries.containsKey(node.name());
+        for (ClusterNode q : primaries.values()) {
+            if (sameAddress(q, node)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     int groupOf(ClusterNode primary) {
@@ -130,16 +135,16 @@ final class Topology {
         return groups.containsValue(group);
     }
 
-    /** @return the primary with this name, or whose address equals the node's */
+    /** @return the primary at the node's address (the identity), else the one with its name */
     ClusterNode primary(ClusterNode node) {
-        ClusterNode p = primaries.get(node.name());
-        if (p != null) {
-            return p;
-        }
         for (ClusterNode q : primaries.values()) {
             if (sameAddress(q, node)) {
                 return q;
             }
+        }
+        ClusterNode p = primaries.get(node.name());
+        if (p != null) {
+            return p;
         }
         throw new IllegalArgumentException(node.name() + " is not a primary of the cluster");
     }

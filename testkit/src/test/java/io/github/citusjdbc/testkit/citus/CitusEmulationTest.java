@@ -179,6 +179,34 @@ class CitusEmulationTest {
     }
 
     @Test
+    void pinnedTransactionThroughEveryPgBouncerReachesTheTenant() throws SQLException {
+        String t = PREFIX + "bounced";
+        citus.createTenant(t, cluster.worker(2), List.of("CREATE TABLE items (id bigserial PRIMARY KEY, v text)"), cluster.user());
+        int n = 0;
+        for (ClusterNode node : cluster.nodes()) {
+            if (!node.hasBouncer() || node.isStandby()) {
+                continue;
+            }
+            try (Connection c = cluster.bouncerConnection(node); Statement s = c.createStatement()) {
+                s.execute("BEGIN; SET LOCAL search_path TO " + t + "; INSERT INTO items (v) VALUES ('" + node.name() + "'); COMMIT");
+                n++;
+            }
+        }
+        awaitStandbys();
+        for (ClusterNode node : cluster.nodes()) {
+            if (!node.hasBouncer()) {
+                continue;
+            }
+            try (Connection c = cluster.bouncerConnection(node); Statement s = c.createStatement()) {
+                c.setAutoCommit(false);
+                s.execute("SET LOCAL search_path TO " + t);
+                assertEquals(List.of(Integer.toString(n)), strings(c, "SELECT count(*)::text FROM items"), node.name());
+                c.commit();
+            }
+        }
+    }
+
+    @Test
     void factsSchemaToPrimaryQueryAnswersOnEveryNode() throws SQLException {
         String t = PREFIX + "routed";
         String empty = PREFIX + "empty";
