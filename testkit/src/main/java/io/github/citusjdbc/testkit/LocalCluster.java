@@ -214,7 +214,8 @@ public final class LocalCluster implements AutoCloseable {
                     c.standbyOf.put(n.name(), n.primaryName());
                 }
             }
-            c.citus = CitusOpsFactory.detect(c::admin, new CitusOpsFactory.Credentials(
+            // With the coordinator: the implementation is chosen now and reads the nodes from pg_dist_node.
+            c.citus = CitusOpsFactory.detect(c::admin, c.coordinator(), new CitusOpsFactory.Credentials(
                     settings.adminUser(), settings.adminPassword(), settings.appUser(), settings.appPassword(), settings.database()));
             c.startTime = Duration.ZERO;
             log("attached to an existing cluster at " + settings.host() + ":" + settings.port() + ": " + c.citus.describe());
@@ -545,7 +546,9 @@ public final class LocalCluster implements AutoCloseable {
             // end of record, which the standby's replay position can equal (the insert position
             // may point past a page header the standby never sees).
             s.execute("SET synchronous_commit = on");
-            s.execute("SELECT txid_current()");
+            // txid_current() alone writes no WAL, so its commit is not flushed synchronously and
+            // asynchronous commits of other sessions could stay unflushed: write a WAL record.
+            s.execute("SELECT pg_logical_emit_message(true, 'citus-testkit', 'replay mark')");
             try (ResultSet rs = s.executeQuery("SELECT pg_current_wal_flush_lsn()")) {
                 rs.next();
                 lsn = rs.getString(1);
