@@ -45,6 +45,20 @@ public final class Binaries {
         return Optional.ofNullable(pgBouncer);
     }
 
+    /**
+     * @return whether the {@code citus} extension is installed for these binaries (its control
+     *         file in the share directory), so the servers must preload it
+     */
+    public boolean hasCitus() {
+        Exec.Result r;
+        try {
+            r = Exec.run(List.of(tool("pg_config"), "--sharedir"), null, null, 10);
+        } catch (IllegalStateException e) {
+            return false;
+        }
+        return r.exitCode() == 0 && Files.exists(Paths.get(r.output().trim(), "extension", "citus.control"));
+    }
+
     /** @return whether pg_basebackup exists (embedded binary bundles lack it) */
     public boolean hasBaseBackup() {
         return Files.isExecutable(pgBin.resolve("pg_basebackup"));

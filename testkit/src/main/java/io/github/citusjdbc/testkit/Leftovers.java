@@ -52,6 +52,9 @@ final class Leftovers {
 
     /** Kills every postmaster and PgBouncer recorded below {@code run}, checking the pid is really one. */
     static void killServers(Path run) {
+        if (!Files.isDirectory(run)) {
+            return; // already cleaned (e.g. by another JVM's leftover scan)
+        }
         try (Stream<Path> files = Files.walk(run, 3)) {
             for (Path f : files.toList()) {
                 String n = f.getFileName().toString();

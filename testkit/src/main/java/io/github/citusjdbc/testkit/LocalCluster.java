@@ -245,7 +245,7 @@ public final class LocalCluster implements AutoCloseable {
         Path template = runDir.resolve("template");
         PostgresServer.initdb(bin, template, ADMIN_USER, pw);
         Files.delete(pw);
-        PostgresServer.configure(template, ADMIN_USER);
+        PostgresServer.configure(template, ADMIN_USER, bin.hasCitus());
         PostgresServer tmpl = new PostgresServer("template", bin, template, sock, Ports.free());
         tmpl.start();
         try (Connection c = connect(tmpl.port(), "postgres", ADMIN_USER, ADMIN_PASSWORD); Statement s = c.createStatement()) {

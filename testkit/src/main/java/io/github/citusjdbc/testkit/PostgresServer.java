@@ -53,10 +53,11 @@ final class PostgresServer {
     }
 
     /** Writes the settings every server of the cluster shares (copies and base backups inherit them). */
-    static void configure(Path dataDir, String superuser) throws IOException {
+    static void configure(Path dataDir, String superuser, boolean citus) throws IOException {
         String conf = String.join("\n",
                 "",
                 "# citus-jdbc test kit",
+                citus ? "shared_preload_libraries = 'citus'" : "# citus extension not installed: the kit emulates it",
                 "listen_addresses = '127.0.0.1'",
                 "fsync = off",
                 "synchronous_commit = off",
