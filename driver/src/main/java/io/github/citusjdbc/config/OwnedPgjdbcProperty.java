@@ -7,26 +7,35 @@ package io.github.citusjdbc.config;
  * <p>The README's table of these keys is rendered from this enum ({@link #markdownTable()}).
  */
 public enum OwnedPgjdbcProperty {
+    /** pgjdbc's {@code currentSchema}: the default tenant, applied by the driver. */
     CURRENT_SCHEMA("currentSchema",
             "The default tenant schema. Never sent as the startup parameter `search_path` (PgBouncer refuses it):"
                     + " the driver sets it with `set_config('search_path', value, false)` right after a connection"
                     + " opens, so `getSchema()` and unqualified SQL behave as with pgjdbc. Rejected with"
                     + " `pooler=pgbouncer-transaction`, where a session setting leaks to other clients."),
+    /** pgjdbc's {@code options}: startup options, limited. */
     OPTIONS("options",
             "Passed to pgjdbc with `pooler=none`. Rejected when it sets `search_path` (the driver owns it: use"
                     + " `currentSchema`) and with a PgBouncer `pooler` (PgBouncer refuses the startup parameter)."),
+    /** pgjdbc's {@code PGDBNAME}: from the URL path only. */
     PGDBNAME("PGDBNAME", "Taken from the URL path only: rejected in the URL query, ignored in `Properties`."),
+    /** pgjdbc's {@code PGHOST}: from the URL host list only. */
     PGHOST("PGHOST", "Taken from the URL's host list only: rejected in the URL query, ignored in `Properties`."),
+    /** pgjdbc's {@code PGPORT}: from the URL host list only. */
     PGPORT("PGPORT", "Taken from the URL's host list only: rejected in the URL query, ignored in `Properties`."),
+    /** pgjdbc's {@code prepareThreshold}: forced to 0 behind a transaction pooler. */
     PREPARE_THRESHOLD("prepareThreshold",
             "Passed to pgjdbc. With `pooler=pgbouncer-transaction` the driver sets it to `0` and rejects any other"
                     + " value: named server-side prepared statements return other clients' rows behind a"
                     + " transaction pooler."),
+    /** pgjdbc's {@code readOnly}: applied by the driver. */
     READ_ONLY("readOnly",
             "Not sent to pgjdbc: the driver applies it with `Connection.setReadOnly` when the connection opens, so"
                     + " the read-only state is tracked by the driver. `true` or `false`; other values are rejected."),
+    /** pgjdbc's {@code readOnlyMode}: validated. */
     READ_ONLY_MODE("readOnlyMode",
             "Passed to pgjdbc after validation: `ignore`, `transaction` or `always`."),
+    /** pgjdbc's {@code targetServerType}: only {@code any} or {@code primary}. */
     TARGET_SERVER_TYPE("targetServerType",
             "Passed to pgjdbc when `any`, `primary` or `master`; the others (`secondary`, `preferSecondary`, ...)"
                     + " are rejected: the driver chooses the server per route.");

@@ -125,14 +125,6 @@ abstract class BouncerConformanceSuite {
         }
     }
 
-    /** Documented limit: {@code currentSchema} cannot be carried through PgBouncer (startup parameter). */
-    @Test
-    void currentSchemaIsRefusedBehindThePooler() {
-        Properties schema = new Properties();
-        schema.setProperty("currentSchema", "public");
-        assertThrows(SQLException.class, () -> open(schema).close());
-    }
-
     /** Documented limit: {@code options} is a startup parameter PgBouncer refuses. */
     @Test
     void startupOptionsAreRefusedBehindThePooler() {
