@@ -188,6 +188,61 @@ class TopologyReaderClusterTest {
     }
 
     @Test
+    void citusBefore12DegradesToNodesOnlyAndTheReaderFollowsUpgradeAndRemoval() throws SQLException {
+        String db = "topo_it_citus11";
+        try (Connection admin = cluster.admin(cluster.coordinator()); Statement st = admin.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + db);
+            st.execute("CREATE DATABASE " + db);
+        }
+        try (Connection admin = adminTo(db); Statement st = admin.createStatement();
+             Connection app = appTo(db)) {
+            st.execute("SET allow_system_table_mods = on");
+            // A Citus 11 catalog: pg_dist_node (noderole as text is enough for the reader) and no pg_dist_schema.
+            st.execute("CREATE TABLE pg_catalog.pg_dist_node (nodeid int, groupid int, nodename text, nodeport int,"
+                    + " isactive bool, noderole text, nodecluster name, shouldhaveshards bool)");
+            st.execute("INSERT INTO pg_catalog.pg_dist_node VALUES (1, 0, 'c', 5432, true, 'primary', 'default', false),"
+                    + " (2, 1, 'w1', 5432, true, 'primary', 'default', true)");
+            st.execute("GRANT SELECT ON pg_catalog.pg_dist_node TO PUBLIC");
+            TopologyReader reader = new TopologyReader("default");
+            CatalogRead.Citus v11 = (CatalogRead.Citus) reader.read(app, 1);
+            assertFalse(v11.tenantsSupported());
+            assertEquals(2, v11.topology().nodes().size());
+            assertTrue(v11.topology().tenantGroups().isEmpty());
+
+            // Upgrade to 12: the probe inside the next batch notices and the same read() re-reads with tenants.
+            st.execute("CREATE SCHEMA t12");
+            st.execute("CREATE TABLE pg_catalog.pg_dist_schema (schemaid oid, colocationid int)");
+            st.execute("CREATE TABLE pg_catalog.pg_dist_partition (logicalrelid regclass, colocationid int)");
+            st.execute("CREATE TABLE pg_catalog.pg_dist_shard (logicalrelid regclass, shardid bigint)");
+            st.execute("CREATE TABLE pg_catalog.pg_dist_placement (shardid bigint, shardstate int, groupid int)");
+            st.execute("INSERT INTO pg_catalog.pg_dist_schema VALUES ('t12'::regnamespace, 7)");
+            st.execute("GRANT SELECT ON pg_catalog.pg_dist_schema, pg_catalog.pg_dist_partition, pg_catalog.pg_dist_shard,"
+                    + " pg_catalog.pg_dist_placement TO PUBLIC");
+            CatalogRead.Citus v12 = (CatalogRead.Citus) reader.read(app, 2);
+            assertTrue(v12.tenantsSupported());
+            assertEquals(Map.of("t12", 0), v12.topology().tenantGroups());
+
+            // Citus removed: the batch fails with 42P01, the reader probes again and reports NotCitus.
+            st.execute("DROP TABLE pg_catalog.pg_dist_node");
+            assertEquals(new CatalogRead.NotCitus(false), reader.read(app, 3));
+        } finally {
+            try (Connection admin = cluster.admin(cluster.coordinator()); Statement st = admin.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+            }
+        }
+    }
+
+    private static Connection adminTo(String db) throws SQLException {
+        return java.sql.DriverManager.getConnection("jdbc:postgresql://" + cluster.coordinator().address() + "/" + db,
+                cluster.adminUser(), cluster.adminPassword());
+    }
+
+    private static Connection appTo(String db) throws SQLException {
+        return java.sql.DriverManager.getConnection("jdbc:postgresql://" + cluster.coordinator().address() + "/" + db,
+                cluster.user(), cluster.password());
+    }
+
+    @Test
     void metadataConnectionOverTheHostListPrefersThePrimaryCoordinator() throws Exception {
         Properties p = appProperties();
         // The standby is listed first: preferPrimary still picks the primary.
