@@ -1,6 +1,7 @@
 package io.github.citusjdbc;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 
 /**
  * The connection the driver returns: a {@link Connection} that may, in addition, tell the
@@ -19,4 +20,53 @@ public interface CitusConnection extends Connection {
      * @return true when connected to a Citus cluster (or the test kit's Citus emulation)
      */
     boolean isCitus();
+
+    /**
+     * Runs {@code COPY ... FROM STDIN} in the pinned tenant. pgjdbc's own
+     * {@code unwrap(PGConnection.class).getCopyAPI()} bypasses the driver and so runs without the
+     * pin; this method sends the pin first: in autocommit {@code BEGIN; SET LOCAL search_path ...},
+     * the COPY, then {@code COMMIT} (3 round trips; {@code ROLLBACK} on failure); in an explicit
+     * transaction the pin when the transaction has not carried it yet. Without a tenant, a plain COPY.
+     *
+     * @param sql  a {@code COPY table FROM STDIN ...} statement
+     * @param from the data
+     * @return the number of rows copied
+     * @throws SQLException as pgjdbc's {@code CopyManager} throws it; SQLState 42602 for an invalid
+     *                      tenant answered by the resolver
+     * @throws java.io.IOException when reading {@code from} fails
+     */
+    long copyIn(String sql, java.io.Reader from) throws SQLException, java.io.IOException;
+
+    /**
+     * As {@link #copyIn(String, java.io.Reader)}, from bytes.
+     *
+     * @param sql  a {@code COPY table FROM STDIN ...} statement
+     * @param from the data
+     * @return the number of rows copied
+     * @throws SQLException as pgjdbc's {@code CopyManager} throws it
+     * @throws java.io.IOException when reading {@code from} fails
+     */
+    long copyIn(String sql, java.io.InputStream from) throws SQLException, java.io.IOException;
+
+    /**
+     * Runs {@code COPY ... TO STDOUT} in the pinned tenant, pinned as {@link #copyIn(String, java.io.Reader)}.
+     *
+     * @param sql a {@code COPY ... TO STDOUT ...} statement
+     * @param to  receives the data
+     * @return the number of rows copied
+     * @throws SQLException as pgjdbc's {@code CopyManager} throws it
+     * @throws java.io.IOException when writing to {@code to} fails
+     */
+    long copyOut(String sql, java.io.Writer to) throws SQLException, java.io.IOException;
+
+    /**
+     * As {@link #copyOut(String, java.io.Writer)}, to bytes.
+     *
+     * @param sql a {@code COPY ... TO STDOUT ...} statement
+     * @param to  receives the data
+     * @return the number of rows copied
+     * @throws SQLException as pgjdbc's {@code CopyManager} throws it
+     * @throws java.io.IOException when writing to {@code to} fails
+     */
+    long copyOut(String sql, java.io.OutputStream to) throws SQLException, java.io.IOException;
 }

@@ -26,10 +26,42 @@ public enum CitusProperty {
     POOLER("pooler", "none",
             "The connection pooler in front of the servers. `pgbouncer-transaction`: PgBouncer in transaction"
                     + " pooling mode; the driver forces pgjdbc's `prepareThreshold` to 0 (named server-side prepared"
-                    + " statements are not safe there) and rejects `options` and `currentSchema`, which such a"
-                    + " pooler cannot carry. `pgbouncer-session`: PgBouncer in session mode; the driver rejects"
-                    + " `options`, which PgBouncer refuses as a startup parameter. `none`: direct connections.",
-            "none", "pgbouncer-transaction", "pgbouncer-session");
+                    + " statements are not safe there), rejects `options` and `tenantPinning=session`, and applies"
+                    + " `setTransactionIsolation` to each transaction (`BEGIN ISOLATION LEVEL ...` / `SET TRANSACTION"
+                    + " ...`) instead of pgjdbc's leaking `SET SESSION CHARACTERISTICS`. `pgbouncer-session`: PgBouncer"
+                    + " in session mode; the driver rejects `options`, which PgBouncer refuses as a startup parameter."
+                    + " `none`: direct connections.",
+            "none", "pgbouncer-transaction", "pgbouncer-session"),
+
+    /**
+     * How the tenant is pinned: per transaction (safe behind any pooler) or once per session.
+     */
+    TENANT_PINNING("tenantPinning", "transaction",
+            "How a pinned tenant (`setSchema`, `currentSchema`, the `tenantResolver`) reaches the server."
+                    + " `transaction`: `SET LOCAL search_path` inside every transaction, piggybacked on its first"
+                    + " statement (an autocommit statement is sent as `BEGIN; SET LOCAL ...; <sql>; COMMIT` in one"
+                    + " round trip); safe behind transaction pooling. `session`: `SET search_path` once per physical"
+                    + " connection when it differs from what the server has (one extra round trip per change); only"
+                    + " for direct connections or PgBouncer >= 1.20 with `track_extra_parameters = search_path`,"
+                    + " rejected with `pooler=pgbouncer-transaction`. With no tenant pinned nothing is added.",
+            "transaction", "session"),
+
+    /**
+     * The class that tells the tenant of the transaction starting on the calling thread.
+     */
+    TENANT_RESOLVER("tenantResolver", "io.github.citusjdbc.ThreadTenantResolver",
+            "Class name of an `io.github.citusjdbc.spi.TenantResolver` (public, with a public no-argument"
+                    + " constructor), consulted when a transaction starts. A non-null answer wins over"
+                    + " `setSchema` and `currentSchema`. The default follows `CitusTenants.bind(tenant)` scopes"
+                    + " of the calling thread."),
+
+    /**
+     * Shared schemas searched after the tenant.
+     */
+    TENANT_SHARED_SCHEMAS("tenantSharedSchemas", "",
+            "Comma-separated schemas put after the tenant in the pinned `search_path`, e.g. `public` for"
+                    + " reference tables. Empty (the default): the tenant alone. Each name follows the tenant"
+                    + " name rules (letters, digits, `_`, `$`; case-sensitive; quoted on the wire).");
 
     /** SQLState for an invalid value of a property ({@code invalid_parameter_value}). */
     static final String INVALID_PARAMETER_VALUE = "22023";

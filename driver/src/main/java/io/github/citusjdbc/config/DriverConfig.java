@@ -2,6 +2,11 @@ package io.github.citusjdbc.config;
 
 import io.github.citusjdbc.CitusProperty;
 import io.github.citusjdbc.spi.NodeAddress;
+import io.github.citusjdbc.tenant.PinningMode;
+import io.github.citusjdbc.tenant.TenantPath;
+import io.github.citusjdbc.tenant.TenantResolvers;
+import io.github.citusjdbc.tenant.TenantSettings;
+import java.util.ArrayList;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -35,15 +40,17 @@ public final class DriverConfig {
     private final Pooler pooler;
     private final String defaultSchema;
     private final Boolean readOnly;
+    private final TenantSettings tenants;
     private final Properties pgjdbcProperties;
     private final String pgjdbcUrl;
     private final String clusterKey;
 
-    private DriverConfig(ParsedUrl url, Pooler pooler, String defaultSchema, Boolean readOnly, Properties pgjdbc) {
+    private DriverConfig(ParsedUrl url, Pooler pooler, TenantSettings tenants, Boolean readOnly, Properties pgjdbc) {
         this.hosts = url.hosts();
         this.database = url.database();
         this.pooler = pooler;
-        this.defaultSchema = defaultSchema;
+        this.tenants = tenants;
+        this.defaultSchema = tenants.defaultTenant() == null ? null : tenants.defaultTenant().tenant();
         this.readOnly = readOnly;
         this.pgjdbcProperties = pgjdbc;
         String hostList = hosts.stream().map(NodeAddress::toString).collect(Collectors.joining(","));
@@ -84,9 +91,11 @@ public final class DriverConfig {
         Pooler pooler = Pooler.from(merged);
         for (CitusProperty property : CitusProperty.values()) {
             property.getString(merged); // validate every key of ours, even those not used yet
+        }
+        TenantSettings tenants = tenantSettings(merged, pooler);
+        for (CitusProperty property : CitusProperty.values()) {
             merged.remove(property.getName());
         }
-        String defaultSchema = ownCurrentSchema(merged, pooler);
         Boolean readOnly = ownReadOnly(merged);
         limitPrepareThreshold(merged, pooler);
         limitOptions(merged, pooler);
@@ -94,20 +103,62 @@ public final class DriverConfig {
                 "the driver chooses the server per route; accepted: any, primary");
         limitChoice(merged, OwnedPgjdbcProperty.READ_ONLY_MODE, READ_ONLY_MODES,
                 "accepted: ignore, transaction, always");
-        return new DriverConfig(parsed, pooler, defaultSchema, readOnly, merged);
+        if (pooler.isTransactionPooler() && "always".equals(merged.getProperty(OwnedPgjdbcProperty.READ_ONLY_MODE.key()))) {
+            throw conflict(OwnedPgjdbcProperty.READ_ONLY_MODE, "=always conflicts with pooler=" + pooler.value()
+                    + ": pgjdbc then sends SET SESSION CHARACTERISTICS, which leaks to other clients; use transaction");
+        }
+        return new DriverConfig(parsed, pooler, tenants, readOnly, merged);
     }
 
-    private static String ownCurrentSchema(Properties merged, Pooler pooler) throws SQLException {
+    private static TenantSettings tenantSettings(Properties merged, Pooler pooler) throws SQLException {
+        PinningMode mode = PinningMode.of(CitusProperty.TENANT_PINNING.getString(merged));
+        if (mode == PinningMode.SESSION && pooler.isTransactionPooler()) {
+            throw CitusProperty.TENANT_PINNING.invalidValue(mode.value(), "conflicts with pooler=" + pooler.value()
+                    + ": a session search_path leaks to other clients behind a transaction pooler; use transaction");
+        }
+        List<String> shared = schemaList(CitusProperty.TENANT_SHARED_SCHEMAS.getString(merged),
+                CitusProperty.TENANT_SHARED_SCHEMAS.getName());
+        try {
+            TenantPath.of("x_probe", shared); // validates names and duplicates
+        } catch (SQLException e) {
+            throw CitusProperty.TENANT_SHARED_SCHEMAS.invalidValue(
+                    CitusProperty.TENANT_SHARED_SCHEMAS.getString(merged), e.getMessage());
+        }
+        TenantPath defaultTenant = null;
         String schema = (String) merged.remove(OwnedPgjdbcProperty.CURRENT_SCHEMA.key());
-        if (schema == null || schema.isEmpty()) {
-            return null;
+        if (schema != null && !schema.isBlank()) {
+            // pgjdbc's list form "a,b": a is the default tenant, b... are searched after it.
+            List<String> names = schemaList(schema, OwnedPgjdbcProperty.CURRENT_SCHEMA.key());
+            List<String> rest = new ArrayList<>(names.subList(1, names.size()));
+            for (String s : shared) {
+                if (!rest.contains(s) && !s.equals(names.get(0))) {
+                    rest.add(s);
+                }
+            }
+            try {
+                defaultTenant = TenantPath.of(names.get(0), rest);
+            } catch (SQLException e) {
+                throw invalid(OwnedPgjdbcProperty.CURRENT_SCHEMA, schema, e.getMessage());
+            }
         }
-        if (pooler.isTransactionPooler()) {
-            throw conflict(OwnedPgjdbcProperty.CURRENT_SCHEMA, " conflicts with pooler=" + pooler.value()
-                    + ": a session search_path leaks to other clients behind a transaction pooler;"
-                    + " qualify table names with the schema instead");
+        return new TenantSettings(mode, TenantResolvers.forName(CitusProperty.TENANT_RESOLVER.getString(merged)),
+                shared, defaultTenant);
+    }
+
+    private static List<String> schemaList(String value, String key) throws SQLException {
+        List<String> names = new ArrayList<>();
+        if (value == null || value.isBlank()) {
+            return names;
         }
-        return schema;
+        for (String part : value.split(",", -1)) {
+            String name = part.trim();
+            if (name.isEmpty()) {
+                throw new SQLException("Invalid value for property " + key + ": '" + value + "'; empty schema name",
+                        SqlStates.INVALID_PARAMETER_VALUE);
+            }
+            names.add(name);
+        }
+        return names;
     }
 
     private static Boolean ownReadOnly(Properties merged) throws SQLException {
@@ -191,9 +242,14 @@ public final class DriverConfig {
         return pooler;
     }
 
-    /** @return the schema from pgjdbc's {@code currentSchema}, or null */
+    /** @return the default tenant from pgjdbc's {@code currentSchema} (its first schema), or null */
     public String defaultSchema() {
         return defaultSchema;
+    }
+
+    /** @return the tenant pinning configuration */
+    public TenantSettings tenants() {
+        return tenants;
     }
 
     /** @return the value of pgjdbc's {@code readOnly}, or null when not given */
@@ -227,7 +283,8 @@ public final class DriverConfig {
     public String toString() {
         Set<String> keys = new TreeSet<>(pgjdbcProperties.stringPropertyNames());
         return "DriverConfig[hosts=" + hosts + ", database=" + database + ", user=" + user() + ", pooler="
-                + pooler.value() + (defaultSchema == null ? "" : ", currentSchema=" + defaultSchema)
+                + pooler.value() + ", tenantPinning=" + tenants.mode().value()
+                + (defaultSchema == null ? "" : ", currentSchema=" + defaultSchema)
                 + (readOnly == null ? "" : ", readOnly=" + readOnly) + ", pgjdbcKeys=" + keys + "]";
     }
 }

@@ -7,8 +7,9 @@ import java.sql.*;
 @SuppressWarnings("deprecation")
 abstract class DelegatingCallableStatement extends LogicalPreparedStatement implements CallableStatement {
 
-    DelegatingCallableStatement(LogicalConnection connection, CallableStatement delegate) {
-        super(connection, delegate);
+    DelegatingCallableStatement(LogicalConnection connection, CallableStatement delegate, String sql,
+                                int type, int concurrency, int holdability) {
+        super(connection, delegate, sql, null, type, concurrency, holdability);
     }
 
     @Override

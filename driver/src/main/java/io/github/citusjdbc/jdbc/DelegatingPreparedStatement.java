@@ -7,6 +7,9 @@ import java.sql.*;
 @SuppressWarnings("deprecation")
 abstract class DelegatingPreparedStatement extends LogicalStatement implements PreparedStatement {
 
+    /** Every parameter set so far, replayed when the physical statement changes. */
+    final ParameterLog parameters = new ParameterLog();
+
     DelegatingPreparedStatement(LogicalConnection connection, PreparedStatement delegate) {
         super(connection, delegate);
     }
@@ -54,251 +57,301 @@ abstract class DelegatingPreparedStatement extends LogicalStatement implements P
     @Override
     public void setArray(int p1, Array p2) throws SQLException {
         ((PreparedStatement) delegate).setArray(p1, p2);
+        parameters.setArray(p1, p2);
     }
 
     @Override
     public void setAsciiStream(int p1, java.io.InputStream p2) throws SQLException {
         ((PreparedStatement) delegate).setAsciiStream(p1, p2);
+        parameters.setAsciiStream(p1, p2);
     }
 
     @Override
     public void setAsciiStream(int p1, java.io.InputStream p2, int p3) throws SQLException {
         ((PreparedStatement) delegate).setAsciiStream(p1, p2, p3);
+        parameters.setAsciiStream(p1, p2, p3);
     }
 
     @Override
     public void setAsciiStream(int p1, java.io.InputStream p2, long p3) throws SQLException {
         ((PreparedStatement) delegate).setAsciiStream(p1, p2, p3);
+        parameters.setAsciiStream(p1, p2, p3);
     }
 
     @Override
     public void setBigDecimal(int p1, java.math.BigDecimal p2) throws SQLException {
         ((PreparedStatement) delegate).setBigDecimal(p1, p2);
+        parameters.setBigDecimal(p1, p2);
     }
 
     @Override
     public void setBinaryStream(int p1, java.io.InputStream p2) throws SQLException {
         ((PreparedStatement) delegate).setBinaryStream(p1, p2);
+        parameters.setBinaryStream(p1, p2);
     }
 
     @Override
     public void setBinaryStream(int p1, java.io.InputStream p2, int p3) throws SQLException {
         ((PreparedStatement) delegate).setBinaryStream(p1, p2, p3);
+        parameters.setBinaryStream(p1, p2, p3);
     }
 
     @Override
     public void setBinaryStream(int p1, java.io.InputStream p2, long p3) throws SQLException {
         ((PreparedStatement) delegate).setBinaryStream(p1, p2, p3);
+        parameters.setBinaryStream(p1, p2, p3);
     }
 
     @Override
     public void setBlob(int p1, java.io.InputStream p2) throws SQLException {
         ((PreparedStatement) delegate).setBlob(p1, p2);
+        parameters.setBlob(p1, p2);
     }
 
     @Override
     public void setBlob(int p1, java.io.InputStream p2, long p3) throws SQLException {
         ((PreparedStatement) delegate).setBlob(p1, p2, p3);
+        parameters.setBlob(p1, p2, p3);
     }
 
     @Override
     public void setBlob(int p1, Blob p2) throws SQLException {
         ((PreparedStatement) delegate).setBlob(p1, p2);
+        parameters.setBlob(p1, p2);
     }
 
     @Override
     public void setBoolean(int p1, boolean p2) throws SQLException {
         ((PreparedStatement) delegate).setBoolean(p1, p2);
+        parameters.setBoolean(p1, p2);
     }
 
     @Override
     public void setByte(int p1, byte p2) throws SQLException {
         ((PreparedStatement) delegate).setByte(p1, p2);
+        parameters.setByte(p1, p2);
     }
 
     @Override
     public void setBytes(int p1, byte[] p2) throws SQLException {
         ((PreparedStatement) delegate).setBytes(p1, p2);
+        parameters.setBytes(p1, p2);
     }
 
     @Override
     public void setCharacterStream(int p1, java.io.Reader p2) throws SQLException {
         ((PreparedStatement) delegate).setCharacterStream(p1, p2);
+        parameters.setCharacterStream(p1, p2);
     }
 
     @Override
     public void setCharacterStream(int p1, java.io.Reader p2, int p3) throws SQLException {
         ((PreparedStatement) delegate).setCharacterStream(p1, p2, p3);
+        parameters.setCharacterStream(p1, p2, p3);
     }
 
     @Override
     public void setCharacterStream(int p1, java.io.Reader p2, long p3) throws SQLException {
         ((PreparedStatement) delegate).setCharacterStream(p1, p2, p3);
+        parameters.setCharacterStream(p1, p2, p3);
     }
 
     @Override
     public void setClob(int p1, java.io.Reader p2) throws SQLException {
         ((PreparedStatement) delegate).setClob(p1, p2);
+        parameters.setClob(p1, p2);
     }
 
     @Override
     public void setClob(int p1, java.io.Reader p2, long p3) throws SQLException {
         ((PreparedStatement) delegate).setClob(p1, p2, p3);
+        parameters.setClob(p1, p2, p3);
     }
 
     @Override
     public void setClob(int p1, Clob p2) throws SQLException {
         ((PreparedStatement) delegate).setClob(p1, p2);
+        parameters.setClob(p1, p2);
     }
 
     @Override
     public void setDate(int p1, Date p2) throws SQLException {
         ((PreparedStatement) delegate).setDate(p1, p2);
+        parameters.setDate(p1, p2);
     }
 
     @Override
     public void setDate(int p1, Date p2, java.util.Calendar p3) throws SQLException {
         ((PreparedStatement) delegate).setDate(p1, p2, p3);
+        parameters.setDate(p1, p2, p3);
     }
 
     @Override
     public void setDouble(int p1, double p2) throws SQLException {
         ((PreparedStatement) delegate).setDouble(p1, p2);
+        parameters.setDouble(p1, p2);
     }
 
     @Override
     public void setFloat(int p1, float p2) throws SQLException {
         ((PreparedStatement) delegate).setFloat(p1, p2);
+        parameters.setFloat(p1, p2);
     }
 
     @Override
     public void setInt(int p1, int p2) throws SQLException {
         ((PreparedStatement) delegate).setInt(p1, p2);
+        parameters.setInt(p1, p2);
     }
 
     @Override
     public void setLong(int p1, long p2) throws SQLException {
         ((PreparedStatement) delegate).setLong(p1, p2);
+        parameters.setLong(p1, p2);
     }
 
     @Override
     public void setNCharacterStream(int p1, java.io.Reader p2) throws SQLException {
         ((PreparedStatement) delegate).setNCharacterStream(p1, p2);
+        parameters.setNCharacterStream(p1, p2);
     }
 
     @Override
     public void setNCharacterStream(int p1, java.io.Reader p2, long p3) throws SQLException {
         ((PreparedStatement) delegate).setNCharacterStream(p1, p2, p3);
+        parameters.setNCharacterStream(p1, p2, p3);
     }
 
     @Override
     public void setNClob(int p1, java.io.Reader p2) throws SQLException {
         ((PreparedStatement) delegate).setNClob(p1, p2);
+        parameters.setNClob(p1, p2);
     }
 
     @Override
     public void setNClob(int p1, java.io.Reader p2, long p3) throws SQLException {
         ((PreparedStatement) delegate).setNClob(p1, p2, p3);
+        parameters.setNClob(p1, p2, p3);
     }
 
     @Override
     public void setNClob(int p1, NClob p2) throws SQLException {
         ((PreparedStatement) delegate).setNClob(p1, p2);
+        parameters.setNClob(p1, p2);
     }
 
     @Override
     public void setNString(int p1, String p2) throws SQLException {
         ((PreparedStatement) delegate).setNString(p1, p2);
+        parameters.setNString(p1, p2);
     }
 
     @Override
     public void setNull(int p1, int p2) throws SQLException {
         ((PreparedStatement) delegate).setNull(p1, p2);
+        parameters.setNull(p1, p2);
     }
 
     @Override
     public void setNull(int p1, int p2, String p3) throws SQLException {
         ((PreparedStatement) delegate).setNull(p1, p2, p3);
+        parameters.setNull(p1, p2, p3);
     }
 
     @Override
     public void setObject(int p1, Object p2) throws SQLException {
         ((PreparedStatement) delegate).setObject(p1, p2);
+        parameters.setObject(p1, p2);
     }
 
     @Override
     public void setObject(int p1, Object p2, int p3) throws SQLException {
         ((PreparedStatement) delegate).setObject(p1, p2, p3);
+        parameters.setObject(p1, p2, p3);
     }
 
     @Override
     public void setObject(int p1, Object p2, int p3, int p4) throws SQLException {
         ((PreparedStatement) delegate).setObject(p1, p2, p3, p4);
+        parameters.setObject(p1, p2, p3, p4);
     }
 
     @Override
     public void setObject(int p1, Object p2, SQLType p3) throws SQLException {
         ((PreparedStatement) delegate).setObject(p1, p2, p3);
+        parameters.setObject(p1, p2, p3);
     }
 
     @Override
     public void setObject(int p1, Object p2, SQLType p3, int p4) throws SQLException {
         ((PreparedStatement) delegate).setObject(p1, p2, p3, p4);
+        parameters.setObject(p1, p2, p3, p4);
     }
 
     @Override
     public void setRef(int p1, Ref p2) throws SQLException {
         ((PreparedStatement) delegate).setRef(p1, p2);
+        parameters.setRef(p1, p2);
     }
 
     @Override
     public void setRowId(int p1, RowId p2) throws SQLException {
         ((PreparedStatement) delegate).setRowId(p1, p2);
+        parameters.setRowId(p1, p2);
     }
 
     @Override
     public void setSQLXML(int p1, SQLXML p2) throws SQLException {
         ((PreparedStatement) delegate).setSQLXML(p1, p2);
+        parameters.setSQLXML(p1, p2);
     }
 
     @Override
     public void setShort(int p1, short p2) throws SQLException {
         ((PreparedStatement) delegate).setShort(p1, p2);
+        parameters.setShort(p1, p2);
     }
 
     @Override
     public void setString(int p1, String p2) throws SQLException {
         ((PreparedStatement) delegate).setString(p1, p2);
+        parameters.setString(p1, p2);
     }
 
     @Override
     public void setTime(int p1, Time p2) throws SQLException {
         ((PreparedStatement) delegate).setTime(p1, p2);
+        parameters.setTime(p1, p2);
     }
 
     @Override
     public void setTime(int p1, Time p2, java.util.Calendar p3) throws SQLException {
         ((PreparedStatement) delegate).setTime(p1, p2, p3);
+        parameters.setTime(p1, p2, p3);
     }
 
     @Override
     public void setTimestamp(int p1, Timestamp p2) throws SQLException {
         ((PreparedStatement) delegate).setTimestamp(p1, p2);
+        parameters.setTimestamp(p1, p2);
     }
 
     @Override
     public void setTimestamp(int p1, Timestamp p2, java.util.Calendar p3) throws SQLException {
         ((PreparedStatement) delegate).setTimestamp(p1, p2, p3);
+        parameters.setTimestamp(p1, p2, p3);
     }
 
     @Override
     public void setURL(int p1, java.net.URL p2) throws SQLException {
         ((PreparedStatement) delegate).setURL(p1, p2);
+        parameters.setURL(p1, p2);
     }
 
     @Deprecated
     @Override
     public void setUnicodeStream(int p1, java.io.InputStream p2, int p3) throws SQLException {
         ((PreparedStatement) delegate).setUnicodeStream(p1, p2, p3);
+        parameters.setUnicodeStream(p1, p2, p3);
     }
 }

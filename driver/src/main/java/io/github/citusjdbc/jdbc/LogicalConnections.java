@@ -6,7 +6,6 @@ import io.github.citusjdbc.config.SqlStates;
 import io.github.citusjdbc.topology.CitusDetector;
 import java.sql.Connection;
 import java.sql.Driver;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -19,14 +18,13 @@ import org.slf4j.LoggerFactory;
 public final class LogicalConnections {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogicalConnections.class);
-    private static final String SET_SEARCH_PATH = "SELECT pg_catalog.set_config('search_path', ?, false)";
 
     private LogicalConnections() {
     }
 
     /**
-     * Opens a physical connection through pgjdbc, applies the session defaults the driver owns
-     * ({@code currentSchema}, {@code readOnly}) and wraps it.
+     * Opens a physical connection through pgjdbc, applies {@code readOnly} and wraps it. The
+     * default tenant ({@code currentSchema}) is pinned by the logical connection, nothing is sent now.
      *
      * @param pgjdbc the pgjdbc driver
      * @param config the parsed configuration
@@ -69,13 +67,7 @@ public final class LogicalConnections {
     }
 
     private static void applySessionDefaults(Connection physical, DriverConfig config) throws SQLException {
-        if (config.defaultSchema() != null) {
-            // Same effect as pgjdbc's startup parameter, without the startup parameter PgBouncer refuses.
-            try (PreparedStatement ps = physical.prepareStatement(SET_SEARCH_PATH)) {
-                ps.setString(1, config.defaultSchema());
-                ps.execute();
-            }
-        }
+        // currentSchema is the default tenant: pinned per transaction (or session) by TenantPins, never sent here.
         if (config.readOnly() != null) {
             physical.setReadOnly(config.readOnly());
         }

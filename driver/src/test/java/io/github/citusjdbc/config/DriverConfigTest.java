@@ -73,11 +73,34 @@ class DriverConfigTest {
     }
 
     @Test
-    void currentSchemaConflictsWithTransactionPooler() {
-        SQLException e = rejects("jdbc:citus://h/db?currentSchema=t&pooler=pgbouncer-transaction", null);
+    void currentSchemaIsTheDefaultTenantAlsoBehindTransactionPooler() throws SQLException {
+        DriverConfig config = DriverConfig.parse("jdbc:citus://h/db?currentSchema=t,public&pooler=pgbouncer-transaction",
+                null);
+        assertEquals("t", config.tenants().defaultTenant().tenant());
+        assertEquals(java.util.List.of("t", "public"), config.tenants().defaultTenant().schemas());
+        assertEquals("22023", rejects("jdbc:citus://h/db?currentSchema=bad;name", null).getSQLState());
+    }
+
+    @Test
+    void sessionPinningConflictsWithTransactionPooler() {
+        SQLException e = rejects("jdbc:citus://h/db?tenantPinning=session&pooler=pgbouncer-transaction", null);
         assertEquals("22023", e.getSQLState());
-        assertTrue(e.getMessage().contains("currentSchema") && e.getMessage().contains("pgbouncer-transaction"),
+        assertTrue(e.getMessage().contains("tenantPinning") && e.getMessage().contains("pgbouncer-transaction"),
                 e.getMessage());
+    }
+
+    @Test
+    void tenantSettingsAreParsedAndValidated() throws SQLException {
+        DriverConfig config = DriverConfig.parse("jdbc:citus://h/db?tenantPinning=session&tenantSharedSchemas=public,ref",
+                null);
+        assertEquals(io.github.citusjdbc.tenant.PinningMode.SESSION, config.tenants().mode());
+        assertEquals(java.util.List.of("public", "ref"), config.tenants().sharedSchemas());
+        assertEquals("22023", rejects("jdbc:citus://h/db?tenantSharedSchemas=a%20b", null).getSQLState());
+        assertEquals("22023", rejects("jdbc:citus://h/db?tenantPinning=sometimes", null).getSQLState());
+        assertEquals("22023", rejects("jdbc:citus://h/db?tenantResolver=no.such.Resolver", null).getSQLState());
+        assertEquals("22023", rejects("jdbc:citus://h/db?tenantResolver=java.lang.String", null).getSQLState());
+        assertEquals("22023", rejects("jdbc:citus://h/db?readOnlyMode=always&pooler=pgbouncer-transaction", null)
+                .getSQLState());
     }
 
     @Test

@@ -66,7 +66,7 @@ class RandomizedConfigTest {
         assertFalse(pg.containsKey("currentSchema") || pg.containsKey("readOnly") || pg.containsKey("PGHOST"), url);
         if (config.pooler().isTransactionPooler()) {
             assertTrue("0".equals(pg.getProperty("prepareThreshold")), url);
-            assertTrue(config.defaultSchema() == null, url);
+            assertTrue(config.tenants().mode() == io.github.citusjdbc.tenant.PinningMode.TRANSACTION, url);
         }
         assertTrue(config.pgjdbcUrl().startsWith("jdbc:postgresql://"), url);
         assertFalse(config.toString().contains(SECRET), url);

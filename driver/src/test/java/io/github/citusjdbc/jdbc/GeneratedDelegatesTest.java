@@ -22,6 +22,9 @@ class GeneratedDelegatesTest {
             assertTrue(Files.exists(path), path + " is missing; " + HOW_TO_FIX);
             assertEquals(DelegateGenerator.generate(spec), Files.readString(path), path + " is " + HOW_TO_FIX);
         }
+        Path log = DelegateGenerator.parameterLogPath(Path.of("src/main/java"));
+        assertTrue(Files.exists(log), log + " is missing; " + HOW_TO_FIX);
+        assertEquals(DelegateGenerator.generateParameterLog(), Files.readString(log), log + " is " + HOW_TO_FIX);
     }
 
     @Test

@@ -1,0 +1,57 @@
+package io.github.citusjdbc.jdbc;
+
+/**
+ * What the driver adds around one execution of user SQL, decided by {@link TenantPins}; immutable
+ * and cached per tenant path and isolation, so identity comparison tells variants apart.
+ *
+ * <p>Two shapes: the autocommit <i>envelope</i> {@code BEGIN[ ISOLATION LEVEL x]; SET LOCAL
+ * search_path TO "t"; <sql>\n; COMMIT} (one transaction of the driver's own, which also holds
+ * PgBouncer's server connection if pgjdbc splits the pipeline), and the explicit-transaction
+ * <i>prefix</i> {@code [SET TRANSACTION ISOLATION LEVEL x; ][SET LOCAL search_path TO "t"; ]<sql>}
+ * on the first statement of an application transaction.
+ */
+final class Envelope {
+
+    /** Text sent before the user SQL. */
+    final String prefix;
+    /** Results the prefix produces (update counts 0), skipped before the user's first result. */
+    final int skip;
+    /** Whether {@code \n; COMMIT} follows the user SQL (its result is hidden). */
+    final boolean commit;
+    /** The prefix statements alone, for paths that cannot carry the user SQL in one string. */
+    final String pinOnly;
+    /** Identity of the envelope's content, for caches. */
+    final Object key;
+
+    Envelope(String prefix, int skip, boolean commit, Object key) {
+        this.prefix = prefix;
+        this.skip = skip;
+        this.commit = commit;
+        this.pinOnly = prefix.substring(0, prefix.length() - 2); // without the trailing "; "
+        this.key = key;
+    }
+
+    /**
+     * @param userSql   the application's SQL, already judged safe to wrap
+     * @param returning a {@code RETURNING} clause and the offset to insert it at, or null
+     * @param at        where to insert {@code returning}: the end of the user's statement
+     * @return the text to send
+     */
+    String wrap(String userSql, String returning, int at) {
+        StringBuilder sb = new StringBuilder(prefix.length() + userSql.length() + 32).append(prefix);
+        if (returning == null) {
+            sb.append(userSql);
+        } else {
+            sb.append(userSql, 0, at).append(returning).append(userSql, at, userSql.length());
+        }
+        if (commit) {
+            sb.append("\n; COMMIT"); // on a new line: the user SQL may end in a -- comment
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "Envelope[" + prefix + (commit ? "...COMMIT" : "...") + "]";
+    }
+}

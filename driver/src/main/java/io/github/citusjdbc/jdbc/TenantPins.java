@@ -1,0 +1,437 @@
+package io.github.citusjdbc.jdbc;
+
+import io.github.citusjdbc.config.Pooler;
+import io.github.citusjdbc.sql.SqlInfo;
+import io.github.citusjdbc.tenant.PinningMode;
+import io.github.citusjdbc.tenant.TenantPath;
+import io.github.citusjdbc.tenant.TenantSettings;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.postgresql.PGConnection;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tenant pin of one logical connection: which tenant the current transaction runs in, and
+ * what must be added to the wire for it. Not thread-safe (one per connection, used by its thread).
+ *
+ * <p><b>Which tenant.</b> When a transaction starts (each autocommit statement, or the first
+ * statement of an explicit transaction) the {@code TenantResolver} is asked; its non-null answer
+ * wins, otherwise the connection's own tenant ({@code setSchema}, initially {@code currentSchema})
+ * applies. The tenant stays fixed until the transaction ends, except that {@code setSchema} inside
+ * an open transaction re-pins it from the next statement on (when the resolver is silent).
+ *
+ * <p><b>Transaction mode.</b> Autocommit: {@link Envelope} {@code BEGIN; SET LOCAL ...; sql;
+ * COMMIT} in one string; on error one {@code ROLLBACK}. Explicit transaction: {@code SET LOCAL}
+ * prefixed to the first statement (and again after a rollback to a savepoint, which may undo it).
+ * "First statement" is known from pgjdbc's {@link BaseConnection#getTransactionState()}.
+ *
+ * <p><b>Session mode.</b> {@code SET search_path} on a separate round trip whenever the wanted
+ * path differs from what the server is known to have; the server value is unknown after a
+ * rollback, an error or user SQL touching {@code search_path}, unless the server reports it
+ * (Citus 12+: {@code PGConnection.getParameterStatus("search_path")}).
+ *
+ * <p><b>Isolation behind a transaction pooler.</b> {@code setTransactionIsolation} is kept here
+ * and sent per transaction ({@code BEGIN ISOLATION LEVEL} / {@code SET TRANSACTION ISOLATION
+ * LEVEL} as the first statement) instead of pgjdbc's {@code SET SESSION CHARACTERISTICS}.
+ */
+final class TenantPins {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TenantPins.class);
+
+    private final LogicalConnection connection;
+    private final TenantSettings settings;
+    private final boolean session;
+    private final boolean perTransactionIsolation;
+    private BaseConnection base; // null when the physical connection is not pgjdbc's (stub drivers)
+
+    private TenantPath explicit;
+    private TenantPath resolved; // the path last built for a resolver answer, reused while it repeats
+
+    // The explicit transaction in progress.
+    private boolean txResolved;
+    private TenantPath txPath;
+    private boolean txPinned;
+    private boolean txIsolationPending;
+
+    private int isolation = -1; // -1: not set through the driver (transaction pooler only)
+
+    // Session mode: what the server's search_path is known to be.
+    private boolean serverKnown = true;
+    private String serverNorm; // normalized value we set; null = the session default
+    private boolean serverDirty;
+    private boolean everPinned;
+    private TenantPath normPath;
+    private String norm;
+
+    private Envelope autoEnv;
+    private TenantPath autoEnvPath;
+    private int autoEnvIsolation;
+
+    TenantPins(LogicalConnection connection, TenantSettings settings, Pooler pooler) {
+        this.connection = connection;
+        this.settings = settings;
+        this.session = settings.mode() == PinningMode.SESSION;
+        this.perTransactionIsolation = pooler.isTransactionPooler();
+        this.explicit = settings.defaultTenant();
+    }
+
+    /** Looks up pgjdbc's connection behind the physical one, once. */
+    void attach(Connection physical) {
+        try {
+            base = physical.isWrapperFor(BaseConnection.class) ? physical.unwrap(BaseConnection.class) : null;
+        } catch (SQLException e) {
+            base = null;
+        }
+    }
+
+    // ------------------------------------------------------------------ tenant
+
+    private TenantPath resolve() throws SQLException {
+        String tenant = settings.resolver().currentTenant();
+        if (tenant == null) {
+            return explicit;
+        }
+        TenantPath last = resolved;
+        if (last != null && last.tenant().equals(tenant)) {
+            return last;
+        }
+        last = settings.pathOf(tenant); // validates: 42602 before anything is sent
+        resolved = last;
+        return last;
+    }
+
+    private TransactionState state() throws SQLException {
+        if (base != null) {
+            return base.getTransactionState();
+        }
+        return connection.delegate.getAutoCommit() || !txResolved ? TransactionState.IDLE : TransactionState.OPEN;
+    }
+
+    private boolean inOpenTransaction() throws SQLException {
+        return txResolved && state() != TransactionState.IDLE;
+    }
+
+    /** {@code Connection.setSchema}: validates, then pins from the next transaction (or the next statement of this one). */
+    void setSchema(String tenant) throws SQLException {
+        TenantPath path = tenant == null ? null : settings.pathOf(tenant);
+        explicit = path;
+        if (inOpenTransaction() && settings.resolver().currentTenant() == null) {
+            txPath = path;
+            txPinned = false;
+        }
+    }
+
+    /** @return the tenant the next statement runs in, or null when none is pinned */
+    String currentTenant() throws SQLException {
+        TenantPath p = inOpenTransaction() ? txPath : resolve();
+        return p == null ? null : p.tenant();
+    }
+
+    // ------------------------------------------------------------------ planning
+
+    /**
+     * Decides what to add around one Statement/PreparedStatement execution; in session mode sends
+     * the {@code SET} when needed and returns null.
+     *
+     * @param statement the statement, which classifies {@code sql} only when asked
+     * @param sql       the user SQL
+     * @return the envelope, or null to execute the SQL as it is
+     */
+    Envelope plan(LogicalStatement statement, String sql) throws SQLException {
+        if (session) {
+            sessionBefore();
+            return null;
+        }
+        TransactionState ts = state();
+        if (ts == TransactionState.IDLE && connection.delegate.getAutoCommit()) {
+            txResolved = false;
+            TenantPath path = resolve();
+            if (path == null && isolation < 0) {
+                return null; // nothing pinned: nothing added to the wire
+            }
+            return statement.info(sql).isSafeToWrap() ? autoEnvelope(path) : null;
+        }
+        return explicitPrefix(ts, statement, sql);
+    }
+
+    /**
+     * Decides the pin for paths that cannot carry it in the same string (CallableStatement,
+     * PreparedStatement batches, COPY, savepoints): run {@link Envelope#pinOnly} first and, when
+     * {@link Envelope#commit}, {@code COMMIT} afterwards.
+     */
+    Envelope planAround(LogicalStatement statement) throws SQLException {
+        if (session) {
+            sessionBefore();
+            return null;
+        }
+        TransactionState ts = state();
+        if (ts == TransactionState.IDLE && connection.delegate.getAutoCommit()) {
+            txResolved = false;
+            TenantPath path = resolve();
+            if (path == null && isolation < 0) {
+                return null;
+            }
+            return statement == null || statement.aroundWrappable() ? autoEnvelope(path) : null;
+        }
+        if (statement != null && ts != TransactionState.FAILED && !statement.aroundWrappable()) {
+            return null;
+        }
+        return explicitPrefix(ts, null, null);
+    }
+
+    private Envelope explicitPrefix(TransactionState ts, LogicalStatement statement, String sql) throws SQLException {
+        if (ts == TransactionState.FAILED) {
+            return null; // the server answers 25P02 whatever we add
+        }
+        if (ts == TransactionState.IDLE || !txResolved) {
+            txPath = resolve();
+            txResolved = true;
+            txPinned = false;
+            txIsolationPending = ts == TransactionState.IDLE && isolation >= 0;
+        }
+        if ((txPath == null || txPinned) && !txIsolationPending) {
+            return null;
+        }
+        if (statement != null && !prefixable(statement.info(sql))) {
+            return null; // pinned with the next statement that can carry it
+        }
+        StringBuilder sb = new StringBuilder(64);
+        int skip = 0;
+        if (txIsolationPending) {
+            sb.append("SET TRANSACTION ISOLATION LEVEL ").append(levelName(isolation)).append("; ");
+            skip++;
+        }
+        if (txPath != null && !txPinned) {
+            sb.append(txPath.setLocalSql()).append("; ");
+            skip++;
+        }
+        txPinned = true;
+        txIsolationPending = false;
+        String prefix = sb.toString();
+        return new Envelope(prefix, skip, false, prefix);
+    }
+
+    private static boolean prefixable(SqlInfo info) {
+        return info.isTerminated() && !info.isEmpty() && !info.hasTransactionControl() && !info.hasNonTransactional();
+    }
+
+    private Envelope autoEnvelope(TenantPath path) throws SQLException {
+        Envelope e = autoEnv;
+        if (e != null && autoEnvPath == path && autoEnvIsolation == isolation) {
+            return e;
+        }
+        StringBuilder sb = new StringBuilder(64).append("BEGIN");
+        if (isolation >= 0) {
+            sb.append(" ISOLATION LEVEL ").append(levelName(isolation));
+        }
+        sb.append("; ");
+        if (path != null) {
+            sb.append(path.setLocalSql()).append("; ");
+        }
+        String prefix = sb.toString();
+        e = new Envelope(prefix, path == null ? 1 : 2, true, prefix);
+        autoEnv = e;
+        autoEnvPath = path;
+        autoEnvIsolation = isolation;
+        return e;
+    }
+
+    // ------------------------------------------------------------------ around paths
+
+    /** Sends the pin of an "around" execution before the operation. */
+    void before(Envelope e) throws SQLException {
+        Statement internal = connection.internal();
+        internal.execute(e.pinOnly);
+        internal.clearWarnings();
+    }
+
+    /** Commits an autocommit "around" execution. */
+    void after(Envelope e) throws SQLException {
+        if (e.commit) {
+            Statement internal = connection.internal();
+            internal.execute("COMMIT");
+            internal.clearWarnings();
+        }
+    }
+
+    /**
+     * After an execution failed: an autocommit envelope left its transaction open or failed, so
+     * one {@code ROLLBACK} cleans the connection; explicit transactions are left to the application
+     * (25P02 preserved). Session mode forgets what the server has.
+     *
+     * @param e     the envelope used, or null
+     * @param cause the application's error, to which a failing ROLLBACK is added as suppressed
+     */
+    void failed(Envelope e, SQLException cause) {
+        if (session) {
+            markUnknown();
+            return;
+        }
+        if (e == null || !e.commit) {
+            return;
+        }
+        try {
+            if (base == null || base.getTransactionState() != TransactionState.IDLE) {
+                Statement internal = connection.internal();
+                internal.execute("ROLLBACK");
+                internal.clearWarnings();
+            }
+        } catch (SQLException rollback) {
+            cause.addSuppressed(rollback);
+            LOG.debug("{}: ROLLBACK after a failed envelope failed: {}", connection, rollback.toString());
+        }
+    }
+
+    /** After a successful statement executed as it is: session mode notices user SQL that changes search_path. */
+    void afterDirect(LogicalStatement statement, String sql) {
+        if (session && everPinned && sql != null && statement.info(sql).touchesSearchPath()) {
+            markUnknown();
+        }
+    }
+
+    // ------------------------------------------------------------------ transaction boundaries
+
+    void onTransactionEnd() {
+        txResolved = false;
+    }
+
+    void onRollback() {
+        txResolved = false;
+        if (session) {
+            markUnknown();
+        }
+    }
+
+    /** A rollback to a savepoint may undo a SET LOCAL sent after the savepoint: pin again with the next statement. */
+    void onRollbackToSavepoint() {
+        txPinned = false;
+        if (session) {
+            markUnknown();
+        }
+    }
+
+    // ------------------------------------------------------------------ isolation behind a transaction pooler
+
+    /** @return whether {@code setTransactionIsolation} is handled here rather than by pgjdbc */
+    boolean ownsIsolation() {
+        return perTransactionIsolation;
+    }
+
+    void setIsolation(int level) throws SQLException {
+        levelName(level); // validates
+        if (!connection.delegate.getAutoCommit() && state() != TransactionState.IDLE) {
+            throw new PSQLException("Cannot change transaction isolation level in the middle of a transaction.",
+                    PSQLState.ACTIVE_SQL_TRANSACTION);
+        }
+        isolation = level;
+    }
+
+    /** @return the level set through the driver, or -1 when none was */
+    int isolation() {
+        return isolation;
+    }
+
+    private static String levelName(int level) throws SQLException {
+        switch (level) {
+            case Connection.TRANSACTION_READ_UNCOMMITTED:
+                return "READ UNCOMMITTED";
+            case Connection.TRANSACTION_READ_COMMITTED:
+                return "READ COMMITTED";
+            case Connection.TRANSACTION_REPEATABLE_READ:
+                return "REPEATABLE READ";
+            case Connection.TRANSACTION_SERIALIZABLE:
+                return "SERIALIZABLE";
+            default:
+                throw new PSQLException("Transaction isolation level " + level + " not supported.",
+                        PSQLState.NOT_IMPLEMENTED);
+        }
+    }
+
+    // ------------------------------------------------------------------ session mode
+
+    private void sessionBefore() throws SQLException {
+        TransactionState ts = state();
+        TenantPath path;
+        if (ts == TransactionState.IDLE && connection.delegate.getAutoCommit()) {
+            txResolved = false;
+            path = resolve();
+        } else {
+            if (ts == TransactionState.FAILED) {
+                return;
+            }
+            if (ts == TransactionState.IDLE || !txResolved) {
+                txPath = resolve();
+                txResolved = true;
+            }
+            path = txPath;
+        }
+        if (path == null && !serverDirty) {
+            return; // nothing pinned, nothing ever set: nothing added
+        }
+        String reported = reportedSearchPath();
+        if (reported != null) {
+            serverNorm = normalize(reported);
+            serverKnown = true;
+        }
+        if (path == null) {
+            sendSession("SET search_path TO DEFAULT");
+            serverDirty = false;
+            serverKnown = true;
+            serverNorm = null;
+            return;
+        }
+        if (normPath != path) {
+            norm = normalize(path.value());
+            normPath = path;
+        }
+        if (serverKnown && norm.equals(serverNorm)) {
+            return;
+        }
+        sendSession(path.setSessionSql());
+        serverNorm = norm;
+        serverKnown = true;
+        serverDirty = true;
+        everPinned = true;
+    }
+
+    private void sendSession(String sql) throws SQLException {
+        Statement internal = connection.internal();
+        try {
+            internal.execute(sql);
+            internal.clearWarnings();
+        } catch (SQLException e) {
+            markUnknown();
+            throw e;
+        }
+    }
+
+    private String reportedSearchPath() {
+        if (base == null) {
+            return null;
+        }
+        return ((PGConnection) base).getParameterStatus("search_path");
+    }
+
+    private void markUnknown() {
+        serverKnown = false;
+        serverDirty = true;
+    }
+
+    /** The comparable form of a search_path value: quotes and spaces removed (tenant names have neither). */
+    static String normalize(String value) {
+        StringBuilder sb = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != '"' && c != ' ') {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}
