@@ -164,17 +164,22 @@ public final class TopologyRegistry {
             return topology.current();
         }
 
-        /** @see ClusterTopology#requestEarlyRefresh(String) */
+        /**
+         * Asks for an early refresh, rate-limited (see {@link ClusterTopology#requestEarlyRefresh(String)}).
+         *
+         * @param reason why, for the DEBUG log (no secrets)
+         * @return true when a refresh was scheduled
+         */
         public boolean requestEarlyRefresh(String reason) {
             return topology.requestEarlyRefresh(reason);
         }
 
-        /** @see ClusterTopology#addListener(TopologyListener) */
+        /** @param listener called on the refresh thread after each new snapshot of the cluster */
         public void addListener(TopologyListener listener) {
             topology.addListener(listener);
         }
 
-        /** @see ClusterTopology#removeListener(TopologyListener) */
+        /** @param listener a listener added before; ignored when absent */
         public void removeListener(TopologyListener listener) {
             topology.removeListener(listener);
         }

@@ -71,43 +71,65 @@ public record TopologySettings(Duration refreshInterval, Duration maxStaleness, 
         return DEFAULTS;
     }
 
-    /** @return a copy with another {@code refreshInterval} */
+    /**
+     * @param value the new {@code refreshInterval}
+     * @return a copy with it
+     */
     public TopologySettings withRefreshInterval(Duration value) {
         return new TopologySettings(value, maxStaleness, initialLoadTimeout, earlyRefreshMinInterval, idleTimeout,
                 connectTimeout, queryTimeout, addressTranslator);
     }
 
-    /** @return a copy with another {@code maxStaleness} */
+    /**
+     * @param value the new {@code maxStaleness}
+     * @return a copy with it
+     */
     public TopologySettings withMaxStaleness(Duration value) {
         return new TopologySettings(refreshInterval, value, initialLoadTimeout, earlyRefreshMinInterval, idleTimeout,
                 connectTimeout, queryTimeout, addressTranslator);
     }
 
-    /** @return a copy with another {@code initialLoadTimeout} */
+    /**
+     * @param value the new {@code initialLoadTimeout}
+     * @return a copy with it
+     */
     public TopologySettings withInitialLoadTimeout(Duration value) {
         return new TopologySettings(refreshInterval, maxStaleness, value, earlyRefreshMinInterval, idleTimeout,
                 connectTimeout, queryTimeout, addressTranslator);
     }
 
-    /** @return a copy with another {@code earlyRefreshMinInterval} */
+    /**
+     * @param value the new {@code earlyRefreshMinInterval}
+     * @return a copy with it
+     */
     public TopologySettings withEarlyRefreshMinInterval(Duration value) {
         return new TopologySettings(refreshInterval, maxStaleness, initialLoadTimeout, value, idleTimeout,
                 connectTimeout, queryTimeout, addressTranslator);
     }
 
-    /** @return a copy with another {@code idleTimeout} */
+    /**
+     * @param value the new {@code idleTimeout}
+     * @return a copy with it
+     */
     public TopologySettings withIdleTimeout(Duration value) {
         return new TopologySettings(refreshInterval, maxStaleness, initialLoadTimeout, earlyRefreshMinInterval, value,
                 connectTimeout, queryTimeout, addressTranslator);
     }
 
-    /** @return a copy with other connect and socket timeouts */
+    /**
+     * @param connect the new {@code connectTimeout}
+     * @param query   the new {@code queryTimeout}
+     * @return a copy with them
+     */
     public TopologySettings withTimeouts(Duration connect, Duration query) {
         return new TopologySettings(refreshInterval, maxStaleness, initialLoadTimeout, earlyRefreshMinInterval,
                 idleTimeout, connect, query, addressTranslator);
     }
 
-    /** @return a copy with another {@code addressTranslator} */
+    /**
+     * @param value the new {@code addressTranslator}
+     * @return a copy with it
+     */
     public TopologySettings withAddressTranslator(AddressTranslator value) {
         return new TopologySettings(refreshInterval, maxStaleness, initialLoadTimeout, earlyRefreshMinInterval,
                 idleTimeout, connectTimeout, queryTimeout, value);
