@@ -532,7 +532,7 @@ class LogicalStatement extends DelegatingStatement {
 
     /** Copies the settings of {@code from} to a new physical statement. */
     final void copySettings(Statement from, Statement to) throws SQLException {
-        to.setLargeMaxRows(from.getLargeMaxRows());
+        to.setMaxRows(from.getMaxRows()); // pgjdbc implements no *LargeMaxRows
         to.setFetchSize(from.getFetchSize());
         to.setFetchDirection(from.getFetchDirection());
         to.setQueryTimeout(from.getQueryTimeout());

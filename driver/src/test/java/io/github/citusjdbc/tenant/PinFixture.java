@@ -1,0 +1,140 @@
+package io.github.citusjdbc.tenant;
+
+import io.github.citusjdbc.testkit.LocalCluster;
+import io.github.citusjdbc.testkit.wire.RoundTripRelay;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Plain schemas {@code pin_a} and {@code pin_b} on the coordinator, each with {@code pin_items}
+ * (rows "pin_a-1", "pin_a-2"...), and {@code public.pin_items} holding "WRONG" rows: an unpinned
+ * statement returns WRONG instead of failing. Pinning works on plain PostgreSQL, so these
+ * semantics tests need no Citus tenant.
+ */
+final class PinFixture {
+    static final String A = "pin_a";
+    static final String B = "pin_b";
+    private static boolean created;
+
+    /** Where a test connects: the coordinator directly or through its PgBouncer. */
+    record Target(String name, String pgjdbcUrl, boolean bouncer) {
+        @Override
+        public String toString() {
+            return name;
+        }
+
+        String citusUrl() {
+            return "jdbc:citus:" + pgjdbcUrl.substring("jdbc:postgresql:".length());
+        }
+    }
+
+    private PinFixture() {
+    }
+
+    static List<Target> targets() {
+        LocalCluster c = LocalCluster.shared();
+        return List.of(new Target("direct", c.jdbcUrl(c.coordinator()), false),
+                new Target("pgbouncer", c.bouncerJdbcUrl(c.coordinator()), true));
+    }
+
+    static synchronized void create() throws SQLException {
+        if (created) {
+            return;
+        }
+        LocalCluster c = LocalCluster.shared();
+        try (Connection admin = c.admin(c.coordinator()); Statement s = admin.createStatement()) {
+            for (String schema : List.of(A, B)) {
+                s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                s.execute("CREATE SCHEMA " + schema);
+                s.execute("CREATE TABLE " + schema + ".pin_items (id serial PRIMARY KEY, name text)");
+                s.execute("INSERT INTO " + schema + ".pin_items (name) SELECT '" + schema + "-' || g FROM generate_series(1, 5) g");
+                s.execute("GRANT USAGE ON SCHEMA " + schema + " TO " + c.user());
+                s.execute("GRANT ALL ON ALL TABLES IN SCHEMA " + schema + " TO " + c.user());
+                s.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA " + schema + " TO " + c.user());
+            }
+            s.execute("DROP TABLE IF EXISTS public.pin_items");
+            s.execute("CREATE TABLE public.pin_items (id serial PRIMARY KEY, name text)");
+            s.execute("INSERT INTO public.pin_items (name) SELECT 'WRONG' FROM generate_series(1, 5)");
+            s.execute("GRANT ALL ON public.pin_items TO " + c.user());
+            s.execute("GRANT ALL ON SEQUENCE public.pin_items_id_seq TO " + c.user());
+        }
+        created = true;
+    }
+
+    /** Opens citus-jdbc (through the relay when given) with extra properties ("k=v" pairs). */
+    static Connection citus(Target t, RoundTripRelay relay, String... props) throws SQLException {
+        return open(t.citusUrl(), t, relay, props);
+    }
+
+    /** Opens raw pgjdbc the same way. */
+    static Connection pgjdbc(Target t, RoundTripRelay relay, String... props) throws SQLException {
+        return open(t.pgjdbcUrl(), t, relay, props);
+    }
+
+    private static Connection open(String url, Target t, RoundTripRelay relay, String... props) throws SQLException {
+        LocalCluster c = LocalCluster.shared();
+        Properties p = new Properties();
+        p.setProperty("user", c.user());
+        p.setProperty("password", c.password());
+        if (t.bouncer()) {
+            p.setProperty("prepareThreshold", "0");
+            if (url.startsWith("jdbc:citus:")) {
+                p.setProperty("pooler", "pgbouncer-transaction");
+            }
+        }
+        for (String kv : props) {
+            int eq = kv.indexOf('=');
+            p.setProperty(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        String target = relay == null ? url : url.startsWith("jdbc:citus:")
+                ? "jdbc:citus:" + relay.jdbcUrl("jdbc:postgresql:" + url.substring("jdbc:citus:".length()))
+                        .substring("jdbc:postgresql:".length())
+                : relay.jdbcUrl(url);
+        Connection conn = DriverManager.getConnection(target, p);
+        if (relay != null) {
+            relay.reset();
+        }
+        return conn;
+    }
+
+    /** Every result of the last execution: "count:N" or "rows[...]" (first column). */
+    static List<String> results(Statement s, boolean firstIsResultSet) throws SQLException {
+        List<String> out = new ArrayList<>();
+        boolean isRs = firstIsResultSet;
+        while (true) {
+            if (isRs) {
+                out.add("rows" + rows(s.getResultSet()));
+            } else {
+                int count = s.getUpdateCount();
+                if (count == -1) {
+                    return out;
+                }
+                out.add("count:" + count);
+            }
+            isRs = s.getMoreResults();
+        }
+    }
+
+    static List<String> rows(ResultSet rs) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (rs) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
+    }
+
+    static String one(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.github.citusjdbc.tenant;
+
+import static io.github.citusjdbc.tenant.PinFixture.A;
+import static io.github.citusjdbc.tenant.PinFixture.B;
+import static io.github.citusjdbc.tenant.PinFixture.one;
+import static io.github.citusjdbc.tenant.PinFixture.rows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.github.citusjdbc.CitusTenants;
+import io.github.citusjdbc.tenant.PinFixture.Target;
+import io.github.citusjdbc.testkit.wire.RoundTripRelay;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The hard gate of issue 4, counted on the wire with {@code RoundTripRelay}: a pinned autocommit
+ * statement is 1 round trip, a pinned explicit transaction costs what raw pgjdbc's costs, an
+ * unpinned connection adds nothing, and a hostile tenant name never reaches the wire.
+ */
+class PinningRoundTripTest {
+
+    @BeforeAll
+    static void schemas() throws SQLException {
+        PinFixture.create();
+    }
+
+    static List<Target> targets() {
+        return PinFixture.targets();
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void pinnedAutocommitStatementIsOneRoundTrip(Target t) throws Exception {
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+             Connection c = PinFixture.citus(t, relay); Statement s = c.createStatement()) {
+            c.setSchema(A);
+            for (int i = 1; i <= 3; i++) {
+                relay.reset();
+                assertEquals(A + "-" + i, one(s, "SELECT name FROM pin_items WHERE id = " + i));
+                assertEquals(1, relay.roundTrips(), "execution " + i);
+                assertEquals(0, relay.serverMessages('N'), "no notice");
+                relay.reset();
+                assertEquals(1, s.executeUpdate("UPDATE pin_items SET name = name WHERE id = " + i));
+                assertEquals(1, relay.roundTrips());
+            }
+            assertNull(s.getWarnings());
+            assertEquals('I', relay.lastTransactionStatus());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void pinnedPreparedStatementIsOneRoundTripAcrossTenantSwitches(Target t) throws Exception {
+        for (String threshold : t.bouncer() ? List.of("0") : List.of("0", "5", "1")) {
+            try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+                 Connection c = PinFixture.citus(t, relay, "prepareThreshold=" + threshold);
+                 PreparedStatement ps = c.prepareStatement("SELECT name FROM pin_items WHERE id = ?")) {
+                for (int i = 0; i < 12; i++) {
+                    String tenant = i % 3 == 2 ? B : A;
+                    c.setSchema(tenant);
+                    ps.setInt(1, 1 + i % 5);
+                    relay.reset();
+                    assertEquals(List.of(tenant + "-" + (1 + i % 5)), rows(ps.executeQuery()),
+                            "threshold " + threshold + " execution " + i);
+                    assertEquals(1, relay.roundTrips(), "threshold " + threshold + " execution " + i);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void explicitTransactionCostsWhatRawPgjdbcCosts(Target t) throws Exception {
+        long raw;
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+             Connection c = PinFixture.pgjdbc(t, relay); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            relay.reset();
+            threeStatements(s, "pin_a.");
+            c.commit();
+            raw = relay.roundTrips();
+        }
+        assertEquals(4, raw, "3 statements and COMMIT");
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+             Connection c = PinFixture.citus(t, relay); Statement s = c.createStatement()) {
+            c.setSchema(A);
+            c.setAutoCommit(false);
+            relay.reset();
+            threeStatements(s, "");
+            c.commit();
+            assertEquals(raw, relay.roundTrips());
+            // And again with a PreparedStatement first.
+            relay.reset();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM pin_items WHERE id = ?")) {
+                ps.setInt(1, 2);
+                assertEquals(List.of(A + "-2"), rows(ps.executeQuery()));
+                threeStatements(s, "");
+            }
+            c.commit();
+            assertEquals(raw + 1, relay.roundTrips());
+        }
+    }
+
+    private static void threeStatements(Statement s, String qualifier) throws SQLException {
+        assertEquals(A + "-1", one(s, "SELECT name FROM " + qualifier + "pin_items WHERE id = 1"));
+        assertEquals(1, s.executeUpdate("UPDATE " + qualifier + "pin_items SET name = name WHERE id = 2"));
+        assertEquals(A + "-3", one(s, "SELECT name FROM " + qualifier + "pin_items WHERE id = 3"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void unpinnedConnectionAddsNothing(Target t) throws Exception {
+        long[] raw = new long[2];
+        long[] ours = new long[2];
+        for (int pass = 0; pass < 2; pass++) {
+            try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+                 Connection c = pass == 0 ? PinFixture.pgjdbc(t, relay) : PinFixture.citus(t, relay);
+                 Statement s = c.createStatement();
+                 PreparedStatement ps = c.prepareStatement("SELECT name FROM pin_a.pin_items WHERE id = ?")) {
+                assertEquals(A + "-1", one(s, "SELECT name FROM pin_a.pin_items WHERE id = 1"));
+                ps.setInt(1, 2);
+                assertEquals(List.of(A + "-2"), rows(ps.executeQuery()));
+                c.setAutoCommit(false);
+                threeStatements(s, "pin_a.");
+                c.commit();
+                long[] into = pass == 0 ? raw : ours;
+                into[0] = relay.roundTrips();
+                into[1] = relay.clientMessages('Q') + relay.clientMessages('P');
+            }
+        }
+        assertEquals(raw[0], ours[0], "round trips");
+        assertEquals(raw[1], ours[1], "queries and parses");
+    }
+
+    @Test
+    void hostileTenantNamesAreRejectedBeforeAnythingIsSent() throws Exception {
+        Target t = targets().get(0);
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+             Connection c = PinFixture.citus(t, relay); Statement s = c.createStatement()) {
+            for (String bad : List.of("", "a\"b", "a,b", "a b", "a;DROP TABLE x", "a\\b", "x\u0000", "1abc", "$x",
+                    "t'--", "a.b", "x".repeat(64), "tab\t", "é\u0301")) {
+                relay.reset();
+                SQLException e = assertThrows(SQLException.class, () -> c.setSchema(bad), bad);
+                assertEquals("42602", e.getSQLState(), bad);
+                e = assertThrows(SQLException.class, () -> CitusTenants.bind(bad), bad);
+                assertEquals("42602", e.getSQLState(), bad);
+                assertEquals(0, relay.roundTrips() + relay.syncs() + relay.queries(), "nothing sent for " + bad);
+            }
+            relay.reset();
+            assertEquals("WRONG", one(s, "SELECT name FROM pin_items WHERE id = 1"), "still unpinned");
+        }
+        // A hostile answer of a configured resolver fails the statement before it is sent.
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+             Connection c = PinFixture.citus(t, relay, "tenantResolver=" + FixedTenantResolver.class.getName());
+             Statement s = c.createStatement()) {
+            FixedTenantResolver.answer = "x\"; DROP SCHEMA pin_a CASCADE; --";
+            relay.reset();
+            SQLException e = assertThrows(SQLException.class, () -> s.execute("SELECT 1"));
+            assertEquals("42602", e.getSQLState());
+            assertEquals(0, relay.roundTrips() + relay.queries() + relay.syncs());
+            FixedTenantResolver.answer = B;
+            assertEquals(B + "-1", one(s, "SELECT name FROM pin_items WHERE id = 1"), "the resolver's tenant");
+        } finally {
+            FixedTenantResolver.answer = null;
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void getSchemaAnswersLocallyWhilePinned(Target t) throws Exception {
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+             Connection c = PinFixture.citus(t, relay)) {
+            c.setSchema(B);
+            relay.reset();
+            assertEquals(B, c.getSchema());
+            try (CitusTenants.Scope scope = CitusTenants.bind(A)) {
+                assertEquals(A, c.getSchema(), "a bound scope wins over setSchema");
+            }
+            assertEquals(B, c.getSchema());
+            assertEquals(0, relay.roundTrips());
+            c.setSchema(null);
+            assertEquals("public", c.getSchema(), "unpinned: pgjdbc's answer");
+        }
+    }
+}
