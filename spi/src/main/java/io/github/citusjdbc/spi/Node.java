@@ -24,6 +24,13 @@ public record Node(int nodeId, int groupId, NodeAddress address, NodeRole role, 
     /**
      * Creates a node.
      *
+     * @param nodeId           Citus's node id
+     * @param groupId          the group id, 0 for the coordinator's group
+     * @param address          the registered address
+     * @param role             the role
+     * @param active           whether the node is active
+     * @param clusterName      the node's {@code nodecluster}
+     * @param shouldHaveShards whether Citus places new shards on the node
      * @throws NullPointerException     if {@code address}, {@code role} or {@code clusterName} is null
      * @throws IllegalArgumentException if {@code groupId} is negative
      */
