@@ -17,71 +17,12 @@ final class Catalog {
                    String noderole, boolean metadatasynced, boolean shouldhaveshards) {
     }
 
-    /** One table of a tenant with its shard. */
-    record TableShard(String table, long shardid) {
-    }
-
     static void insertNode(Connection c, NodeRow r) throws SQLException {
         Sql.exec(c, "INSERT INTO pg_dist_node (nodeid, groupid, nodename, nodeport, noderack, hasmetadata, isactive,"
                         + " noderole, nodecluster, metadatasynced, shouldhaveshards)"
                         + " VALUES (?, ?, ?, ?, 'default', ?, ?, ?::noderole, 'default', ?, ?)",
                 r.nodeid(), r.groupid(), r.nodename(), r.nodeport(), r.hasmetadata(), r.isactive(), r.noderole(),
                 r.metadatasynced(), r.shouldhaveshards());
-    }
-
-    /** Registers a distributed schema with its colocation group (no tables yet). */
-    static void insertSchema(Connection c, String schema, int colocationId) throws SQLException {
-        Sql.exec(c, "INSERT INTO pg_dist_colocation VALUES (?, 1, 1, 0, 0)", colocationId);
-        Sql.exec(c, "INSERT INTO pg_dist_schema VALUES ((SELECT oid FROM pg_namespace WHERE nspname = ?), ?)", schema, colocationId);
-    }
-
-    /** Adds tables of a schema with their shard and single placement. */
-    static void insertTables(Connection c, String schema, int colocationId, List<TableShard> tables, List<Long> placementIds,
-                             int group) throws SQLException {
-        for (int i = 0; i < tables.size(); i++) {
-            TableShard t = tables.get(i);
-            String rel = Sql.ident(schema) + "." + Sql.ident(t.table());
-            Sql.exec(c, "INSERT INTO pg_dist_partition VALUES (?::regclass, 'n', NULL, ?, 's', false)", rel, colocationId);
-            Sql.exec(c, "INSERT INTO pg_dist_shard VALUES (?::regclass, ?, 't', NULL, NULL)", rel, t.shardid());
-            Sql.exec(c, "INSERT INTO pg_dist_placement VALUES (?, ?, 1, 0, ?)", placementIds.get(i), t.shardid(), group);
-        }
-    }
-
-    /**
-     * After a move on this node: the tables were recreated (new oids) and the placements are
-     * replaced by new ones (new placementid and groupid, same shardid), as Citus does.
-     */
-    static void movePlacements(Connection c, String schema, int colocationId, List<TableShard> tables, List<Long> placementIds,
-                               int newGroup) throws SQLException {
-        Sql.exec(c, "DELETE FROM pg_dist_partition WHERE colocationid = ?", colocationId);
-        for (int i = 0; i < tables.size(); i++) {
-            TableShard t = tables.get(i);
-            String rel = Sql.ident(schema) + "." + Sql.ident(t.table());
-            Sql.exec(c, "INSERT INTO pg_dist_partition VALUES (?::regclass, 'n', NULL, ?, 's', false)", rel, colocationId);
-            Sql.exec(c, "UPDATE pg_dist_shard SET logicalrelid = ?::regclass WHERE shardid = ?", rel, t.shardid());
-            Sql.exec(c, "DELETE FROM pg_dist_placement WHERE shardid = ?", t.shardid());
-            Sql.exec(c, "INSERT INTO pg_dist_placement VALUES (?, ?, 1, 0, ?)", placementIds.get(i), t.shardid(), newGroup);
-        }
-    }
-
-    /** Removes the table, shard and placement rows of a schema (given its shards), keeping the schema's rows. */
-    static void deleteTables(Connection c, int colocationId, List<Long> shardIds) throws SQLException {
-        for (Long shard : shardIds) {
-            Sql.exec(c, "DELETE FROM pg_dist_placement WHERE shardid = ?", shard);
-            Sql.exec(c, "DELETE FROM pg_dist_shard WHERE shardid = ?", shard);
-        }
-        Sql.exec(c, "DELETE FROM pg_dist_partition WHERE colocationid = ?", colocationId);
-    }
-
-    /** Removes every catalog row of a distributed schema (its objects may already be dropped). */
-    static void deleteSchema(Connection c, int colocationId) throws SQLException {
-        Sql.exec(c, "DELETE FROM pg_dist_placement WHERE shardid IN (SELECT shardid FROM pg_dist_shard WHERE logicalrelid IN"
-                + " (SELECT logicalrelid FROM pg_dist_partition WHERE colocationid = ?))", colocationId);
-        Sql.exec(c, "DELETE FROM pg_dist_shard WHERE logicalrelid IN (SELECT logicalrelid FROM pg_dist_partition WHERE colocationid = ?)",
-                colocationId);
-        Sql.exec(c, "DELETE FROM pg_dist_partition WHERE colocationid = ?", colocationId);
-        Sql.exec(c, "DELETE FROM pg_dist_schema WHERE colocationid = ?", colocationId);
-        Sql.exec(c, "DELETE FROM pg_dist_colocation WHERE colocationid = ?", colocationId);
     }
 
     /** Creates or repoints the postgres_fdw server of a group, with user mappings for the given roles. */

@@ -118,6 +118,10 @@ public final class EmulatedCitus implements CitusOps {
             Sql.exec(c, Sql.resource("uninstall.sql"));
         }
         Sql.exec(c, Sql.resource("install.sql"));
+        Sql.exec(c, "CREATE EXTENSION IF NOT EXISTS dblink SCHEMA citus_emulation"); // kept where it already is
+        String dblink = Sql.strings(c, "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+                + " WHERE e.extname = 'dblink'").get(0);
+        Sql.exec(c, Sql.resource("tenants.sql").replace("citus_emulation.dblink", Sql.ident(dblink) + ".dblink"));
         Sql.exec(c, "INSERT INTO pg_dist_local_group VALUES (?)", group);
     }
 
@@ -158,23 +162,11 @@ public final class EmulatedCitus implements CitusOps {
                 try (Connection h = open(topology.primaryOfGroup(holderGroup))) {
                     def = TenantDefinition.read(h, schema, Catalog.serverName(holderGroup));
                 }
-                Sql.execAll(c, def.schemaDdl);
-                dropRelations(c, schema, def.tables);
+                Sql.exec(c, "SELECT citus_emulation.drop_relations(?, ?::name[])", schema, c.createArrayOf("text", def.tables.toArray()));
                 def.build(c);
             }
             copyCatalogs(coord, c);
             c.commit();
-        }
-    }
-
-    /** Drops these tables of a schema on a node, whether regular or foreign, when present. */
-    static void dropRelations(Connection c, String schema, List<String> tables) throws SQLException {
-        for (String table : tables) {
-            for (String kind : Sql.strings(c, "SELECT c.relkind::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                    + " WHERE n.nspname = ? AND c.relname = ?", schema, table)) {
-                Sql.exec(c, "DROP " + ("f".equals(kind) ? "FOREIGN TABLE " : "TABLE ") + Sql.ident(schema) + "." + Sql.ident(table)
-                        + " CASCADE");
-            }
         }
     }
 
@@ -221,121 +213,38 @@ public final class EmulatedCitus implements CitusOps {
     }
 
     // ------------------------------------------------------------------------------------ tenants
+    // One implementation: the kit sends the same SQL a client would (tenants.sql implements it).
 
     @Override
     public synchronized void createTenant(String schema, ClusterNode holder, List<String> ddl, String grantTo) throws SQLException {
         ensureTopology();
         ClusterNode h = holder == null ? topology.nextWorker() : topology.primary(holder);
-        int group = topology.groupOf(h);
-        int colocationId;
-        try (Connection coord = open(topology.coordinator())) {
-            colocationId = nextval(coord, "pg_dist_colocationid_seq");
-        }
-        TenantDefinition def;
-        try (Connection c = open(h)) {
+        try (Connection c = open(topology.coordinator())) {
+            Sql.exec(c, "SET citus_emulation.bypass = off"); // as a client: the event triggers ship the tables at commit
             c.setAutoCommit(false);
             Sql.exec(c, "CREATE SCHEMA " + Sql.ident(schema));
             if (grantTo != null) {
                 Sql.exec(c, "GRANT USAGE ON SCHEMA " + Sql.ident(schema) + " TO " + Sql.ident(grantTo));
             }
-            runDdl(c, schema, ddl);
+            Sql.exec(c, "SELECT citus_schema_distribute(?::regnamespace)", Sql.ident(schema));
+            Sql.exec(c, "SELECT set_config('citus_emulation.next_holder_group', ?, true)", Integer.toString(topology.groupOf(h)));
+            Sql.exec(c, "SET LOCAL search_path TO " + Sql.ident(schema) + ", public");
+            Sql.execAll(c, ddl);
+            Sql.exec(c, "SET LOCAL search_path TO DEFAULT");
             if (grantTo != null) {
                 Sql.exec(c, "GRANT ALL ON ALL TABLES IN SCHEMA " + Sql.ident(schema) + " TO " + Sql.ident(grantTo));
                 Sql.exec(c, "GRANT ALL ON ALL SEQUENCES IN SCHEMA " + Sql.ident(schema) + " TO " + Sql.ident(grantTo));
             }
-            detachSequences(c, schema);
-            TenantDefinition.adjustSequences(c, schema);
-            def = TenantDefinition.read(c, schema, Catalog.serverName(group));
             c.commit();
         }
-        List<Catalog.TableShard> shards = new ArrayList<>();
-        List<Long> placements = new ArrayList<>();
-        try (Connection coord = open(topology.coordinator())) {
-            for (String t : def.tables) {
-                shards.add(new Catalog.TableShard(t, nextvalLong(coord, "pg_dist_shardid_seq")));
-                placements.add(nextvalLong(coord, "pg_dist_placement_placementid_seq"));
-            }
-        }
-        for (ClusterNode p : topology.activePrimaries()) {
-            try (Connection c = open(p)) {
-                c.setAutoCommit(false);
-                if (p != h) {
-                    def.build(c);
-                }
-                Catalog.insertSchema(c, schema, colocationId);
-                Catalog.insertTables(c, schema, colocationId, shards, placements, group);
-                c.commit();
-            }
-        }
         awaitStandbys();
-    }
-
-    private static void runDdl(Connection c, String schema, List<String> ddl) throws SQLException {
-        Sql.exec(c, "SET LOCAL search_path TO " + Sql.ident(schema) + ", public");
-        Sql.execAll(c, ddl);
-        Sql.exec(c, "SET LOCAL search_path TO DEFAULT");
-    }
-
-    /** Serial sequences become standalone so that they outlive the table on a move (identity ones cannot). */
-    private static void detachSequences(Connection c, String schema) throws SQLException {
-        for (String seq : Sql.strings(c, "SELECT format('%I.%I', n.nspname, s.relname) FROM pg_class s"
-                + " JOIN pg_namespace n ON n.oid = s.relnamespace JOIN pg_depend d ON d.classid = 'pg_class'::regclass"
-                + " AND d.objid = s.oid AND d.deptype = 'a' AND d.refclassid = 'pg_class'::regclass"
-                + " WHERE n.nspname = ? AND s.relkind = 'S'", schema)) {
-            Sql.exec(c, "ALTER SEQUENCE " + seq + " OWNED BY NONE");
-        }
     }
 
     @Override
     public synchronized void tenantDdl(String schema, List<String> ddl) throws SQLException {
         ensureTopology();
-        TenantPlace place = place(schema);
-        if (place.group == null) {
-            throw new SQLException("tenant " + schema + " has no tables, so no holder: drop and create it again with its tables");
-        }
-        ClusterNode h = topology.primaryOfGroup(place.group);
-        // Table -> {shardid, placementid} before the change; kept for tables that survive it.
-        Map<String, long[]> ids = new HashMap<>();
-        try (Connection coord = open(topology.coordinator())) {
-            for (Object[] r : Sql.rows(coord, "SELECT c.relname::text, sh.shardid, pl.placementid FROM pg_dist_partition p"
-                    + " JOIN pg_dist_shard sh ON sh.logicalrelid = p.logicalrelid JOIN pg_class c ON c.oid = p.logicalrelid"
-                    + " JOIN pg_dist_placement pl ON pl.shardid = sh.shardid WHERE p.colocationid = ?", place.colocationId)) {
-                ids.put((String) r[0], new long[]{(Long) r[1], (Long) r[2]});
-            }
-        }
-        List<String> before;
-        TenantDefinition def;
-        try (Connection c = open(h)) {
-            c.setAutoCommit(false);
-            before = TenantDefinition.read(c, schema, null).tables;
-            runDdl(c, schema, ddl);
-            detachSequences(c, schema);
-            TenantDefinition.adjustSequences(c, schema);
-            def = TenantDefinition.read(c, schema, Catalog.serverName(place.group));
-            c.commit();
-        }
-        List<Catalog.TableShard> shards = new ArrayList<>();
-        List<Long> placements = new ArrayList<>();
-        try (Connection coord = open(topology.coordinator())) {
-            for (String t : def.tables) {
-                long[] known = ids.get(t);
-                shards.add(new Catalog.TableShard(t, known != null ? known[0] : nextvalLong(coord, "pg_dist_shardid_seq")));
-                placements.add(known != null ? known[1] : nextvalLong(coord, "pg_dist_placement_placementid_seq"));
-            }
-        }
-        List<Long> oldShards = new ArrayList<>();
-        ids.values().forEach(v -> oldShards.add(v[0]));
-        for (ClusterNode p : topology.activePrimaries()) {
-            try (Connection c = open(p)) {
-                c.setAutoCommit(false);
-                if (p != h) {
-                    dropRelations(c, schema, before);
-                    def.build(c);
-                }
-                Catalog.deleteTables(c, place.colocationId, oldShards);
-                Catalog.insertTables(c, schema, place.colocationId, shards, placements, place.group);
-                c.commit();
-            }
+        try (Connection c = open(topology.coordinator())) {
+            Sql.exec(c, "SELECT citus_emulation.tenant_ddl(?, ?)", schema, c.createArrayOf("text", ddl.toArray()));
         }
         awaitStandbys();
     }
@@ -343,12 +252,10 @@ public final class EmulatedCitus implements CitusOps {
     @Override
     public synchronized void moveTenant(String schema, ClusterNode target) throws SQLException {
         ensureTopology();
-        TenantPlace place = place(schema);
         ClusterNode t = topology.primary(target);
-        if (place.group == null || place.group == topology.groupOf(t)) {
-            return; // nothing stored, or already there
+        try (Connection c = open(topology.coordinator())) {
+            Sql.exec(c, "SELECT citus_schema_move(?::regnamespace, ?, ?)", Sql.ident(schema), t.host(), t.port());
         }
-        new TenantMover(this::open, topology, schema, place.colocationId, topology.primaryOfGroup(place.group), t).move();
         awaitStandbys();
     }
 
@@ -375,32 +282,12 @@ public final class EmulatedCitus implements CitusOps {
     @Override
     public synchronized void dropTenant(String schema) throws SQLException {
         ensureTopology();
-        TenantPlace place = place(schema);
-        for (ClusterNode p : topology.activePrimaries()) {
-            try (Connection c = open(p)) {
-                c.setAutoCommit(false);
-                Sql.exec(c, "DROP SCHEMA IF EXISTS " + Sql.ident(schema) + " CASCADE");
-                Catalog.deleteSchema(c, place.colocationId);
-                c.commit();
-            }
+        try (Connection c = open(topology.coordinator())) {
+            Sql.exec(c, "SELECT citus_emulation.colocation_of(?)", schema); // 3F000 when it is not a distributed schema
+            Sql.exec(c, "SET citus_emulation.bypass = off"); // as a client: the drop trigger drops it everywhere
+            Sql.exec(c, "DROP SCHEMA " + Sql.ident(schema) + " CASCADE");
         }
         awaitStandbys();
-    }
-
-    /** Where a tenant is: colocation id and holder group (null without tables). */
-    record TenantPlace(int colocationId, Integer group) {
-    }
-
-    private TenantPlace place(String schema) throws SQLException {
-        try (Connection c = open(topology.coordinator())) {
-            Long colocation = Sql.longValue(c, "SELECT s.colocationid FROM pg_dist_schema s JOIN pg_namespace n"
-                    + " ON n.oid = s.schemaid WHERE n.nspname = ?", schema);
-            if (colocation == null) {
-                throw new SQLException("schema \"" + schema + "\" is not a distributed schema", "3F000");
-            }
-            OptionalInt g = tenantGroup(schema);
-            return new TenantPlace(colocation.intValue(), g.isPresent() ? g.getAsInt() : null);
-        }
     }
 
     // ------------------------------------------------------------------------------------ nodes

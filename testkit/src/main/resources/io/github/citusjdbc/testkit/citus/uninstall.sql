@@ -21,3 +21,5 @@ BEGIN
     END LOOP;
 END
 $$;
+DROP FUNCTION IF EXISTS pg_catalog.citus_schema_distribute(regnamespace);
+DROP SCHEMA IF EXISTS citus CASCADE; -- the shard_transfer_mode type and citus_schema_move with it
