@@ -1,0 +1,93 @@
+package io.github.citusjdbc.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.citusjdbc.routing.SqlErrors.Kind;
+import java.net.ConnectException;
+import java.sql.BatchUpdateException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import org.junit.jupiter.api.Test;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * Classification on constructed exceptions shaped as pgjdbc builds them; {@code SqlErrorsClusterTest}
+ * checks the same on errors real servers and PgBouncer produce.
+ */
+class SqlErrorsTest {
+
+    /** An ErrorResponse as a server (or PgBouncer) sends it. */
+    static PSQLException server(String state, String message) {
+        return new PSQLException(new ServerErrorMessage("SERROR\0C" + state + "\0M" + message + "\0"));
+    }
+
+    @Test
+    void clientSideConnectionFailuresMeanTheNodeIsUnavailable() {
+        assertEquals(Kind.NODE_UNAVAILABLE, SqlErrors.classify(new SQLException("refused", "08001", new ConnectException())));
+        assertEquals(Kind.NODE_UNAVAILABLE, SqlErrors.classify(new SQLException("I/O error", "08006")));
+        assertEquals(Kind.NODE_UNAVAILABLE, SqlErrors.classify(new SQLException("x", null, new ConnectException("refused"))));
+        assertEquals(Kind.NODE_UNAVAILABLE, SqlErrors.classify(new SQLTransientConnectionException("pool says no")));
+    }
+
+    @Test
+    void shutdownStatesMeanTheNodeIsUnavailable() {
+        assertEquals(Kind.NODE_UNAVAILABLE, SqlErrors.classify(server("57P01", "terminating connection due to administrator command")));
+        assertEquals(Kind.NODE_UNAVAILABLE, SqlErrors.classify(server("57P02", "terminating connection because of crash of another server process")));
+        assertEquals(Kind.NODE_UNAVAILABLE, SqlErrors.classify(server("57P03", "the database system is starting up")));
+    }
+
+    @Test
+    void pgbouncerSaysWhetherTheServerBehindItIsDown() {
+        assertEquals(Kind.NODE_UNAVAILABLE, SqlErrors.classify(server("08P01", "pgbouncer cannot connect to server")));
+        assertEquals(Kind.NODE_UNAVAILABLE, SqlErrors.classify(server("08P01",
+                "server login has been failing, try again later (server_login_retry)")));
+        assertEquals(Kind.NODE_UNAVAILABLE, SqlErrors.classify(server("08P01", "server conn crashed?")));
+        assertEquals(Kind.OTHER, SqlErrors.classify(server("08P01", "unsupported startup parameter: search_path")),
+                "configuration errors must reach the application");
+        assertEquals(Kind.OTHER, SqlErrors.classify(server("08P01", "login failed: db=x user=y")));
+    }
+
+    @Test
+    void citusReportingAnUnreachableWorkerIsARemoteFailure() {
+        assertEquals(Kind.REMOTE_NODE_UNAVAILABLE, SqlErrors.classify(server("08006",
+                "connection to the remote node localhost:9702 failed with the following error: Connection refused")));
+    }
+
+    @Test
+    void readOnlyViolations() {
+        assertEquals(Kind.READ_ONLY_VIOLATION, SqlErrors.classify(server("25006", "cannot execute INSERT in a read-only transaction")));
+        assertEquals(Kind.READ_ONLY_VIOLATION, SqlErrors.classify(server("XX000", "writing to worker nodes is not currently allowed")));
+    }
+
+    @Test
+    void applicationErrorsAreOther() {
+        assertEquals(Kind.OTHER, SqlErrors.classify(server("42P01", "relation \"nope\" does not exist")));
+        assertEquals(Kind.OTHER, SqlErrors.classify(server("28P01", "password authentication failed for user \"app\"")));
+        assertEquals(Kind.OTHER, SqlErrors.classify(server("40001", "canceling statement due to conflict with recovery")));
+        assertEquals(Kind.OTHER, SqlErrors.classify(null));
+    }
+
+    @Test
+    void theChainsOfNextExceptionsAndCausesAreWalked() {
+        BatchUpdateException batch = new BatchUpdateException("batch entry 0 failed", "42000", new int[0]);
+        batch.setNextException(server("57P01", "terminating connection due to administrator command"));
+        assertEquals(Kind.NODE_UNAVAILABLE, SqlErrors.classify(batch));
+        SQLException wrapped = new SQLException("wrapper", "HY000", server("25006", "read-only"));
+        assertEquals(Kind.READ_ONLY_VIOLATION, SqlErrors.classify(wrapped));
+        SQLException loop = new SQLException("loop");
+        loop.setNextException(loop);
+        assertEquals(Kind.OTHER, SqlErrors.classify(loop), "a cycle terminates");
+    }
+
+    @Test
+    void earlyRefreshTriggers() {
+        assertTrue(Kind.NODE_UNAVAILABLE.triggersEarlyRefresh(false));
+        assertTrue(Kind.REMOTE_NODE_UNAVAILABLE.triggersEarlyRefresh(false));
+        assertTrue(Kind.READ_ONLY_VIOLATION.triggersEarlyRefresh(true));
+        assertFalse(Kind.READ_ONLY_VIOLATION.triggersEarlyRefresh(false), "read-only work writing is the application's error");
+        assertFalse(Kind.OTHER.triggersEarlyRefresh(true));
+    }
+}
