@@ -49,9 +49,13 @@ public final class SqlErrors {
     public static final String NO_ELIGIBLE_NODE = "08001";
 
     /**
-     * Texts of PgBouncer errors (lower case, matched as substrings) meaning the PostgreSQL server
-     * behind it cannot be reached or accepts no more clients. From PgBouncer's source and the
-     * strings of the 1.18 binary; the first is what 1.18 sends when the server is down.
+     * Texts of PgBouncer errors (lower case, matched as substrings, all sent as {@code 08P01})
+     * meaning the PostgreSQL server behind it cannot be reached or accepts no more clients. Observed
+     * with PgBouncer 1.18 and a stopped server ({@code SqlErrorsClusterTest}): the first client waits
+     * {@code query_wait_timeout} and gets "query_wait_timeout", later ones get "server login has been
+     * failing, try again later (server_login_retry)" at once; a client inside a transaction at the
+     * stop gets the server's {@code 57P01}. "pgbouncer cannot connect to server" is what newer
+     * versions send; the others are from the 1.18 binary's strings.
      */
     static final String[] PGBOUNCER_UNAVAILABLE = {
             "pgbouncer cannot connect to server",
