@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  *   <li>At its first statement: {@link #route} with {@code lease.current()}, the tenant, the
  *       read-only flag and the statement's {@link WorkKind}. Use the physical connection of the
  *       route's target (open it lazily; {@link Route#viaUrl()} is the URL's).</li>
- *   <li>After a physical connection to a routed node opened: {@link #connected}.</li>
+ *   <li>After the unit's first statement succeeded on its target (which covers a physical
+ *       connection that opened, and a reused one): {@link #connected} — one volatile read while no
+ *       node is down; it ends a node's back-off after a successful probe.</li>
  *   <li>On an {@link SQLException} from that target (connecting or executing): {@link #failed},
  *       then, for an autocommit statement, {@link #retryRoute} — non-null means execute it once
  *       more there.</li>
@@ -92,6 +94,13 @@ public final class Router {
         return r;
     }
 
+    /** As {@link #route(ClusterView, String, boolean, WorkKind)} on a hand-built view (tests). */
+    Route route(RoutingView view, String tenant, boolean readOnly, WorkKind kind) throws SQLException {
+        Route r = decider.decide(view, tenant, readOnly, kind);
+        started(r, tenant, readOnly, kind);
+        return r;
+    }
+
     /**
      * After {@link #failed}: where an autocommit statement may run once more, per {@link RetryPolicy}.
      * When non-null, {@link #ended} the failed route and use the returned one (already started).
@@ -112,7 +121,22 @@ public final class Router {
         if (!RetryPolicy.mayRetry(autocommit, readOnly, 1, phase, failure, failedOn)) {
             return null;
         }
-        Route r = decider.decideAvoiding(view, tenant, readOnly, kind, failedOn);
+        return retried(decider.decideAvoiding(view, tenant, readOnly, kind, failedOn), failedOn, phase, tenant, readOnly,
+                kind);
+    }
+
+    /** As {@link #retryRoute(ClusterView, Route, SqlErrors.Kind, RetryPolicy.Phase, boolean, String, boolean, WorkKind)} (tests). */
+    Route retryRoute(RoutingView view, Route failedOn, SqlErrors.Kind failure, RetryPolicy.Phase phase,
+                     boolean autocommit, String tenant, boolean readOnly, WorkKind kind) throws SQLException {
+        if (!RetryPolicy.mayRetry(autocommit, readOnly, 1, phase, failure, failedOn)) {
+            return null;
+        }
+        return retried(decider.decideAvoiding(view, tenant, readOnly, kind, failedOn), failedOn, phase, tenant, readOnly,
+                kind);
+    }
+
+    private Route retried(Route r, Route failedOn, RetryPolicy.Phase phase, String tenant, boolean readOnly,
+                          WorkKind kind) {
         if (r != null) {
             LOG.debug("[{}] retrying a read-only statement that failed on {} ({}) on {}", name, failedOn, phase, r);
             started(r, tenant, readOnly, kind);
