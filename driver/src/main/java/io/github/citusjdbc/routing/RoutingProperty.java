@@ -82,7 +82,7 @@ public enum RoutingProperty {
                     + " which forwards it. `affinity`: straight to the primary of the group holding the tenant,"
                     + " where Citus runs it locally; only queries and DML go there, DDL, `CREATE SCHEMA` and Citus"
                     + " management functions always go to the coordinator. Read-only work whose group has no"
-                    + " eligible secondary also goes to the tenant's primary.",
+                    + " eligible secondary also goes to the tenant's primary (with `readFallback=primary`).",
             "coordinator", "affinity");
 
     private final String propertyName;
