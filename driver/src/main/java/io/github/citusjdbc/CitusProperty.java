@@ -58,7 +58,7 @@ public enum CitusProperty {
     /**
      * Shared schemas searched after the tenant.
      */
-    TENANT_SHARED_SCHEMAS("tenantSharedSchemas", "",
+    TENANT_SHARED_SCHEMAS("tenantSharedSchemas", null,
             "Comma-separated schemas put after the tenant in the pinned `search_path`, e.g. `public` for"
                     + " reference tables. Empty (the default): the tenant alone. Each name follows the tenant"
                     + " name rules (letters, digits, `_`, `$`; case-sensitive; quoted on the wire).");

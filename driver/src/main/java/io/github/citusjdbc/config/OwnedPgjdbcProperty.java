@@ -9,10 +9,11 @@ package io.github.citusjdbc.config;
 public enum OwnedPgjdbcProperty {
     /** pgjdbc's {@code currentSchema}: the default tenant, applied by the driver. */
     CURRENT_SCHEMA("currentSchema",
-            "The default tenant schema. Never sent as the startup parameter `search_path` (PgBouncer refuses it):"
-                    + " the driver sets it with `set_config('search_path', value, false)` right after a connection"
-                    + " opens, so `getSchema()` and unqualified SQL behave as with pgjdbc. Rejected with"
-                    + " `pooler=pgbouncer-transaction`, where a session setting leaks to other clients."),
+            "The default tenant of new connections. Never sent as the startup parameter `search_path` (PgBouncer"
+                    + " refuses it): the driver pins it like `setSchema` (per transaction, or per session with"
+                    + " `tenantPinning=session`), also behind `pooler=pgbouncer-transaction`. pgjdbc's list form"
+                    + " `a,b`: `a` is the tenant, `b` is searched after it. Names follow the tenant rules;"
+                    + " others are rejected."),
     /** pgjdbc's {@code options}: startup options, limited. */
     OPTIONS("options",
             "Passed to pgjdbc with `pooler=none`. Rejected when it sets `search_path` (the driver owns it: use"

@@ -3,7 +3,12 @@
  * safely behind a transaction-pooling PgBouncer.
  *
  * <p>{@link io.github.citusjdbc.tenant.TenantName} validates and quotes names;
- * {@link io.github.citusjdbc.tenant.TenantPath} builds the pin statements.
+ * {@link io.github.citusjdbc.tenant.TenantPath} builds the pin statements;
+ * {@link io.github.citusjdbc.tenant.TenantSettings} holds the configuration (mode, resolver,
+ * shared schemas, default tenant). The per-connection logic lives with the JDBC wrappers
+ * ({@code io.github.citusjdbc.jdbc.TenantPins}, {@code Envelope}, the {@code Logical*}
+ * statements), which apply the measured facts below; the README section "Tenant pinning" is the
+ * user-facing contract.
  *
  * <h2>What plain pgjdbc 42.7.14 does with a pin in the same string (measured)</h2>
  * {@code EnvelopeSpikeTest} keeps these facts true, on PostgreSQL 15 directly and through
