@@ -42,12 +42,21 @@ final class Leftovers {
     private static boolean ownerAlive(Path run) {
         OptionalLong owner = PgBouncerProcess.pidFrom(run.resolve(OWNER_FILE));
         if (owner.isEmpty()) {
-            return false;
+            // Another JVM may have just created it and not yet written its owner file.
+            return youngerThan(run, java.time.Duration.ofMinutes(2));
         }
         return ProcessHandle.of(owner.getAsLong())
                 .filter(ProcessHandle::isAlive)
                 .map(ph -> ph.info().command().map(c -> c.contains("java")).orElse(true))
                 .orElse(false);
+    }
+
+    private static boolean youngerThan(Path p, java.time.Duration age) {
+        try {
+            return Files.getLastModifiedTime(p).toInstant().isAfter(java.time.Instant.now().minus(age));
+        } catch (IOException e) {
+            return false; // vanished meanwhile: nothing to keep
+        }
     }
 
     /** Kills every postmaster and PgBouncer recorded below {@code run}, checking the pid is really one. */
