@@ -69,4 +69,21 @@ public interface CitusConnection extends Connection {
      * @throws java.io.IOException when writing to {@code to} fails
      */
     long copyOut(String sql, java.io.OutputStream to) throws SQLException, java.io.IOException;
+
+    /**
+     * Tells which node served this connection's last unit of work (a transaction, or one autocommit
+     * statement) and why. Answered from the driver's routing decision, without a round trip.
+     *
+     * @return the node, or null when this connection does not route (plain PostgreSQL, or
+     *         {@code readRouting=primary} with {@code tenantRouting=coordinator}: everything goes to
+     *         the URL's hosts) or has not run a unit yet
+     */
+    ServedBy lastServedBy();
+
+    /**
+     * @return the version of the cluster topology snapshot the driver currently holds for this
+     *         connection's cluster (it grows when the topology changes); 0 when this connection does not
+     *         route or no snapshot was read
+     */
+    long topologyVersion();
 }

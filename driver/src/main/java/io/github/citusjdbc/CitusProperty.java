@@ -20,6 +20,77 @@ import java.util.stream.Collectors;
  */
 public enum CitusProperty {
 
+    /** Hosts that may ever receive credentials from routing. */
+    ALLOWED_HOSTS("allowedHosts", null,
+            "Comma-separated allow-list of the addresses routing may connect to (and so send credentials to):"
+                    + " `host`, `host:port`, `[ipv6]`, `[ipv6]:port`, or `*.domain` for every host under a domain;"
+                    + " host names compare case-insensitively, after `nodeAddressMap`. A node whose address is not"
+                    + " listed is never routed to (its work goes where the node's absence sends it). Empty (the"
+                    + " default): every node of the topology. The URL's own hosts are always allowed.",
+            Kind.ROUTING),
+
+    /** The {@code nodecluster} whose secondaries are used. */
+    CLUSTER_NAME("clusterName", "default",
+            "The `nodecluster` of `pg_dist_node` whose secondaries may receive read-only work (Citus's"
+                    + " `citus.cluster_name`); secondaries of other clusters are ignored. Primaries are always in"
+                    + " `default`.",
+            Kind.TOPOLOGY),
+
+    /** Largest replication lag of a secondary that receives reads. */
+    MAX_REPLICATION_LAG("maxReplicationLag", null,
+            "Largest replication lag, in bytes of WAL, of a secondary that receives read-only work (suffixes"
+                    + " `kB`, `MB`, `GB`: powers of 1024). Lag is measured in the background at each topology"
+                    + " refresh; a secondary whose lag is unknown is then not eligible. Empty (the default): lag"
+                    + " is not checked.",
+            Kind.ROUTING),
+
+    /** Maps registered node addresses to the addresses to dial. */
+    NODE_ADDRESS_MAP("nodeAddressMap", null,
+            "Comma-separated `registered=dialled` pairs mapping node addresses of `pg_dist_node` to the"
+                    + " addresses the client connects to, e.g. `10.0.0.5:5432=db1.example.com:6432` to reach a node"
+                    + " through its PgBouncer. Each side is `host[:port]` (IPv6 in brackets: `[fd00::5]:5432`);"
+                    + " a registered side without port maps every port of that host, a dialled side without port"
+                    + " keeps the registered port. Unmapped nodes are dialled as registered.",
+            Kind.ROUTING),
+
+    /** First back-off of a node marked down. */
+    NODE_BACKOFF_BASE("nodeBackoffBase", "1s",
+            "Back-off after the first failure of a node (see `nodeBackoffMax`). A duration: `500ms`, `30s`;"
+                    + " a bare number is seconds.",
+            Kind.ROUTING),
+
+    /** Longest back-off of a node marked down. */
+    NODE_BACKOFF_MAX("nodeBackoffMax", "30s",
+            "Longest time a node that refused connections, timed out or was reported unreachable by its"
+                    + " PgBouncer is skipped; the back-off starts at `nodeBackoffBase` and doubles per consecutive"
+                    + " failure up to this. Then the next unit of work probes the node. Keep it no longer than the"
+                    + " topology refresh interval. A duration: `500ms`, `30s`, `2m`; a bare number is seconds.",
+            Kind.ROUTING),
+
+    /** Connect timeout of physical connections to routed nodes. */
+    NODE_CONNECT_TIMEOUT("nodeConnectTimeout", "5s",
+            "Connect timeout of the physical connections routing opens to single nodes (pgjdbc's"
+                    + " `connectTimeout` for them is the smaller of the two, in whole seconds); also the socket"
+                    + " timeout of the first statement on such a new connection, so that a PgBouncer whose server"
+                    + " is dead cannot hold it for `query_wait_timeout`. A duration: `500ms`, `5s`; a bare number"
+                    + " is seconds.",
+            Kind.ROUTING),
+
+    /** Idle time after which a physical connection is validated before reuse. */
+    NODE_IDLE_VALIDATION("nodeIdleValidation", "30s",
+            "A physical connection of a logical connection that was not used for this long is validated"
+                    + " (`isValid`, one round trip) before its next unit of work, and replaced when it is broken."
+                    + " A duration: `500ms`, `30s`, `2m`; a bare number is seconds.",
+            Kind.ROUTING),
+
+    /** How a node is chosen among equally suitable candidates. */
+    NODE_SELECTOR("nodeSelector", "roundRobin",
+            "How a node is chosen among equally suitable candidates (the eligible secondaries of a group):"
+                    + " `roundRobin`, `random`, `leastOutstanding` (fewest units of work in flight from this JVM),"
+                    + " or the class name of an `io.github.citusjdbc.spi.NodeSelector` with a public no-argument"
+                    + " constructor (one thread-safe instance per cluster).",
+            Kind.ROUTING_OPEN, "roundRobin", "random", "leastOutstanding"),
+
     /**
      * The connection pooler between the driver and PostgreSQL.
      */
@@ -31,7 +102,22 @@ public enum CitusProperty {
                     + " ...`) instead of pgjdbc's leaking `SET SESSION CHARACTERISTICS`. `pgbouncer-session`: PgBouncer"
                     + " in session mode; the driver rejects `options`, which PgBouncer refuses as a startup parameter."
                     + " `none`: direct connections.",
-            "none", "pgbouncer-transaction", "pgbouncer-session"),
+            Kind.TENANT, "none", "pgbouncer-transaction", "pgbouncer-session"),
+
+    /** What read-only work does when no secondary qualifies. */
+    READ_FALLBACK("readFallback", "primary",
+            "What a read-only unit of work does when no secondary qualifies (none, inactive, down, or lagging"
+                    + " beyond `maxReplicationLag`). `primary`: run on a primary (the tenant's with"
+                    + " `tenantRouting=affinity`, else the coordinator). `error`: fail with SQLState `08001`"
+                    + " instead; read-only work then never connects to a primary.",
+            Kind.ROUTING, "primary", "error"),
+
+    /** Whether read-only work goes to secondaries. */
+    READ_ROUTING("readRouting", "secondary",
+            "Where read-only units of work (`setReadOnly(true)`) go. `secondary`: a secondary of the tenant's"
+                    + " group, else a secondary of the coordinator (see `readFallback`). `primary`: read-only work"
+                    + " is routed as read-write work.",
+            Kind.ROUTING, "secondary", "primary"),
 
     /**
      * How the tenant is pinned: per transaction (safe behind any pooler) or once per session.
@@ -44,7 +130,7 @@ public enum CitusProperty {
                     + " connection when it differs from what the server has (one extra round trip per change); only"
                     + " for direct connections or PgBouncer >= 1.20 with `track_extra_parameters = search_path`,"
                     + " rejected with `pooler=pgbouncer-transaction`. With no tenant pinned nothing is added.",
-            "transaction", "session"),
+            Kind.TENANT, "transaction", "session"),
 
     /**
      * The class that tells the tenant of the transaction starting on the calling thread.
@@ -53,7 +139,16 @@ public enum CitusProperty {
             "Class name of an `io.github.citusjdbc.spi.TenantResolver` (public, with a public no-argument"
                     + " constructor), consulted when a transaction starts. A non-null answer wins over"
                     + " `setSchema` and `currentSchema`. The default follows `CitusTenants.bind(tenant)` scopes"
-                    + " of the calling thread."),
+                    + " of the calling thread.", Kind.TENANT),
+
+    /** Whether read-write work for a known tenant goes to the tenant's worker. */
+    TENANT_ROUTING("tenantRouting", "coordinator",
+            "Where read-write work for a known tenant goes. `coordinator` (the default): the coordinator,"
+                    + " which forwards it. `affinity`: straight to the primary of the group holding the tenant,"
+                    + " where Citus runs it locally; only queries and DML go there, DDL, `CREATE SCHEMA` and Citus"
+                    + " management functions always go to the coordinator. Read-only work whose group has no"
+                    + " eligible secondary also goes to the tenant's primary (with `readFallback=primary`).",
+            Kind.ROUTING, "coordinator", "affinity"),
 
     /**
      * Shared schemas searched after the tenant.
@@ -61,20 +156,51 @@ public enum CitusProperty {
     TENANT_SHARED_SCHEMAS("tenantSharedSchemas", null,
             "Comma-separated schemas put after the tenant in the pinned `search_path`, e.g. `public` for"
                     + " reference tables. Empty (the default): the tenant alone. Each name follows the tenant"
-                    + " name rules (letters, digits, `_`, `$`; case-sensitive; quoted on the wire).");
+                    + " name rules (letters, digits, `_`, `$`; case-sensitive; quoted on the wire).",
+            Kind.TENANT),
+
+    /** Longest wait of the first connection for the first topology read. */
+    TOPOLOGY_INITIAL_LOAD_TIMEOUT("topologyInitialLoadTimeout", "5s",
+            "The longest the first connection to a cluster waits for the first read of its topology; later"
+                    + " connections never wait. Until a read succeeds every unit of work goes to the URL's hosts. A"
+                    + " duration: `500ms`, `5s`; a bare number is seconds.",
+            Kind.TOPOLOGY),
+
+    /** Age of the last good topology read beyond which routing uses the coordinator only. */
+    TOPOLOGY_MAX_STALENESS("topologyMaxStaleness", "2m",
+            "Once the last successful topology read is older than this (the metadata connection is"
+                    + " unreachable), routing falls back to the URL's hosts (the coordinator) for every unit of work,"
+                    + " without blocking any statement, until a read succeeds again. At least"
+                    + " `topologyRefreshInterval`. A duration: `30s`, `2m`; a bare number is seconds.",
+            Kind.TOPOLOGY),
+
+    /** Interval of the background topology refresh. */
+    TOPOLOGY_REFRESH_INTERVAL("topologyRefreshInterval", "30s",
+            "How often the Citus topology (`pg_dist_node`, tenant placements, standby lag) is re-read in the"
+                    + " background, shared by every connection of the JVM to the same hosts, database, user and"
+                    + " `clusterName`; routing failures ask for an earlier refresh (rate-limited). A duration:"
+                    + " `500ms`, `30s`, `2m`; a bare number is seconds.",
+            Kind.TOPOLOGY);
 
     /** SQLState for an invalid value of a property ({@code invalid_parameter_value}). */
     static final String INVALID_PARAMETER_VALUE = "22023";
 
+    /** Which part of the driver reads a property; {@code ROUTING_OPEN}: choices are examples, other values are checked by their reader. */
+    enum Kind {
+        TENANT, ROUTING, ROUTING_OPEN, TOPOLOGY
+    }
+
     private final String propertyName;
     private final String defaultValue;
     private final String description;
+    private final Kind kind;
     private final List<String> choices;
 
-    CitusProperty(String propertyName, String defaultValue, String description, String... choices) {
+    CitusProperty(String propertyName, String defaultValue, String description, Kind kind, String... choices) {
         this.propertyName = propertyName;
         this.defaultValue = defaultValue;
         this.description = description;
+        this.kind = kind;
         this.choices = List.of(choices);
     }
 
@@ -93,7 +219,10 @@ public enum CitusProperty {
         return description;
     }
 
-    /** @return the allowed values, or an empty list when any value of the property's type is allowed */
+    /**
+     * @return the allowed values, or an empty list when any value of the property's type is allowed
+     *         ({@link #NODE_SELECTOR} also takes a class name besides its listed values)
+     */
     public List<String> getChoices() {
         return choices;
     }
@@ -120,7 +249,7 @@ public enum CitusProperty {
      */
     public String getString(Properties properties) throws SQLException {
         String value = get(properties);
-        if (!choices.isEmpty() && !choices.contains(value)) {
+        if (!choices.isEmpty() && kind != Kind.ROUTING_OPEN && !choices.contains(value)) {
             throw invalidValue(value, "expected one of " + String.join(", ", choices));
         }
         return value;

@@ -69,6 +69,15 @@ class CitusPropertyTest {
     }
 
     @Test
+    void nodeSelectorAcceptsAClassNameBesidesItsListedValues() throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("nodeSelector", "com.example.MySelector");
+        assertEquals("com.example.MySelector", CitusProperty.NODE_SELECTOR.getString(properties));
+        properties.setProperty("readRouting", "replica");
+        assertThrows(SQLException.class, () -> CitusProperty.READ_ROUTING.getString(properties));
+    }
+
+    @Test
     void driverPropertyInfoCarriesValueAndChoices() {
         Properties properties = new Properties();
         properties.setProperty("pooler", "pgbouncer-transaction");
@@ -83,6 +92,7 @@ class CitusPropertyTest {
     void markdownTableHasOneRowPerProperty() {
         List<String> lines = CitusProperty.markdownTable().lines().toList();
         assertEquals(2 + CitusProperty.values().length, lines.size());
-        assertTrue(lines.get(2).startsWith("| `pooler` | `none` | `none`, `pgbouncer-transaction`, `pgbouncer-session` | "));
+        assertTrue(lines.get(2 + CitusProperty.POOLER.ordinal())
+                .startsWith("| `pooler` | `none` | `none`, `pgbouncer-transaction`, `pgbouncer-session` | "));
     }
 }

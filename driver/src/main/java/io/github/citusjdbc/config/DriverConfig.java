@@ -1,7 +1,11 @@
 package io.github.citusjdbc.config;
 
 import io.github.citusjdbc.CitusProperty;
+import io.github.citusjdbc.routing.RoutingSettings;
 import io.github.citusjdbc.spi.NodeAddress;
+import io.github.citusjdbc.topology.ClusterKey;
+import io.github.citusjdbc.topology.TopologySettings;
+import java.time.Duration;
 import io.github.citusjdbc.tenant.PinningMode;
 import io.github.citusjdbc.tenant.TenantPath;
 import io.github.citusjdbc.tenant.TenantResolvers;
@@ -44,8 +48,14 @@ public final class DriverConfig {
     private final Properties pgjdbcProperties;
     private final String pgjdbcUrl;
     private final String clusterKey;
+    private final RoutingSettings routing;
+    private final TopologySettings topology;
+    private final ClusterKey cluster;
+    private final Duration idleValidation;
 
-    private DriverConfig(ParsedUrl url, Pooler pooler, TenantSettings tenants, Boolean readOnly, Properties pgjdbc) {
+    private DriverConfig(ParsedUrl url, Pooler pooler, TenantSettings tenants, Boolean readOnly, Properties pgjdbc,
+                         RoutingSettings routing, TopologySettings topology, String clusterName,
+                         Duration idleValidation, String pgjdbcAddressMap) {
         this.hosts = url.hosts();
         this.database = url.database();
         this.pooler = pooler;
@@ -56,6 +66,12 @@ public final class DriverConfig {
         String hostList = hosts.stream().map(NodeAddress::toString).collect(Collectors.joining(","));
         this.pgjdbcUrl = "jdbc:postgresql://" + hostList + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8);
         this.clusterKey = hostList + "/" + database;
+        this.routing = routing;
+        this.topology = topology;
+        String user = pgjdbc.getProperty("user");
+        String map = pgjdbcAddressMap;
+        this.cluster = new ClusterKey(hosts, database, user == null ? "" : user, clusterName, map);
+        this.idleValidation = idleValidation;
     }
 
     /**
@@ -93,6 +109,15 @@ public final class DriverConfig {
             property.getString(merged); // validate every key of ours, even those not used yet
         }
         TenantSettings tenants = tenantSettings(merged, pooler);
+        RoutingSettings routing = RoutingSettings.parse(merged);
+        TopologySettings topology = topologySettings(merged, routing);
+        String clusterName = CitusProperty.CLUSTER_NAME.getString(merged).trim();
+        if (clusterName.isEmpty()) {
+            throw CitusProperty.CLUSTER_NAME.invalidValue(clusterName, "must not be empty");
+        }
+        Duration idleValidation = RoutingSettings.duration(merged, CitusProperty.NODE_IDLE_VALIDATION);
+        String addressMap = CitusProperty.NODE_ADDRESS_MAP.get(merged);
+        addressMap = addressMap == null ? "" : addressMap.replace(" ", "");
         for (CitusProperty property : CitusProperty.values()) {
             merged.remove(property.getName());
         }
@@ -107,7 +132,23 @@ public final class DriverConfig {
             throw conflict(OwnedPgjdbcProperty.READ_ONLY_MODE, "=always conflicts with pooler=" + pooler.value()
                     + ": pgjdbc then sends SET SESSION CHARACTERISTICS, which leaks to other clients; use transaction");
         }
-        return new DriverConfig(parsed, pooler, tenants, readOnly, merged);
+        return new DriverConfig(parsed, pooler, tenants, readOnly, merged, routing, topology, clusterName,
+                idleValidation, addressMap);
+    }
+
+    private static TopologySettings topologySettings(Properties merged, RoutingSettings routing) throws SQLException {
+        Duration refresh = RoutingSettings.duration(merged, CitusProperty.TOPOLOGY_REFRESH_INTERVAL);
+        Duration staleness = RoutingSettings.duration(merged, CitusProperty.TOPOLOGY_MAX_STALENESS);
+        if (staleness.compareTo(refresh) < 0) {
+            throw CitusProperty.TOPOLOGY_MAX_STALENESS.invalidValue(CitusProperty.TOPOLOGY_MAX_STALENESS.get(merged),
+                    "must not be shorter than topologyRefreshInterval (" + refresh + ")");
+        }
+        Duration firstLoad = RoutingSettings.duration(merged, CitusProperty.TOPOLOGY_INITIAL_LOAD_TIMEOUT);
+        TopologySettings d = TopologySettings.defaults();
+        // Early refreshes at most once per refresh interval, and never less often than the default allows.
+        Duration early = refresh.compareTo(d.earlyRefreshMinInterval()) < 0 ? refresh : d.earlyRefreshMinInterval();
+        return new TopologySettings(refresh, staleness, firstLoad, early, d.idleTimeout(),
+                routing.nodeConnectTimeout(), d.queryTimeout(), routing.addressMap());
     }
 
     private static TenantSettings tenantSettings(Properties merged, Pooler pooler) throws SQLException {
@@ -277,6 +318,26 @@ public final class DriverConfig {
     /** @return identifies the cluster (host list and database) for per-cluster caches */
     public String clusterKey() {
         return clusterKey;
+    }
+
+    /** @return how units of work are routed ({@code readRouting}, {@code tenantRouting}, ...) */
+    public RoutingSettings routing() {
+        return routing;
+    }
+
+    /** @return how the cluster's topology is read and kept fresh */
+    public TopologySettings topology() {
+        return topology;
+    }
+
+    /** @return the cluster's identity for the shared topology and routers (hosts, database, user, {@code clusterName}) */
+    public ClusterKey cluster() {
+        return cluster;
+    }
+
+    /** @return idle time after which a physical connection is validated before its next unit of work */
+    public Duration idleValidation() {
+        return idleValidation;
     }
 
     @Override

@@ -18,6 +18,12 @@ final class LogicalCallableStatement extends DelegatingCallableStatement {
         super(connection, delegate, sql, type, concurrency, holdability);
     }
 
+    /** Re-created by routing: the parameters are replayed, OUT parameter registrations are not (documented). */
+    @Override
+    java.sql.Statement newPhysical(java.sql.Connection physical) throws java.sql.SQLException {
+        return physical.prepareCall(sql);
+    }
+
     @Override
     boolean aroundOnly() {
         return true;

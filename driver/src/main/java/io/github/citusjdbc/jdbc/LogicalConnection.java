@@ -39,6 +39,10 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     private volatile boolean closed;
     /** The tenant pin (and per-transaction isolation behind a transaction pooler). */
     final TenantPins pins;
+    /** Session state re-applied to every physical connection routing switches to. */
+    final SessionState state = new SessionState();
+    /** The routing of units of work; null when nothing is routed (plain PostgreSQL, or nothing to route). */
+    RouteSession routing;
     private Statement internal; // for the driver's own commands: ROLLBACK, pins sent separately
 
     LogicalConnection(Connection physical, DriverConfig config, boolean citus) {
@@ -47,6 +51,19 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         this.citus = citus;
         this.pins = new TenantPins(this, config.tenants(), config.pooler());
         pins.attach(physical);
+        state.readOnly = config.readOnly() != null && config.readOnly();
+    }
+
+    /** @return the isolation level set through this connection, or -1 when none was */
+    int isolationForRouting() {
+        return pins.ownsIsolation() ? pins.isolation() : state.isolation;
+    }
+
+    /** Routing moves the connection onto another physical connection (never inside a transaction). */
+    void switchTo(Connection physical) {
+        delegate = physical;
+        internal = null; // lives on the previous physical connection, closed with it
+        pins.switchedPhysical(physical);
     }
 
     /** @return a statement on the physical connection for the driver's own commands */
@@ -62,6 +79,38 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     @Override
     public boolean isCitus() {
         return citus;
+    }
+
+    @Override
+    public io.github.citusjdbc.ServedBy lastServedBy() {
+        RouteSession r = routing;
+        if (r == null || !r.served()) {
+            return null;
+        }
+        io.github.citusjdbc.routing.Route route = r.lastRoute();
+        io.github.citusjdbc.spi.Node node = route == null ? null : route.node();
+        io.github.citusjdbc.spi.NodeAddress dialled = r.current().address;
+        if (dialled == null) {
+            dialled = urlHost();
+        }
+        return new io.github.citusjdbc.ServedBy(dialled, node, node == null ? io.github.citusjdbc.spi.NodeRole.PRIMARY
+                : node.role(), r.lastReason().name(), route == null ? r.topologyVersion() : route.topologyVersion());
+    }
+
+    @Override
+    public long topologyVersion() {
+        RouteSession r = routing;
+        return r == null ? 0 : r.topologyVersion();
+    }
+
+    private io.github.citusjdbc.spi.NodeAddress urlHost() {
+        try {
+            org.postgresql.util.HostSpec h = routing.url.connection.unwrap(org.postgresql.core.BaseConnection.class)
+                    .getQueryExecutor().getHostSpec();
+            return new io.github.citusjdbc.spi.NodeAddress(h.getHost(), h.getPort());
+        } catch (SQLException e) {
+            return config.hosts().get(0);
+        }
     }
 
     <S extends LogicalStatement> S track(S statement) {
@@ -180,6 +229,9 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     public void commit() throws SQLException {
         delegate.commit();
         pins.onTransactionEnd();
+        if (routing != null) {
+            routing.transactionEnded();
+        }
     }
 
     @Override
@@ -188,6 +240,9 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
             delegate.rollback();
         } finally {
             pins.onRollback();
+            if (routing != null) {
+                routing.transactionEnded();
+            }
         }
     }
 
@@ -201,6 +256,60 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         delegate.setAutoCommit(autoCommit);
         pins.onTransactionEnd();
+        if (state.autoCommit != autoCommit) {
+            state.autoCommit = autoCommit;
+            state.changed();
+            if (routing != null) {
+                routing.stateApplied();
+                if (autoCommit) {
+                    routing.transactionEnded(); // switching autocommit on commits
+                }
+            }
+        }
+    }
+
+    /**
+     * As pgjdbc's (which refuses a change inside a transaction); with routing, read-only units of work
+     * go to secondaries from the next unit on.
+     */
+    @Override
+    public void setReadOnly(boolean readOnly) throws SQLException {
+        delegate.setReadOnly(readOnly);
+        if (state.readOnly != readOnly) {
+            state.readOnly = readOnly;
+            state.changed();
+            if (routing != null) {
+                routing.stateApplied();
+            }
+        }
+    }
+
+    @Override
+    public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+        delegate.setNetworkTimeout(executor, milliseconds);
+        state.networkTimeoutMillis = milliseconds;
+        state.changed();
+        if (routing != null) {
+            routing.stateApplied();
+        }
+    }
+
+    @Override
+    public void setClientInfo(String name, String value) throws java.sql.SQLClientInfoException {
+        delegate.setClientInfo(name, value);
+        state.clientInfo(name, value);
+        if (routing != null) {
+            routing.stateApplied();
+        }
+    }
+
+    @Override
+    public void setClientInfo(java.util.Properties properties) throws java.sql.SQLClientInfoException {
+        delegate.setClientInfo(properties);
+        state.clientInfo(properties);
+        if (routing != null) {
+            routing.stateApplied();
+        }
     }
 
     /** Pins before the savepoint when it opens the transaction, so that rolling back to it keeps the pin. */
@@ -236,6 +345,11 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
             pins.setIsolation(level);
         } else {
             delegate.setTransactionIsolation(level);
+            state.isolation = level;
+            state.changed();
+            if (routing != null) {
+                routing.stateApplied();
+            }
         }
     }
 
@@ -277,6 +391,24 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     private long copy(String sql, java.io.Reader reader, java.io.InputStream in, java.io.Writer writer,
                       java.io.OutputStream out) throws SQLException, java.io.IOException {
         checkOpen();
+        RouteSession r = routing;
+        if (r == null) {
+            return copyOnce(sql, reader, in, writer, out);
+        }
+        r.enter(null, sql);
+        long n;
+        try {
+            n = copyOnce(sql, reader, in, writer, out);
+        } catch (SQLException e) {
+            r.failed(e, false);
+            throw e;
+        }
+        r.succeeded();
+        return n;
+    }
+
+    private long copyOnce(String sql, java.io.Reader reader, java.io.InputStream in, java.io.Writer writer,
+                          java.io.OutputStream out) throws SQLException, java.io.IOException {
         org.postgresql.copy.CopyManager copy = delegate.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
         Envelope e = pins.planAround(null);
         try {
@@ -318,14 +450,20 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         return current;
     }
 
+    /** @return true once closed, or when the URL's physical connection (the coordinator's) is closed or broken */
     @Override
     public boolean isClosed() throws SQLException {
-        return closed || delegate.isClosed();
+        return closed || (routing != null ? routing.url.connection : delegate).isClosed();
     }
 
+    /**
+     * Validates the URL's physical connection (the coordinator primary's, which read-write work and
+     * DDL need); connections to routed nodes are validated by the driver itself before reuse after
+     * {@code nodeIdleValidation} idle, and replaced when broken.
+     */
     @Override
     public boolean isValid(int timeout) throws SQLException {
-        return !closed && delegate.isValid(timeout);
+        return !closed && (routing != null ? routing.url.connection : delegate).isValid(timeout);
     }
 
     @Override
@@ -334,12 +472,15 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
             return;
         }
         closed = true;
-        Connection physical = delegate;
+        Connection physical = routing != null ? routing.url.connection : delegate;
+        closeStatements();
         delegate = ClosedConnection.INSTANCE;
         metaData = null;
-        closeStatements();
         internal = null; // closed with the physical connection
         LOG.debug("{} closed", this);
+        if (routing != null) {
+            routing.close(); // the routed physical connections and the topology lease
+        }
         physical.close();
     }
 
@@ -348,7 +489,12 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         if (closed) {
             return; // JDBC: abort on a closed connection is a no-op
         }
-        delegate.abort(executor);
+        if (routing != null) {
+            routing.abort(executor);
+            routing.url.connection.abort(executor);
+        } else {
+            delegate.abort(executor);
+        }
         closed = true;
         delegate = ClosedConnection.INSTANCE;
         metaData = null;

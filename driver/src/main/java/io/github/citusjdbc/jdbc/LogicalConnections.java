@@ -3,7 +3,12 @@ package io.github.citusjdbc.jdbc;
 import io.github.citusjdbc.CitusConnection;
 import io.github.citusjdbc.config.DriverConfig;
 import io.github.citusjdbc.config.SqlStates;
-import io.github.citusjdbc.topology.CitusDetector;
+import io.github.citusjdbc.routing.Router;
+import io.github.citusjdbc.routing.Routers;
+import io.github.citusjdbc.topology.ClusterView;
+import io.github.citusjdbc.topology.TopologyRegistry;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
@@ -39,10 +44,7 @@ public final class LogicalConnections {
         }
         try {
             applySessionDefaults(physical, config);
-            boolean citus = CitusDetector.shared().isCitus(config.clusterKey(), physical);
-            CitusConnection connection = wrap(physical, config, citus);
-            LOG.debug("{} opened", connection);
-            return connection;
+            return withTopology(pgjdbc, physical, config);
         } catch (SQLException | RuntimeException e) {
             try {
                 physical.close();
@@ -64,6 +66,45 @@ public final class LogicalConnections {
     public static CitusConnection wrap(Connection physical, DriverConfig config, boolean citus) {
         return new LogicalConnection(Objects.requireNonNull(physical, "physical"),
                 Objects.requireNonNull(config, "config"), citus);
+    }
+
+    /**
+     * Takes a lease on the cluster's shared topology (whose first read detects Citus: one detection
+     * for the whole JVM) and, on Citus with something to route, gives the connection its routing.
+     */
+    private static CitusConnection withTopology(Driver pgjdbc, Connection physical, DriverConfig config)
+            throws SQLException {
+        TopologyRegistry.Lease lease = TopologyRegistry.shared().acquire(config.cluster(), config.topology(),
+                config.pgjdbcProperties());
+        boolean routes = false;
+        try {
+            ClusterView view = lease.current();
+            boolean citus = switch (view.status()) {
+                case CITUS -> true;
+                case NOT_CITUS -> false;
+                default -> probeCitus(physical); // first read slow or failed: ask this connection, once
+            };
+            LogicalConnection connection = new LogicalConnection(physical, config, citus);
+            if (citus && RouteSession.routes(config.routing())) {
+                Router router = Routers.shared().router(config.cluster(), config.routing());
+                connection.routing = new RouteSession(connection, pgjdbc, config, lease, router,
+                        new Physical(null, physical));
+                routes = true;
+            }
+            LOG.debug("{} opened{}", connection, routes ? ", routing" : "");
+            return connection;
+        } finally {
+            if (!routes) {
+                lease.close(); // nothing to route: the connection needs no topology
+            }
+        }
+    }
+
+    private static boolean probeCitus(Connection physical) throws SQLException {
+        try (Statement st = physical.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_catalog.to_regclass('pg_catalog.pg_dist_node') IS NOT NULL")) {
+            return rs.next() && rs.getBoolean(1);
+        }
     }
 
     private static void applySessionDefaults(Connection physical, DriverConfig config) throws SQLException {

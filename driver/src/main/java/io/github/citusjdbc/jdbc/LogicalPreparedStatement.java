@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * A prepared statement of a {@link LogicalConnection}.
@@ -55,8 +56,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
 
     // ------------------------------------------------------------------ execution
 
-    @Override
-    public boolean execute() throws SQLException {
+    boolean executeOnce() throws SQLException {
         if (aroundOnly()) {
             return (Boolean) around(OP_EXECUTE);
         }
@@ -70,8 +70,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
         return isResultSetNow();
     }
 
-    @Override
-    public ResultSet executeQuery() throws SQLException {
+    ResultSet executeQueryOnce() throws SQLException {
         if (aroundOnly()) {
             return wrapResultSet((ResultSet) around(OP_QUERY));
         }
@@ -86,12 +85,94 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
     }
 
     @Override
+    public boolean execute() throws SQLException {
+        RouteSession r = connection.routing;
+        return r == null ? executeOnce() : (Boolean) routedPrepared(r, P_EXECUTE);
+    }
+
+    @Override
+    public ResultSet executeQuery() throws SQLException {
+        RouteSession r = connection.routing;
+        return r == null ? executeQueryOnce() : (ResultSet) routedPrepared(r, P_QUERY);
+    }
+
+    @Override
     public int executeUpdate() throws SQLException {
         return (int) executeLargeUpdate();
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
+        RouteSession r = connection.routing;
+        return r == null ? executeLargeUpdateOnce() : (Long) routedPrepared(r, P_UPDATE);
+    }
+
+    private static final int P_EXECUTE = 0;
+    private static final int P_QUERY = 1;
+    private static final int P_UPDATE = 2;
+    private static final int P_BATCH = 3;
+    private static final int P_LARGE_BATCH = 4;
+
+    /** As {@code LogicalStatement.routed}: one execution as (part of) a routed unit of work. */
+    private Object routedPrepared(RouteSession r, int op) throws SQLException {
+        for (;;) {
+            r.enter(this, sql);
+            Object result;
+            try {
+                result = switch (op) {
+                    case P_EXECUTE -> executeOnce();
+                    case P_QUERY -> executeQueryOnce();
+                    case P_UPDATE -> executeLargeUpdateOnce();
+                    case P_BATCH -> aroundBatch(false);
+                    default -> aroundBatch(true);
+                };
+            } catch (SQLException e) {
+                if (op >= P_BATCH) {
+                    batchOpen = false;
+                }
+                r.failed(e, op < P_BATCH);
+                continue; // failed() returned: retry once on the route it switched to
+            }
+            if (op >= P_BATCH) {
+                batchOpen = false;
+            }
+            r.succeeded();
+            return result;
+        }
+    }
+
+    /** Entries were added with addBatch() since the last executeBatch/clearBatch: the batch is routed already. */
+    boolean batchOpen;
+
+    @Override
+    Statement newPhysical(java.sql.Connection physical) throws SQLException {
+        if (batchOpen) {
+            throw new SQLException("citus-jdbc: this PreparedStatement's batch was built on another node than the one"
+                    + " this unit of work is routed to (the read-only flag, the tenant or the transaction changed"
+                    + " between addBatch() and executeBatch()); build and execute a batch within one unit of work",
+                    "0A000");
+        }
+        if (keyColumns != null) {
+            return keyColumns == STAR ? physical.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)
+                    : physical.prepareStatement(sql, keyColumns);
+        }
+        if (resultSetHoldability != 0) {
+            return physical.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+        }
+        if (resultSetType != 0) {
+            return physical.prepareStatement(sql, resultSetType, resultSetConcurrency);
+        }
+        return physical.prepareStatement(sql);
+    }
+
+    @Override
+    void afterRetarget(Statement fresh) throws SQLException {
+        java.util.Arrays.fill(variants, null); // closed with the old physicals
+        java.util.Arrays.fill(variantKeys, null);
+        parameters.replay((PreparedStatement) fresh);
+    }
+
+    long executeLargeUpdateOnce() throws SQLException {
         if (aroundOnly()) {
             return (Long) around(OP_UPDATE);
         }
@@ -207,7 +288,18 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
 
     @Override
     public void addBatch() throws SQLException {
+        RouteSession r = connection.routing;
+        if (r != null && !batchOpen) {
+            r.enter(this, sql); // the batch's unit of work is routed when it is built
+            batchOpen = true;
+        }
         usePlain().addBatch(); // batches always run on the plain statement
+    }
+
+    @Override
+    public void clearBatch() throws SQLException {
+        batchOpen = false;
+        super.clearBatch();
     }
 
     /**
@@ -219,12 +311,14 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
      */
     @Override
     public int[] executeBatch() throws SQLException {
-        return (int[]) aroundBatch(false);
+        RouteSession r = connection.routing;
+        return r == null ? (int[]) aroundBatch(false) : (int[]) routedPrepared(r, P_BATCH);
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        return (long[]) aroundBatch(true);
+        RouteSession r = connection.routing;
+        return r == null ? (long[]) aroundBatch(true) : (long[]) routedPrepared(r, P_LARGE_BATCH);
     }
 
     private Object aroundBatch(boolean large) throws SQLException {

@@ -90,6 +90,14 @@ final class TenantPins {
         }
     }
 
+    /** Routing moved the logical connection to another physical one: session mode no longer knows the server's value. */
+    void switchedPhysical(Connection physical) {
+        attach(physical);
+        if (session && everPinned) {
+            markUnknown();
+        }
+    }
+
     // ------------------------------------------------------------------ tenant
 
     private TenantPath resolve() throws SQLException {

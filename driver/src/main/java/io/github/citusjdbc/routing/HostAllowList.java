@@ -1,5 +1,6 @@
 package io.github.citusjdbc.routing;
 
+import io.github.citusjdbc.CitusProperty;
 import io.github.citusjdbc.spi.NodeAddress;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -57,21 +58,21 @@ public final class HostAllowList {
         for (String raw : text.split(",", -1)) {
             String entry = raw.trim();
             if (entry.isEmpty()) {
-                throw RoutingProperty.ALLOWED_HOSTS.invalidValue(text, "empty entry");
+                throw CitusProperty.ALLOWED_HOSTS.invalidValue(text, "empty entry");
             }
             if (entry.startsWith("*.") && entry.length() > 2 && entry.indexOf('*', 1) < 0 && entry.indexOf(':') < 0) {
                 suffixes.add(lower(entry.substring(1)));
                 continue;
             }
             if (entry.indexOf('*') >= 0) {
-                throw RoutingProperty.ALLOWED_HOSTS.invalidValue(text, "'" + entry
+                throw CitusProperty.ALLOWED_HOSTS.invalidValue(text, "'" + entry
                         + "': a wildcard is only allowed as a leading '*.' of a domain, without port");
             }
             NodeAddress a;
             try {
                 a = NodeAddress.parse(entry);
             } catch (IllegalArgumentException e) {
-                throw RoutingProperty.ALLOWED_HOSTS.invalidValue(text, e.getMessage());
+                throw CitusProperty.ALLOWED_HOSTS.invalidValue(text, e.getMessage());
             }
             boolean hasPort = entry.startsWith("[") ? entry.contains("]:") : entry.indexOf(':') >= 0;
             if (hasPort) {

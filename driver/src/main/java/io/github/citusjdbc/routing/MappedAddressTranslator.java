@@ -1,5 +1,6 @@
 package io.github.citusjdbc.routing;
 
+import io.github.citusjdbc.CitusProperty;
 import io.github.citusjdbc.spi.AddressTranslator;
 import io.github.citusjdbc.spi.NodeAddress;
 import java.sql.SQLException;
@@ -52,7 +53,7 @@ public final class MappedAddressTranslator implements AddressTranslator {
             String entry = raw.trim();
             int eq = entry.indexOf('=');
             if (eq <= 0 || eq == entry.length() - 1 || entry.indexOf('=', eq + 1) >= 0) {
-                throw RoutingProperty.NODE_ADDRESS_MAP.invalidValue(text, "entry '" + entry
+                throw CitusProperty.NODE_ADDRESS_MAP.invalidValue(text, "entry '" + entry
                         + "' is not registered=dialled (host[:port]=host[:port], IPv6 literals in brackets)");
             }
             Side from = Side.parse(entry.substring(0, eq).trim(), text);
@@ -60,7 +61,7 @@ public final class MappedAddressTranslator implements AddressTranslator {
             Map<String, Side> target = from.hasPort ? exact : hostOnly;
             String key = from.hasPort ? key(from.address.host(), from.address.port()) : lower(from.address.host());
             if (target.put(key, to) != null) {
-                throw RoutingProperty.NODE_ADDRESS_MAP.invalidValue(text, "address " + entry.substring(0, eq).trim()
+                throw CitusProperty.NODE_ADDRESS_MAP.invalidValue(text, "address " + entry.substring(0, eq).trim()
                         + " is mapped twice");
             }
         }
@@ -126,7 +127,7 @@ public final class MappedAddressTranslator implements AddressTranslator {
                 boolean hasPort = side.startsWith("[") ? side.contains("]:") : side.indexOf(':') >= 0;
                 return new Side(address, hasPort);
             } catch (IllegalArgumentException e) {
-                throw RoutingProperty.NODE_ADDRESS_MAP.invalidValue(text, e.getMessage());
+                throw CitusProperty.NODE_ADDRESS_MAP.invalidValue(text, e.getMessage());
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.github.citusjdbc.routing;
 
+import io.github.citusjdbc.CitusProperty;
 import io.github.citusjdbc.spi.NodeSelector;
 import java.sql.SQLException;
 
@@ -62,7 +63,7 @@ public final class NodeSelectors {
     }
 
     private static SQLException invalid(String value, String reason, Throwable cause) {
-        SQLException e = RoutingProperty.NODE_SELECTOR.invalidValue(value, reason);
+        SQLException e = CitusProperty.NODE_SELECTOR.invalidValue(value, reason);
         if (cause != null) {
             e.initCause(cause);
         }

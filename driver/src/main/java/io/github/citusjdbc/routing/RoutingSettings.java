@@ -1,5 +1,6 @@
 package io.github.citusjdbc.routing;
 
+import io.github.citusjdbc.CitusProperty;
 import io.github.citusjdbc.spi.AddressTranslator;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -10,7 +11,7 @@ import java.util.Properties;
 import java.util.function.UnaryOperator;
 
 /**
- * How units of work are routed: the values of the {@link RoutingProperty} keys, parsed once.
+ * How units of work are routed: the values of the {@link io.github.citusjdbc.CitusProperty} keys, parsed once.
  * Immutable; start from {@link #defaults()} or {@link #parse(Properties)} and change values with
  * the {@code with*} methods.
  *
@@ -86,7 +87,7 @@ public record RoutingSettings(ReadRouting readRouting, ReadFallback readFallback
         maxReplicationLag = maxReplicationLag < 0 ? LAG_UNCHECKED : maxReplicationLag;
     }
 
-    /** @return every property at its default (see {@link RoutingProperty}) */
+    /** @return every property at its default (see {@link io.github.citusjdbc.CitusProperty}) */
     public static RoutingSettings defaults() {
         return DEFAULTS;
     }
@@ -116,23 +117,36 @@ public record RoutingSettings(ReadRouting readRouting, ReadFallback readFallback
     }
 
     private static RoutingSettings parse(UnaryOperator<String> lookup) throws SQLException {
-        ReadRouting readRouting = choice(lookup, RoutingProperty.READ_ROUTING, ReadRouting.class);
-        ReadFallback readFallback = choice(lookup, RoutingProperty.READ_FALLBACK, ReadFallback.class);
-        TenantRouting tenantRouting = choice(lookup, RoutingProperty.TENANT_ROUTING, TenantRouting.class);
-        long lag = bytes(lookup, RoutingProperty.MAX_REPLICATION_LAG);
-        Duration base = duration(lookup, RoutingProperty.NODE_BACKOFF_BASE);
-        Duration max = duration(lookup, RoutingProperty.NODE_BACKOFF_MAX);
+        ReadRouting readRouting = choice(lookup, CitusProperty.READ_ROUTING, ReadRouting.class);
+        ReadFallback readFallback = choice(lookup, CitusProperty.READ_FALLBACK, ReadFallback.class);
+        TenantRouting tenantRouting = choice(lookup, CitusProperty.TENANT_ROUTING, TenantRouting.class);
+        long lag = bytes(lookup, CitusProperty.MAX_REPLICATION_LAG);
+        Duration base = duration(lookup, CitusProperty.NODE_BACKOFF_BASE);
+        Duration max = duration(lookup, CitusProperty.NODE_BACKOFF_MAX);
         if (max.compareTo(base) < 0) {
-            throw RoutingProperty.NODE_BACKOFF_MAX.invalidValue(value(lookup, RoutingProperty.NODE_BACKOFF_MAX),
-                    "must not be shorter than nodeBackoffBase (" + value(lookup, RoutingProperty.NODE_BACKOFF_BASE) + ")");
+            throw CitusProperty.NODE_BACKOFF_MAX.invalidValue(value(lookup, CitusProperty.NODE_BACKOFF_MAX),
+                    "must not be shorter than nodeBackoffBase (" + value(lookup, CitusProperty.NODE_BACKOFF_BASE) + ")");
         }
-        Duration connect = duration(lookup, RoutingProperty.NODE_CONNECT_TIMEOUT);
-        HostAllowList allowed = HostAllowList.parse(lookup.apply(RoutingProperty.ALLOWED_HOSTS.getName()));
-        MappedAddressTranslator map = MappedAddressTranslator.parse(lookup.apply(RoutingProperty.NODE_ADDRESS_MAP.getName()));
-        String selector = value(lookup, RoutingProperty.NODE_SELECTOR).trim();
+        Duration connect = duration(lookup, CitusProperty.NODE_CONNECT_TIMEOUT);
+        HostAllowList allowed = HostAllowList.parse(lookup.apply(CitusProperty.ALLOWED_HOSTS.getName()));
+        MappedAddressTranslator map = MappedAddressTranslator.parse(lookup.apply(CitusProperty.NODE_ADDRESS_MAP.getName()));
+        String selector = value(lookup, CitusProperty.NODE_SELECTOR).trim();
         NodeSelectors.create(selector); // fail at connect time, not at the first routed unit
         return new RoutingSettings(readRouting, readFallback, tenantRouting, lag, base, max, connect, allowed, map,
                 selector);
+    }
+
+    /**
+     * Parses a duration property ({@code 500ms}, {@code 30s}, {@code 2m}; a bare number is seconds)
+     * with the rules of the routing durations, for the driver's other duration keys.
+     *
+     * @param properties the merged configuration
+     * @param property   the key
+     * @return the value, or the parsed default when absent
+     * @throws SQLException SQLState {@code 22023} naming the property for a bad or non-positive value
+     */
+    public static Duration duration(Properties properties, CitusProperty property) throws SQLException {
+        return duration(properties::getProperty, property);
     }
 
     /** @return whether {@link #maxReplicationLag()} is checked */
@@ -204,12 +218,15 @@ public record RoutingSettings(ReadRouting readRouting, ReadFallback readFallback
                 nodeBackoffMax, nodeConnectTimeout, allowedHosts, addressMap, value);
     }
 
-    private static String value(UnaryOperator<String> lookup, RoutingProperty p) {
+    private static String value(UnaryOperator<String> lookup, CitusProperty p) {
         String v = lookup.apply(p.getName());
-        return v == null ? p.getDefaultValue() : v;
+        if (v == null) {
+            v = p.getDefaultValue();
+        }
+        return v == null ? "" : v;
     }
 
-    private static <E extends Enum<E>> E choice(UnaryOperator<String> lookup, RoutingProperty p, Class<E> type)
+    private static <E extends Enum<E>> E choice(UnaryOperator<String> lookup, CitusProperty p, Class<E> type)
             throws SQLException {
         String v = value(lookup, p).trim();
         if (!p.getChoices().contains(v)) {
@@ -222,7 +239,7 @@ public record RoutingSettings(ReadRouting readRouting, ReadFallback readFallback
      * Parses a size: digits with an optional unit {@code B}, {@code kB}, {@code MB}, {@code GB}
      * (powers of 1024, case-insensitive, as PostgreSQL's memory units); blank means unchecked.
      */
-    static long bytes(UnaryOperator<String> lookup, RoutingProperty p) throws SQLException {
+    static long bytes(UnaryOperator<String> lookup, CitusProperty p) throws SQLException {
         String v = value(lookup, p).trim();
         if (v.isEmpty()) {
             return LAG_UNCHECKED;
@@ -246,7 +263,7 @@ public record RoutingSettings(ReadRouting readRouting, ReadFallback readFallback
     }
 
     /** Parses a positive duration: digits with unit {@code ms}, {@code s} or {@code m}; bare digits are seconds. */
-    static Duration duration(UnaryOperator<String> lookup, RoutingProperty p) throws SQLException {
+    static Duration duration(UnaryOperator<String> lookup, CitusProperty p) throws SQLException {
         String v = value(lookup, p).trim();
         int end = 0;
         while (end < v.length() && v.charAt(end) >= '0' && v.charAt(end) <= '9') {

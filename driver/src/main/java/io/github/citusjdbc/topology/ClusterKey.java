@@ -19,8 +19,11 @@ import java.util.stream.Collectors;
  * @param database    the database name
  * @param user        the user name, or the empty string when none was given
  * @param clusterName the {@code nodecluster} of the secondaries to use, usually {@code default}
+ * @param addressMap  the {@code nodeAddressMap} text (empty for none): the topology translates addresses
+ *                    once per snapshot, so data sources dialling nodes differently (directly, or through
+ *                    each node's PgBouncer) need separate topologies
  */
-public record ClusterKey(List<NodeAddress> hosts, String database, String user, String clusterName) {
+public record ClusterKey(List<NodeAddress> hosts, String database, String user, String clusterName, String addressMap) {
 
     /**
      * Creates a key.
@@ -36,6 +39,19 @@ public record ClusterKey(List<NodeAddress> hosts, String database, String user, 
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(clusterName, "clusterName");
+        Objects.requireNonNull(addressMap, "addressMap");
+    }
+
+    /**
+     * Creates a key without address map.
+     *
+     * @param hosts       the hosts of the URL, in URL order; not empty
+     * @param database    the database name
+     * @param user        the user name, or the empty string
+     * @param clusterName the {@code nodecluster} of the secondaries to use
+     */
+    public ClusterKey(List<NodeAddress> hosts, String database, String user, String clusterName) {
+        this(hosts, database, user, clusterName, "");
     }
 
     /** @return {@code user@h1:p1,h2:p2/db}, plus {@code [cluster=x]} when not default; no secrets */
@@ -43,6 +59,7 @@ public record ClusterKey(List<NodeAddress> hosts, String database, String user, 
     public String toString() {
         String hostList = hosts.stream().map(NodeAddress::toString).collect(Collectors.joining(","));
         return user + "@" + hostList + "/" + database
-                + (TopologySettings.DEFAULT_CLUSTER_NAME.equals(clusterName) ? "" : "[cluster=" + clusterName + "]");
+                + (TopologySettings.DEFAULT_CLUSTER_NAME.equals(clusterName) ? "" : "[cluster=" + clusterName + "]")
+                + (addressMap.isEmpty() ? "" : "[mapped]");
     }
 }

@@ -86,18 +86,4 @@ class RoutingSettingsTest {
         assertEquals(RoutingSettings.parse(m), RoutingSettings.parse(m));
         assertEquals(RoutingSettings.parse(m).hashCode(), RoutingSettings.parse(m).hashCode());
     }
-
-    @Test
-    void propertiesAreSortedByNameAndNamedAfterTheirConstant() {
-        RoutingProperty[] values = RoutingProperty.values();
-        String[] names = Arrays.stream(values).map(RoutingProperty::getName).toArray(String[]::new);
-        String[] sorted = names.clone();
-        Arrays.sort(sorted);
-        assertEquals(Arrays.asList(sorted), Arrays.asList(names));
-        for (RoutingProperty p : values) {
-            assertEquals(p.name(), p.getName().replaceAll("([A-Z])", "_$1").toUpperCase(java.util.Locale.ROOT));
-            assertFalse(p.getDescription().isBlank());
-            assertTrue(p.getChoices().isEmpty() || p.getChoices().contains(p.getDefaultValue()), p.getName());
-        }
-    }
 }

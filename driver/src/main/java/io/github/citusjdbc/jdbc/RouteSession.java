@@ -1,0 +1,454 @@
+package io.github.citusjdbc.jdbc;
+
+import io.github.citusjdbc.config.DriverConfig;
+import io.github.citusjdbc.routing.EarlyRefresh;
+import io.github.citusjdbc.routing.RetryPolicy;
+import io.github.citusjdbc.routing.Route;
+import io.github.citusjdbc.routing.RouteReason;
+import io.github.citusjdbc.routing.Router;
+import io.github.citusjdbc.routing.RoutingSettings;
+import io.github.citusjdbc.routing.SqlErrors;
+import io.github.citusjdbc.routing.WorkKind;
+import io.github.citusjdbc.sql.SqlClassifier;
+import io.github.citusjdbc.spi.NodeAddress;
+import io.github.citusjdbc.topology.ClusterView;
+import io.github.citusjdbc.topology.TopologyRegistry;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Properties;
+import org.postgresql.core.TransactionState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routing of one logical connection: decides each unit of work's node through the cluster's
+ * {@link Router} at the unit's first statement, owns the physical connections (the URL's, opened
+ * with the logical connection, and at most one per routed node, opened lazily) and switches the
+ * logical connection and the executing statement onto the unit's connection. A unit of work is an
+ * autocommit statement or a transaction; while the physical connection is inside a transaction
+ * nothing moves. Exists only on Citus with something to route ({@code readRouting=secondary} or
+ * {@code tenantRouting=affinity}); otherwise the logical connection has none and costs nothing.
+ * Not thread-safe (one per logical connection).
+ */
+final class RouteSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouteSession.class);
+
+    private final LogicalConnection connection;
+    private final Driver pgjdbc;
+    private final DriverConfig config;
+    private final TopologyRegistry.Lease lease;
+    private final Router router;
+    private final EarlyRefresh refresh;
+    private final boolean readsRouted;
+    private final boolean affinity;
+    private final long idleValidationNanos;
+    final Physical url;
+    private final ArrayList<Physical> nodes = new ArrayList<>(2);
+
+    /** The current (or last) unit's route; null for a unit sent to the URL without asking the router. */
+    private Route unit;
+    private boolean unitOpen; // router.ended() still owed for unit
+    private boolean unitFirstPending; // the unit's first statement has not succeeded yet
+    private boolean unitReadOnly;
+    private boolean unitAutocommit;
+    private String unitTenant;
+    private WorkKind unitKind;
+    private boolean retrying; // failed() prepared a retry route: the next enter() keeps it
+    private boolean unitRetried; // the unit already used its one retry
+    private Physical current;
+    private boolean served; // a unit ran at least once (observability)
+
+    RouteSession(LogicalConnection connection, Driver pgjdbc, DriverConfig config, TopologyRegistry.Lease lease,
+                 Router router, Physical url) {
+        this.connection = connection;
+        this.pgjdbc = pgjdbc;
+        this.config = config;
+        this.lease = lease;
+        this.router = router;
+        this.refresh = lease::requestEarlyRefresh;
+        RoutingSettings s = config.routing();
+        this.readsRouted = s.readRouting() == RoutingSettings.ReadRouting.SECONDARY;
+        this.affinity = s.tenantRouting() == RoutingSettings.TenantRouting.AFFINITY;
+        this.idleValidationNanos = config.idleValidation().toNanos();
+        this.url = url;
+        this.current = url;
+    }
+
+    /** @return whether anything can be routed with these settings (otherwise no session is needed) */
+    static boolean routes(RoutingSettings s) {
+        return s.readRouting() == RoutingSettings.ReadRouting.SECONDARY
+                || s.tenantRouting() == RoutingSettings.TenantRouting.AFFINITY;
+    }
+
+    // ------------------------------------------------------------------ unit of work
+
+    /**
+     * Called before each execution: at the first statement of a unit of work decides its route and
+     * moves the logical connection (and {@code statement}) onto that route's physical connection.
+     *
+     * @param statement the executing statement, or null (COPY)
+     * @param sql       its SQL text
+     * @throws SQLException when no route can be connected, or DDL follows DML in a transaction on a worker
+     */
+    void enter(LogicalStatement statement, String sql) throws SQLException {
+        if (retrying) {
+            retrying = false;
+            retarget(statement);
+            return;
+        }
+        SessionState state = connection.state;
+        // Hot standbys refuse SERIALIZABLE: such read-only work stays on primaries (still READ ONLY there).
+        boolean readRouted = readsRouted && state.readOnly
+                && connection.isolationForRouting() != Connection.TRANSACTION_SERIALIZABLE;
+        boolean wanted = affinity || readRouted;
+        if (!wanted && current == url && !unitOpen) {
+            if (statement != null && statement.home != url.connection) {
+                statement.retargetIfNeeded(); // created while another unit was routed elsewhere
+            }
+            return; // nothing to route, already on the URL's connection: the cheap path
+        }
+        if (current.transactionState() != TransactionState.IDLE) {
+            inTransaction(statement, sql); // a transaction never changes node
+            return;
+        }
+        if (unitOpen && state.autoCommit && statement instanceof LogicalPreparedStatement p && p.batchOpen
+                && p.home == current.connection) {
+            return; // addBatch() already routed this batch
+        }
+        endUnit();
+        if (!wanted) {
+            unit = null;
+            use(fresh(url), statement);
+            return;
+        }
+        WorkKind kind = statement != null ? statement.workKind(sql) : WorkKind.of(SqlClassifier.classify(sql));
+        String tenant = connection.pins.currentTenant();
+        ClusterView view = lease.current();
+        Route r = router.route(view, tenant, readRouted, kind);
+        unit = r;
+        unitOpen = true;
+        unitFirstPending = true;
+        unitRetried = false;
+        unitReadOnly = readRouted;
+        unitAutocommit = state.autoCommit;
+        unitTenant = tenant;
+        unitKind = kind;
+        Physical target;
+        try {
+            target = physicalFor(r);
+        } catch (SQLException e) {
+            target = retryConnect(view, r, e);
+        }
+        use(target, statement);
+    }
+
+    private void inTransaction(LogicalStatement statement, String sql) throws SQLException {
+        if (current != url && unitOpen && unit != null && !unit.readsSecondary()) {
+            WorkKind kind = statement != null ? statement.workKind(sql) : WorkKind.of(SqlClassifier.classify(sql));
+            if (kind == WorkKind.COORDINATOR) {
+                throw new SQLException("citus-jdbc: this statement (DDL, CREATE SCHEMA or a Citus management function)"
+                        + " must run on the coordinator, but the open transaction was routed to worker " + current
+                        + " (" + unit.reason() + ", tenantRouting=affinity) at its first statement, and Citus workers"
+                        + " reject DDL. Fix: run the DDL in its own transaction or as the transaction's first statement"
+                        + " (it then goes to the coordinator), or use tenantRouting=coordinator.", "25000");
+            }
+        }
+        retarget(statement);
+    }
+
+    private Physical retryConnect(ClusterView view, Route failedRoute, SQLException e) throws SQLException {
+        SqlErrors.Kind kind = router.failed(failedRoute, e, !unitReadOnly, refresh);
+        Route retry;
+        try {
+            retry = router.retryRoute(view, failedRoute, kind, RetryPolicy.Phase.CONNECT, unitAutocommit, unitTenant,
+                    unitReadOnly, unitKind);
+        } catch (SQLException again) {
+            again.addSuppressed(e);
+            endUnit();
+            throw again;
+        }
+        endUnit();
+        if (retry == null) {
+            throw e;
+        }
+        unit = retry;
+        unitOpen = true;
+        unitFirstPending = true;
+        unitRetried = true;
+        try {
+            return physicalFor(retry);
+        } catch (SQLException second) {
+            router.failed(retry, second, !unitReadOnly, refresh);
+            endUnit();
+            second.addSuppressed(e);
+            throw second;
+        }
+    }
+
+    /**
+     * After the unit's statement succeeded: reports the node up once per unit, restores the socket
+     * timeout of a new routed connection, and ends an autocommit unit.
+     */
+    void succeeded() throws SQLException {
+        if (unitFirstPending) {
+            unitFirstPending = false;
+            if (unit != null) {
+                router.connected(unit);
+            }
+            Physical p = current;
+            if (p.firstStatementPending) {
+                p.firstStatementPending = false;
+                p.connection.setNetworkTimeout(SessionState.DIRECT, connection.state.networkTimeoutMillis);
+            }
+        }
+        if (connection.state.autoCommit && current.transactionState() == TransactionState.IDLE) {
+            endUnit();
+        }
+        current.lastUsedNanos = System.nanoTime();
+    }
+
+    /**
+     * After the unit's statement failed: reports it to the router (node health, early refresh).
+     * Returns normally only when the statement may run once more on another route, already
+     * switched to; otherwise throws {@code e}.
+     *
+     * @param e        the failure
+     * @param mayRetry whether the caller can execute the statement again (nothing reached the application)
+     */
+    void failed(SQLException e, boolean mayRetry) throws SQLException {
+        if (!unitOpen || unit == null) {
+            if (current != url && current.connection.isClosed()) {
+                forget(current);
+            }
+            throw e;
+        }
+        Route failedRoute = unit;
+        SqlErrors.Kind kind = router.failed(failedRoute, e, !unitReadOnly, refresh);
+        Route retry = null;
+        if (mayRetry && unitFirstPending && unitAutocommit && !unitRetried) {
+            try {
+                retry = router.retryRoute(lease.current(), failedRoute, kind, RetryPolicy.Phase.BEFORE_RESULT, true,
+                        unitTenant, unitReadOnly, unitKind);
+            } catch (SQLException again) {
+                e.addSuppressed(again);
+            }
+        }
+        Physical broken = current;
+        if (broken != url && broken.connection.isClosed()) {
+            forget(broken);
+            current = url;
+            connection.switchTo(url.connection);
+        }
+        if (retry == null) {
+            if (connection.state.autoCommit) {
+                endUnit();
+            }
+            throw e;
+        }
+        endUnit();
+        unit = retry;
+        unitOpen = true;
+        unitFirstPending = true;
+        unitRetried = true;
+        Physical target;
+        try {
+            target = physicalFor(retry);
+        } catch (SQLException second) {
+            router.failed(retry, second, !unitReadOnly, refresh);
+            endUnit();
+            e.addSuppressed(second);
+            throw e;
+        }
+        LOG.debug("{}: retrying on {} after {}", connection, target, e.getSQLState());
+        current = target;
+        connection.switchTo(target.connection);
+        retrying = true;
+    }
+
+    /** A session-state setter reached the current physical connection directly. */
+    void stateApplied() {
+        if (current.appliedVersion == connection.state.version() - 1) {
+            current.appliedVersion = connection.state.version();
+        }
+    }
+
+    /** The explicit transaction ended (commit, rollback, autocommit switched on). */
+    void transactionEnded() {
+        endUnit();
+        current.lastUsedNanos = System.nanoTime();
+    }
+
+    private void endUnit() {
+        if (unitOpen) {
+            unitOpen = false;
+            router.ended(unit);
+        }
+    }
+
+    // ------------------------------------------------------------------ physical connections
+
+    private void use(Physical target, LogicalStatement statement) throws SQLException {
+        if (target != current) {
+            current = target;
+            connection.switchTo(target.connection);
+        }
+        served = true;
+        retarget(statement);
+    }
+
+    private static void retarget(LogicalStatement statement) throws SQLException {
+        if (statement != null) {
+            statement.retargetIfNeeded();
+        }
+    }
+
+    private Physical physicalFor(Route r) throws SQLException {
+        if (r.viaUrl()) {
+            return fresh(url);
+        }
+        NodeAddress address = r.dialAddress();
+        for (int i = 0, n = nodes.size(); i < n; i++) {
+            Physical p = nodes.get(i);
+            if (p.address.equals(address)) {
+                Physical checked = fresh(p);
+                if (checked != null) {
+                    return checked;
+                }
+                break;
+            }
+        }
+        Physical opened = open(address);
+        nodes.add(opened);
+        return opened;
+    }
+
+    /** @return {@code p} when usable (validated after {@code nodeIdleValidation} idle); null when replaced */
+    private Physical fresh(Physical p) throws SQLException {
+        if (p == url) {
+            if (url.appliedVersion != connection.state.version()) {
+                connection.state.applyTo(url, !connection.pins.ownsIsolation());
+            }
+            return url;
+        }
+        boolean broken = p.connection.isClosed();
+        if (!broken && System.nanoTime() - p.lastUsedNanos > idleValidationNanos) {
+            int seconds = (int) Math.max(1, config.routing().nodeConnectTimeout().toSeconds());
+            broken = !p.connection.isValid(seconds);
+        }
+        if (broken) {
+            LOG.debug("{}: physical connection to {} is broken, replacing it", connection, p);
+            forget(p);
+            return null;
+        }
+        if (p.appliedVersion != connection.state.version()) {
+            connection.state.applyTo(p, !connection.pins.ownsIsolation());
+        }
+        return p;
+    }
+
+    private void forget(Physical p) {
+        nodes.remove(p);
+        p.closeQuietly();
+    }
+
+    private Physical open(NodeAddress address) throws SQLException {
+        Properties props = config.pgjdbcProperties();
+        long timeoutMillis = config.routing().nodeConnectTimeout().toMillis();
+        int seconds = (int) Math.max(1, (timeoutMillis + 999) / 1000);
+        String given = props.getProperty("connectTimeout");
+        if (given == null || parseOr(given, Integer.MAX_VALUE) <= 0 || parseOr(given, Integer.MAX_VALUE) > seconds) {
+            props.setProperty("connectTimeout", Integer.toString(seconds));
+        }
+        props.remove("targetServerType"); // one node: secondaries must be accepted
+        String target = "jdbc:postgresql://" + address + "/" + urlDatabase();
+        Connection c = pgjdbc.connect(target, props);
+        if (c == null) {
+            throw new SQLException("pgjdbc refused the URL " + target, "08001");
+        }
+        Physical p = new Physical(address, c);
+        try {
+            p.firstStatementPending = true;
+            // A PgBouncer whose server is dead holds a new client for query_wait_timeout: bound the first statement.
+            c.setNetworkTimeout(SessionState.DIRECT, (int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+            connection.state.applyTo(p, !connection.pins.ownsIsolation());
+        } catch (SQLException | RuntimeException e) {
+            p.closeQuietly();
+            throw e;
+        }
+        p.lastUsedNanos = System.nanoTime();
+        LOG.debug("{}: opened a physical connection to {}", connection, address);
+        return p;
+    }
+
+    private String urlDatabase() {
+        String u = config.pgjdbcUrl();
+        return u.substring(u.indexOf('/', "jdbc:postgresql://".length()) + 1);
+    }
+
+    private static int parseOr(String s, int otherwise) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
+    }
+
+    // ------------------------------------------------------------------ observability and lifecycle
+
+    /** @return the route of the last unit of work, or null when it went to the URL without routing */
+    Route lastRoute() {
+        return unit;
+    }
+
+    /** @return whether a unit was routed through this session yet */
+    boolean served() {
+        return served;
+    }
+
+    /** @return the physical connection the last unit used */
+    Physical current() {
+        return current;
+    }
+
+    /** @return the version of the topology snapshot currently known; 0 when none */
+    long topologyVersion() {
+        return lease.current().version();
+    }
+
+    /** @return the number of open routed (non-URL) physical connections */
+    int routedConnections() {
+        return nodes.size();
+    }
+
+    /** @return why the last unit went where it went */
+    RouteReason lastReason() {
+        return unit == null ? RouteReason.WRITE_COORDINATOR : unit.reason();
+    }
+
+    /** Closes every routed physical connection and returns the lease; the URL's is closed by the caller. */
+    void close() {
+        endUnit();
+        for (Physical p : nodes) {
+            p.closeQuietly();
+        }
+        nodes.clear();
+        lease.close();
+    }
+
+    /** Aborts every routed physical connection and returns the lease. */
+    void abort(java.util.concurrent.Executor executor) {
+        endUnit();
+        for (Physical p : nodes) {
+            try {
+                p.connection.abort(executor);
+            } catch (SQLException ignored) {
+                // aborting a broken connection: nothing left to release
+            }
+        }
+        nodes.clear();
+        lease.close();
+    }
+}

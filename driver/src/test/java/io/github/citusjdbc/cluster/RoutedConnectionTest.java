@@ -1,0 +1,246 @@
+package io.github.citusjdbc.cluster;
+
+import static io.github.citusjdbc.cluster.Served.app;
+import static io.github.citusjdbc.cluster.Served.assertServedBy;
+import static io.github.citusjdbc.cluster.Served.awaitTenants;
+import static io.github.citusjdbc.cluster.Served.url;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.citusjdbc.CitusConnection;
+import io.github.citusjdbc.ServedBy;
+import io.github.citusjdbc.testkit.ClusterNode;
+import io.github.citusjdbc.testkit.LocalCluster;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+
+/**
+ * End to end through {@code jdbc:citus:} on the shared test-kit cluster (coordinator + standby,
+ * worker 1 + standby, worker 2): where each unit of work runs, proven by the server
+ * ({@code inet_server_port()}, {@code pg_is_in_recovery()}), directly, through HikariCP and through
+ * each node's PgBouncer with {@code nodeAddressMap}.
+ */
+class RoutedConnectionTest {
+
+    private static LocalCluster cluster;
+    private static String onWorker1;
+    private static String onWorker2;
+    private static ClusterNode coordinator;
+    private static ClusterNode coordinatorStandby;
+    private static ClusterNode worker1Standby;
+
+    @BeforeAll
+    static void start() throws SQLException {
+        cluster = LocalCluster.shared();
+        String suffix = Integer.toString(ThreadLocalRandom.current().nextInt(1_000_000));
+        onWorker1 = "rc_w1_" + suffix;
+        onWorker2 = "rc_w2_" + suffix;
+        cluster.citus().createTenant(onWorker1, cluster.worker(1), List.of("CREATE TABLE t(id int)"), cluster.user());
+        cluster.citus().createTenant(onWorker2, cluster.worker(2), List.of("CREATE TABLE t(id int)"), cluster.user());
+        coordinator = cluster.coordinator();
+        coordinatorStandby = cluster.standbyOf(coordinator);
+        worker1Standby = cluster.standbyOf(cluster.worker(1));
+        cluster.waitForReplay(cluster.worker(1), worker1Standby);
+        cluster.waitForReplay(coordinator, coordinatorStandby);
+        awaitTenants(url(cluster, null), app(cluster), onWorker1, onWorker2);
+    }
+
+    private static Connection open(String query) throws SQLException {
+        return DriverManager.getConnection(url(cluster, query), app(cluster));
+    }
+
+    private static Served readIn(Connection c, String tenant) throws SQLException {
+        c.setSchema(tenant);
+        return Served.by(c, "SELECT count(*) FROM t");
+    }
+
+    @Test
+    void readOnlyWorkGoesToTheTenantsStandbyOrTheCoordinatorStandby() throws SQLException {
+        try (Connection c = open(null)) {
+            c.setReadOnly(true);
+            assertServedBy(worker1Standby, readIn(c, onWorker1));
+            ServedBy by = c.unwrap(CitusConnection.class).lastServedBy();
+            assertEquals("READ_TENANT_SECONDARY", by.reason());
+            assertEquals(worker1Standby.port(), by.address().port());
+            assertEquals(io.github.citusjdbc.spi.NodeRole.SECONDARY, by.role());
+            assertTrue(c.unwrap(CitusConnection.class).topologyVersion() > 0);
+
+            assertServedBy(coordinatorStandby, readIn(c, onWorker2)); // worker 2 has no standby
+            c.setSchema(null);
+            assertServedBy(coordinatorStandby, Served.by(c)); // no tenant
+        }
+    }
+
+    @Test
+    void withAffinityReadsWithoutAStandbyAndWritesGoToTheTenantsPrimary() throws SQLException {
+        try (Connection c = open("tenantRouting=affinity")) {
+            c.setReadOnly(true);
+            assertServedBy(cluster.worker(2), readIn(c, onWorker2));
+            assertServedBy(worker1Standby, readIn(c, onWorker1));
+            c.setReadOnly(false);
+            assertServedBy(cluster.worker(1), readIn(c, onWorker1));
+            c.setSchema(onWorker2);
+            try (Statement st = c.createStatement()) {
+                assertEquals(1, st.executeUpdate("INSERT INTO t VALUES (7)"));
+            }
+            assertServedBy(cluster.worker(2), readIn(c, onWorker2));
+            assertEquals("WRITE_TENANT_PRIMARY", c.unwrap(CitusConnection.class).lastServedBy().reason());
+            c.setSchema(null);
+            assertServedBy(coordinator, Served.by(c)); // no tenant: the coordinator
+        }
+    }
+
+    @Test
+    void writesGoToTheCoordinatorWithoutAffinity() throws SQLException {
+        try (Connection c = open(null)) {
+            assertServedBy(coordinator, readIn(c, onWorker1));
+            c.setSchema(onWorker1);
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("INSERT INTO t VALUES (1)");
+            }
+            assertServedBy(coordinator, Served.by(c));
+        }
+    }
+
+    @Test
+    void ddlGoesToTheCoordinatorAndDdlAfterDmlInAWorkerTransactionFailsClearly() throws SQLException {
+        try (Connection c = open("tenantRouting=affinity")) {
+            c.setSchema(onWorker1);
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TEMP TABLE ddl_first (id int)");
+                assertServedBy(coordinator, Served.by(c)); // the transaction started with DDL: coordinator
+                c.rollback();
+
+                st.executeUpdate("INSERT INTO t VALUES (2)");
+                assertServedBy(cluster.worker(1), Served.by(c));
+                SQLException e = assertThrows(SQLException.class, () -> st.execute("CREATE TEMP TABLE ddl_late (id int)"));
+                assertEquals("25000", e.getSQLState());
+                assertTrue(e.getMessage().contains("tenantRouting=affinity") && e.getMessage().contains("Fix"),
+                        e.getMessage());
+                c.rollback();
+            }
+        }
+    }
+
+    @Test
+    void aTransactionNeverChangesNodeAndSetReadOnlyInsideOneFailsAsInPgjdbc() throws SQLException {
+        try (Connection c = open(null)) {
+            c.setReadOnly(true);
+            c.setAutoCommit(false);
+            c.setSchema(onWorker1);
+            assertServedBy(worker1Standby, readIn(c, onWorker1));
+            c.setSchema(onWorker2); // re-pins inside the transaction, does not move it
+            assertServedBy(worker1Standby, readIn(c, onWorker2));
+            assertThrows(SQLException.class, () -> c.setReadOnly(false));
+            c.commit();
+            c.setReadOnly(false);
+            assertServedBy(coordinator, readIn(c, onWorker2));
+            c.commit();
+        }
+    }
+
+    @Test
+    void statementsCreatedBeforeASwitchRunOnTheNewRouteWithTheirParameters() throws SQLException {
+        try (Connection c = open(null)) {
+            c.setSchema(onWorker1);
+            PreparedStatement ps = c.prepareStatement(Served.WHERE + ", ? FROM t LIMIT 1");
+            Statement st = c.createStatement();
+            ps.setInt(1, 42);
+            ps.executeQuery().close();
+            c.setReadOnly(true);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next() || true);
+            }
+            try (ResultSet rs = st.executeQuery(Served.WHERE + ", count(*) FROM t")) {
+                assertTrue(rs.next());
+                assertEquals(worker1Standby.port(), rs.getInt(1));
+            }
+            PreparedStatement probe = c.prepareStatement(Served.WHERE + ", ?::int");
+            probe.setInt(1, 42);
+            c.setReadOnly(false);
+            try (ResultSet rs = probe.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals(coordinator.port(), rs.getInt(1));
+                assertEquals(42, rs.getInt(3), "parameters replayed onto the new physical statement");
+            }
+            c.setReadOnly(true);
+            try (ResultSet rs = probe.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals(worker1Standby.port(), rs.getInt(1));
+                assertEquals(42, rs.getInt(3));
+            }
+            assertEquals(worker1Standby.port(), c.unwrap(PGConnection.class).getBackendPID() > 0
+                    ? c.unwrap(CitusConnection.class).lastServedBy().address().port() : -1);
+        }
+    }
+
+    @Test
+    void throughHikariCp() throws SQLException {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(url(cluster, null));
+        hc.setUsername(cluster.user());
+        hc.setPassword(cluster.password());
+        hc.setMaximumPoolSize(2);
+        hc.setReadOnly(true);
+        try (HikariDataSource ds = new HikariDataSource(hc)) {
+            for (int i = 0; i < 4; i++) {
+                try (Connection c = ds.getConnection()) {
+                    assertServedBy(worker1Standby, readIn(c, onWorker1));
+                    c.setSchema(null);
+                    assertServedBy(coordinatorStandby, Served.by(c));
+                }
+            }
+        }
+    }
+
+    @Test
+    void throughEachNodesPgBouncerWithNodeAddressMap() throws SQLException {
+        StringBuilder map = new StringBuilder();
+        for (ClusterNode n : cluster.nodes()) {
+            map.append(map.length() == 0 ? "" : ",").append(n.address()).append('=').append(n.bouncerAddress());
+        }
+        String bouncerUrl = "jdbc:citus://" + coordinator.bouncerAddress() + "/" + cluster.database()
+                + "?pooler=pgbouncer-transaction&tenantRouting=affinity&nodeAddressMap=" + map;
+        awaitTenants(bouncerUrl, app(cluster), onWorker1, onWorker2);
+        try (Connection c = DriverManager.getConnection(bouncerUrl, app(cluster))) {
+            c.setReadOnly(true);
+            assertServedBy(worker1Standby, readIn(c, onWorker1));
+            assertEquals(worker1Standby.bouncerPort(), c.unwrap(CitusConnection.class).lastServedBy().address().port(),
+                    "dialled through the standby's PgBouncer");
+            c.setReadOnly(false);
+            assertServedBy(cluster.worker(2), readIn(c, onWorker2));
+            c.setSchema(null);
+            assertServedBy(coordinator, Served.by(c));
+        }
+    }
+
+    @Test
+    void withNothingToRouteTheConnectionDoesNotRoute() throws SQLException {
+        try (Connection c = open("readRouting=primary")) {
+            c.setReadOnly(true);
+            assertServedBy(coordinator, readIn(c, onWorker1));
+            assertNull(c.unwrap(CitusConnection.class).lastServedBy());
+            assertTrue(c.unwrap(CitusConnection.class).isCitus());
+        }
+        try (Connection c = open(null)) {
+            assertNotNull(c.unwrap(PGConnection.class));
+            assertTrue(c.isValid(2));
+        }
+    }
+}

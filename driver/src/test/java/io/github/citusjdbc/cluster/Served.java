@@ -1,0 +1,82 @@
+package io.github.citusjdbc.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.citusjdbc.config.DriverConfig;
+import io.github.citusjdbc.testkit.ClusterNode;
+import io.github.citusjdbc.testkit.LocalCluster;
+import io.github.citusjdbc.topology.TopologyRegistry;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.function.Predicate;
+
+/** What the server says about the node that ran a statement, and helpers shared by the routing tests. */
+record Served(int port, boolean inRecovery) {
+
+    static final String WHERE = "SELECT inet_server_port(), pg_is_in_recovery()";
+
+    /** Runs {@link #WHERE} (plus {@code extra}, e.g. a tenant table read) as one statement on {@code c}. */
+    static Served by(Connection c, String extra) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(WHERE + (extra == null ? "" : ", (" + extra + ")"))) {
+            assertTrue(rs.next());
+            return new Served(rs.getInt(1), rs.getBoolean(2));
+        }
+    }
+
+    static Served by(Connection c) throws SQLException {
+        return by(c, null);
+    }
+
+    static void assertServedBy(ClusterNode expected, Served actual) {
+        assertEquals(expected.port(), actual.port(), "served by " + expected.name() + " (" + expected.port() + "), not "
+                + actual.port());
+        assertEquals(expected.isStandby(), actual.inRecovery(), expected.name() + " in recovery");
+    }
+
+    static Properties app(LocalCluster c) {
+        Properties p = new Properties();
+        p.setProperty("user", c.user());
+        p.setProperty("password", c.password());
+        return p;
+    }
+
+    static String url(LocalCluster c, String query) {
+        return "jdbc:citus://" + c.coordinator().address() + "/" + c.database() + (query == null ? "" : "?" + query);
+    }
+
+    /**
+     * Waits (asking for early refreshes) until the JVM's shared topology of the URL's cluster satisfies
+     * {@code check}: other test classes may have registered the cluster with a long refresh interval.
+     */
+    static void awaitTopology(String url, Properties p, Predicate<io.github.citusjdbc.topology.ClusterView> check,
+                              String what) throws SQLException {
+        DriverConfig config = DriverConfig.parse(url, p);
+        try (TopologyRegistry.Lease lease = TopologyRegistry.shared().acquire(config.cluster(), config.topology(),
+                config.pgjdbcProperties())) {
+            LocalCluster.waitUntil(() -> {
+                if (check.test(lease.current())) {
+                    return true;
+                }
+                lease.requestEarlyRefresh("test waits for " + what);
+                return false;
+            }, Duration.ofSeconds(30), what);
+        }
+    }
+
+    static void awaitTenants(String url, Properties p, String... tenants) throws SQLException {
+        awaitTopology(url, p, v -> {
+            for (String t : tenants) {
+                if (v.topology().groupOfTenant(t).isEmpty()) {
+                    return false;
+                }
+            }
+            return v.routingEnabled();
+        }, "tenants in the topology");
+    }
+}
