@@ -70,9 +70,10 @@ public enum CitusProperty {
     /** Connect timeout of physical connections to routed nodes. */
     NODE_CONNECT_TIMEOUT("nodeConnectTimeout", "5s",
             "Connect timeout of the physical connections routing opens to single nodes (pgjdbc's"
-                    + " `connectTimeout` for them is the smaller of the two, in whole seconds); also the socket"
-                    + " timeout of the first statement on such a new connection, so that a PgBouncer whose server"
-                    + " is dead cannot hold it for `query_wait_timeout`. A duration: `500ms`, `5s`; a bare number"
+                    + " `connectTimeout` for them is the smaller of the two, in whole seconds). With"
+                    + " `pooler=pgbouncer-transaction` or `pgbouncer-session` a new routed connection is also checked"
+                    + " with one empty query bounded by it, because PgBouncer 1.18 accepts clients of a dead server and"
+                    + " holds their first query for `query_wait_timeout`. A duration: `500ms`, `5s`; a bare number"
                     + " is seconds.",
             Kind.ROUTING),
 

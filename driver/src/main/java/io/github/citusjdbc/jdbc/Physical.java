@@ -20,8 +20,6 @@ final class Physical {
     int appliedVersion;
     /** System.nanoTime() of the end of its last use. */
     long lastUsedNanos;
-    /** A routed connection whose first statement runs with the short socket timeout. */
-    boolean firstStatementPending;
 
     Physical(NodeAddress address, Connection connection) {
         this.address = address;

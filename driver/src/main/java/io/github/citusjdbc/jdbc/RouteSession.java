@@ -198,11 +198,6 @@ final class RouteSession {
             if (unit != null) {
                 router.connected(unit);
             }
-            Physical p = current;
-            if (p.firstStatementPending) {
-                p.firstStatementPending = false;
-                p.connection.setNetworkTimeout(SessionState.DIRECT, connection.state.networkTimeoutMillis);
-            }
         }
         if (connection.state.autoCommit && current.transactionState() == TransactionState.IDLE) {
             endUnit();
@@ -370,9 +365,12 @@ final class RouteSession {
         }
         Physical p = new Physical(address, c);
         try {
-            p.firstStatementPending = true;
-            // A PgBouncer whose server is dead holds a new client for query_wait_timeout: bound the first statement.
-            c.setNetworkTimeout(SessionState.DIRECT, (int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+            if (config.pooler().isPgBouncer() && !c.isValid(seconds)) {
+                // PgBouncer 1.18 accepts clients of a dead server and holds their first query for
+                // query_wait_timeout: one empty query bounded by nodeConnectTimeout finds out at connect time.
+                throw new SQLException("citus-jdbc: the PgBouncer at " + address + " did not reach its server within"
+                        + " nodeConnectTimeout (" + config.routing().nodeConnectTimeout() + ")", "08001");
+            }
             connection.state.applyTo(p, !connection.pins.ownsIsolation());
         } catch (SQLException | RuntimeException e) {
             p.closeQuietly();

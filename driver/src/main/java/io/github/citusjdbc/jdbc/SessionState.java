@@ -64,7 +64,7 @@ final class SessionState {
         if (isolationByPgjdbc && isolation >= 0) {
             c.setTransactionIsolation(isolation); // pgjdbc: one round trip, only after a change
         }
-        if (!p.firstStatementPending) {
+        if (c.getNetworkTimeout() != networkTimeoutMillis) {
             c.setNetworkTimeout(DIRECT, networkTimeoutMillis);
         }
         if (clientInfo != null) {
