@@ -159,34 +159,65 @@ class RoutedConnectionTest {
     void statementsCreatedBeforeASwitchRunOnTheNewRouteWithTheirParameters() throws SQLException {
         try (Connection c = open(null)) {
             c.setSchema(onWorker1);
-            PreparedStatement ps = c.prepareStatement(Served.WHERE + ", ? FROM t LIMIT 1");
             Statement st = c.createStatement();
-            ps.setInt(1, 42);
-            ps.executeQuery().close();
-            c.setReadOnly(true);
-            try (ResultSet rs = ps.executeQuery()) {
-                assertTrue(rs.next() || true);
+            PreparedStatement probe = c.prepareStatement(Served.WHERE + ", ?::int, (SELECT count(*) FROM t)");
+            probe.setInt(1, 42);
+            try (ResultSet rs = probe.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals(coordinator.port(), rs.getInt(1));
+            }
+            c.setReadOnly(true); // both statements were created on the coordinator's physical connection
+            try (ResultSet rs = probe.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals(worker1Standby.port(), rs.getInt(1));
+                assertEquals(42, rs.getInt(3), "parameters replayed onto the new physical statement");
             }
             try (ResultSet rs = st.executeQuery(Served.WHERE + ", count(*) FROM t")) {
                 assertTrue(rs.next());
                 assertEquals(worker1Standby.port(), rs.getInt(1));
             }
-            PreparedStatement probe = c.prepareStatement(Served.WHERE + ", ?::int");
-            probe.setInt(1, 42);
+            assertEquals(worker1Standby.port(), c.unwrap(CitusConnection.class).lastServedBy().address().port());
             c.setReadOnly(false);
             try (ResultSet rs = probe.executeQuery()) {
                 assertTrue(rs.next());
                 assertEquals(coordinator.port(), rs.getInt(1));
-                assertEquals(42, rs.getInt(3), "parameters replayed onto the new physical statement");
+                assertEquals(42, rs.getInt(3));
             }
+            probe.setInt(1, 43);
             c.setReadOnly(true);
             try (ResultSet rs = probe.executeQuery()) {
                 assertTrue(rs.next());
                 assertEquals(worker1Standby.port(), rs.getInt(1));
-                assertEquals(42, rs.getInt(3));
+                assertEquals(43, rs.getInt(3));
             }
-            assertEquals(worker1Standby.port(), c.unwrap(PGConnection.class).getBackendPID() > 0
-                    ? c.unwrap(CitusConnection.class).lastServedBy().address().port() : -1);
+        }
+    }
+
+    @Test
+    void unwrapReachesThePhysicalConnectionOfTheLastUnit() throws SQLException {
+        try (Connection c = open(null); Statement st = c.createStatement()) {
+            c.setReadOnly(true);
+            st.executeQuery("SELECT 1").close();
+            int pid = c.unwrap(PGConnection.class).getBackendPID();
+            try (ResultSet rs = st.executeQuery("SELECT pg_backend_pid(), inet_server_port()")) {
+                assertTrue(rs.next());
+                assertEquals(pid, rs.getInt(1), "the same physical connection");
+                assertEquals(coordinatorStandby.port(), rs.getInt(2));
+            }
+        }
+    }
+
+    @Test
+    void plainPostgresqlIsNotRouted() throws SQLException {
+        // The postgres database of the coordinator has no Citus catalogs: plain PostgreSQL.
+        String plain = "jdbc:citus://" + coordinator.address() + "/postgres";
+        try (Connection c = DriverManager.getConnection(plain, app(cluster))) {
+            CitusConnection citus = c.unwrap(CitusConnection.class);
+            assertTrue(!citus.isCitus());
+            c.setReadOnly(true);
+            assertServedBy(coordinator, Served.by(c));
+            assertNull(citus.lastServedBy(), "no routing on plain PostgreSQL");
+            assertEquals(0, citus.topologyVersion());
         }
     }
 
