@@ -44,6 +44,10 @@ public final class ReadReplicaExample {
                 s.executeUpdate("INSERT INTO readings SELECT g, g * 1.5 FROM generate_series(1, 10) g");
             }
             out.println("write                       served by " + Served.by(cluster, c));
+            // Standbys replay asynchronously: a read-only unit right after a write may not see it yet.
+            for (ClusterNode standby : cluster.standbyNodes()) {
+                cluster.waitForReplay(cluster.node(standby.primaryName()), standby);
+            }
 
             c.setAutoCommit(false);
             c.setReadOnly(true);
@@ -67,7 +71,10 @@ public final class ReadReplicaExample {
         ClusterNode standby = cluster.standbyOf(cluster.coordinator());
         if (standby != null) {
             cluster.waitForReplay(cluster.coordinator(), standby);
-            try (Connection c = dataSource(cluster, standby).getConnection()) {
+            CitusDataSource direct = dataSource(cluster, standby);
+            // This node only (no routing), for contrast with the routed read above.
+            direct.setUrl(Served.citus(cluster.jdbcUrl(standby)) + "?readRouting=primary");
+            try (Connection c = direct.getConnection()) {
                 c.setSchema(TENANT);
                 c.setReadOnly(true);
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
