@@ -217,6 +217,139 @@ public class CitusDataSource extends BaseDataSource implements DataSource {
     }
 
     /**
+     * Sets {@link CitusProperty#READ_ROUTING} (for pools that configure data sources by bean properties).
+     *
+     * @param readRouting {@code secondary} or {@code primary}; null for the default
+     * @throws IllegalArgumentException for a value the property does not allow
+     */
+    public void setReadRouting(String readRouting) {
+        try {
+            setCitusProperty(CitusProperty.READ_ROUTING, readRouting);
+        } catch (SQLException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** @return the value of {@link CitusProperty#READ_ROUTING} */
+    public String getReadRouting() {
+        return CitusProperty.READ_ROUTING.get(citusProperties);
+    }
+
+    /**
+     * Sets {@link CitusProperty#TENANT_ROUTING} (for pools that configure data sources by bean properties).
+     *
+     * @param tenantRouting {@code coordinator} or {@code affinity}; null for the default
+     * @throws IllegalArgumentException for a value the property does not allow
+     */
+    public void setTenantRouting(String tenantRouting) {
+        try {
+            setCitusProperty(CitusProperty.TENANT_ROUTING, tenantRouting);
+        } catch (SQLException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** @return the value of {@link CitusProperty#TENANT_ROUTING} */
+    public String getTenantRouting() {
+        return CitusProperty.TENANT_ROUTING.get(citusProperties);
+    }
+
+    /**
+     * Sets {@link CitusProperty#READ_FALLBACK} (for pools that configure data sources by bean properties).
+     *
+     * @param readFallback {@code primary} or {@code error}; null for the default
+     * @throws IllegalArgumentException for a value the property does not allow
+     */
+    public void setReadFallback(String readFallback) {
+        try {
+            setCitusProperty(CitusProperty.READ_FALLBACK, readFallback);
+        } catch (SQLException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** @return the value of {@link CitusProperty#READ_FALLBACK} */
+    public String getReadFallback() {
+        return CitusProperty.READ_FALLBACK.get(citusProperties);
+    }
+
+    /**
+     * Sets {@link CitusProperty#MAX_REPLICATION_LAG} (for pools that configure data sources by bean properties).
+     *
+     * @param maxReplicationLag bytes of WAL, e.g. {@code 16MB}; null for the default
+     * @throws IllegalArgumentException for a value the property does not allow
+     */
+    public void setMaxReplicationLag(String maxReplicationLag) {
+        try {
+            setCitusProperty(CitusProperty.MAX_REPLICATION_LAG, maxReplicationLag);
+        } catch (SQLException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** @return the value of {@link CitusProperty#MAX_REPLICATION_LAG} */
+    public String getMaxReplicationLag() {
+        return CitusProperty.MAX_REPLICATION_LAG.get(citusProperties);
+    }
+
+    /**
+     * Sets {@link CitusProperty#NODE_ADDRESS_MAP} (for pools that configure data sources by bean properties).
+     *
+     * @param nodeAddressMap {@code registered=dialled} pairs, comma-separated; null for the default
+     * @throws IllegalArgumentException for a value the property does not allow
+     */
+    public void setNodeAddressMap(String nodeAddressMap) {
+        try {
+            setCitusProperty(CitusProperty.NODE_ADDRESS_MAP, nodeAddressMap);
+        } catch (SQLException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** @return the value of {@link CitusProperty#NODE_ADDRESS_MAP} */
+    public String getNodeAddressMap() {
+        return CitusProperty.NODE_ADDRESS_MAP.get(citusProperties);
+    }
+
+    /**
+     * Sets {@link CitusProperty#ALLOWED_HOSTS} (for pools that configure data sources by bean properties).
+     *
+     * @param allowedHosts comma-separated hosts; null for the default
+     * @throws IllegalArgumentException for a value the property does not allow
+     */
+    public void setAllowedHosts(String allowedHosts) {
+        try {
+            setCitusProperty(CitusProperty.ALLOWED_HOSTS, allowedHosts);
+        } catch (SQLException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** @return the value of {@link CitusProperty#ALLOWED_HOSTS} */
+    public String getAllowedHosts() {
+        return CitusProperty.ALLOWED_HOSTS.get(citusProperties);
+    }
+
+    /**
+     * Sets {@link CitusProperty#TOPOLOGY_REFRESH_INTERVAL} (for pools that configure data sources by bean properties).
+     *
+     * @param topologyRefreshInterval a duration, e.g. {@code 30s}; null for the default
+     * @throws IllegalArgumentException for a value the property does not allow
+     */
+    public void setTopologyRefreshInterval(String topologyRefreshInterval) {
+        try {
+            setCitusProperty(CitusProperty.TOPOLOGY_REFRESH_INTERVAL, topologyRefreshInterval);
+        } catch (SQLException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** @return the value of {@link CitusProperty#TOPOLOGY_REFRESH_INTERVAL} */
+    public String getTopologyRefreshInterval() {
+        return CitusProperty.TOPOLOGY_REFRESH_INTERVAL.get(citusProperties);
+    }
+
+    /**
      * pgjdbc's {@code gsslib} under its exact key name (pgjdbc's own setter is {@code setGssLib}).
      *
      * @param gsslib {@code auto}, {@code sspi} or {@code gssapi}

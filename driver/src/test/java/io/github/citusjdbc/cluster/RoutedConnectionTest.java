@@ -208,6 +208,34 @@ class RoutedConnectionTest {
     }
 
     @Test
+    void aDataSourceConfiguredByBeanPropertiesRoutes() throws SQLException {
+        io.github.citusjdbc.CitusDataSource ds = new io.github.citusjdbc.CitusDataSource();
+        ds.setUrl(url(cluster, null));
+        ds.setUser(cluster.user());
+        ds.setPassword(cluster.password());
+        ds.setTenantRouting("affinity");
+        assertThrows(IllegalArgumentException.class, () -> ds.setReadRouting("replica"));
+        try (Connection c = ds.getConnection()) {
+            assertServedBy(cluster.worker(2), readIn(c, onWorker2));
+        }
+    }
+
+    @Test
+    void anIdleRoutedConnectionIsValidatedBeforeReuseAndReplacedWhenBroken() throws Exception {
+        try (Connection c = open("nodeIdleValidation=100ms"); Connection admin = cluster.admin(worker1Standby);
+             Statement kill = admin.createStatement()) {
+            c.setReadOnly(true);
+            assertServedBy(worker1Standby, readIn(c, onWorker1));
+            int pid = c.unwrap(PGConnection.class).getBackendPID();
+            kill.execute("SELECT pg_terminate_backend(" + pid + ")");
+            Thread.sleep(300);
+            // Without validation the broken connection would fail and the retry would avoid this standby.
+            assertServedBy(worker1Standby, readIn(c, onWorker1));
+            assertTrue(pid != c.unwrap(PGConnection.class).getBackendPID(), "a new physical connection");
+        }
+    }
+
+    @Test
     void plainPostgresqlIsNotRouted() throws SQLException {
         // The postgres database of the coordinator has no Citus catalogs: plain PostgreSQL.
         String plain = "jdbc:citus://" + coordinator.address() + "/postgres";
