@@ -87,13 +87,13 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
     @Override
     public boolean execute() throws SQLException {
         RouteSession r = connection.routing;
-        return r == null ? executeOnce() : (Boolean) routedPrepared(r, P_EXECUTE);
+        return r == null || r.passThrough(this) ? executeOnce() : (Boolean) routedPrepared(r, P_EXECUTE);
     }
 
     @Override
     public ResultSet executeQuery() throws SQLException {
         RouteSession r = connection.routing;
-        return r == null ? executeQueryOnce() : (ResultSet) routedPrepared(r, P_QUERY);
+        return r == null || r.passThrough(this) ? executeQueryOnce() : (ResultSet) routedPrepared(r, P_QUERY);
     }
 
     @Override
@@ -104,7 +104,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
     @Override
     public long executeLargeUpdate() throws SQLException {
         RouteSession r = connection.routing;
-        return r == null ? executeLargeUpdateOnce() : (Long) routedPrepared(r, P_UPDATE);
+        return r == null || r.passThrough(this) ? executeLargeUpdateOnce() : (Long) routedPrepared(r, P_UPDATE);
     }
 
     private static final int P_EXECUTE = 0;
@@ -290,7 +290,9 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
     public void addBatch() throws SQLException {
         RouteSession r = connection.routing;
         if (r != null && !batchOpen) {
-            r.enter(this, sql); // the batch's unit of work is routed when it is built
+            if (!r.passThrough(this)) {
+                r.enter(this, sql); // the batch's unit of work is routed when it is built
+            }
             batchOpen = true;
         }
         usePlain().addBatch(); // batches always run on the plain statement
@@ -312,13 +314,21 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
     @Override
     public int[] executeBatch() throws SQLException {
         RouteSession r = connection.routing;
-        return r == null ? (int[]) aroundBatch(false) : (int[]) routedPrepared(r, P_BATCH);
+        if (r == null || r.passThrough(this)) {
+            batchOpen = false;
+            return (int[]) aroundBatch(false);
+        }
+        return (int[]) routedPrepared(r, P_BATCH);
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
         RouteSession r = connection.routing;
-        return r == null ? (long[]) aroundBatch(true) : (long[]) routedPrepared(r, P_LARGE_BATCH);
+        if (r == null || r.passThrough(this)) {
+            batchOpen = false;
+            return (long[]) aroundBatch(true);
+        }
+        return (long[]) routedPrepared(r, P_LARGE_BATCH);
     }
 
     private Object aroundBatch(boolean large) throws SQLException {

@@ -86,6 +86,28 @@ final class RouteSession {
     // ------------------------------------------------------------------ unit of work
 
     /**
+     * The cheap path: true when this execution has nothing to route (read-write work without
+     * affinity, already on the URL's connection, no unit open); the caller then executes directly,
+     * with nothing to report. Moves a statement created on another physical connection back first.
+     *
+     * @param statement the executing statement
+     * @return whether to execute without {@link #enter}/{@link #succeeded}/{@link #failed}
+     */
+    boolean passThrough(LogicalStatement statement) throws SQLException {
+        if (retrying || unitOpen || current != url || affinity) {
+            return false;
+        }
+        SessionState state = connection.state;
+        if (readsRouted && state.readOnly && connection.isolationForRouting() != Connection.TRANSACTION_SERIALIZABLE) {
+            return false;
+        }
+        if (statement.home != url.connection) {
+            statement.retargetIfNeeded(); // created while another unit was routed elsewhere
+        }
+        return true;
+    }
+
+    /**
      * Called before each execution: at the first statement of a unit of work decides its route and
      * moves the logical connection (and {@code statement}) onto that route's physical connection.
      *
@@ -199,10 +221,12 @@ final class RouteSession {
                 router.connected(unit);
             }
         }
-        if (connection.state.autoCommit && current.transactionState() == TransactionState.IDLE) {
+        if (unitOpen && connection.state.autoCommit && current.transactionState() == TransactionState.IDLE) {
             endUnit();
         }
-        current.lastUsedNanos = System.nanoTime();
+        if (current != url) {
+            current.lastUsedNanos = System.nanoTime(); // for nodeIdleValidation; the URL's is the pool's to validate
+        }
     }
 
     /**
@@ -273,7 +297,9 @@ final class RouteSession {
     /** The explicit transaction ended (commit, rollback, autocommit switched on). */
     void transactionEnded() {
         endUnit();
-        current.lastUsedNanos = System.nanoTime();
+        if (current != url) {
+            current.lastUsedNanos = System.nanoTime();
+        }
     }
 
     private void endUnit() {
