@@ -326,6 +326,9 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     }
 
     private void pinBeforeSavepoint() throws SQLException {
+        if (routing != null && !state.autoCommit) {
+            routing.enter(null, "SAVEPOINT"); // may open the transaction: route it first (a generic unit)
+        }
         if (!delegate.getAutoCommit()) {
             Envelope e = pins.planAround(null);
             if (e != null) {

@@ -236,6 +236,42 @@ class RoutedConnectionTest {
     }
 
     @Test
+    void preparedBatchesAreRoutedWhenBuiltAndRefusedWhenTheRouteChangesBeforeExecution() throws SQLException {
+        try (Connection c = open("tenantRouting=affinity")) {
+            c.setSchema(onWorker2);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO t VALUES (?)")) {
+                for (int i = 0; i < 3; i++) {
+                    ps.setInt(1, 100 + i);
+                    ps.addBatch();
+                }
+                assertEquals(3, ps.executeBatch().length);
+                assertEquals("WRITE_TENANT_PRIMARY", c.unwrap(CitusConnection.class).lastServedBy().reason());
+                assertEquals(cluster.worker(2).port(), c.unwrap(CitusConnection.class).lastServedBy().address().port());
+
+                ps.setInt(1, 200);
+                ps.addBatch();
+                c.setSchema(null);
+                assertServedBy(coordinator, Served.by(c)); // another unit ran elsewhere between addBatch and executeBatch
+                SQLException e = assertThrows(SQLException.class, ps::executeBatch);
+                assertEquals("0A000", e.getSQLState());
+            }
+        }
+    }
+
+    @Test
+    void aSavepointOpeningATransactionRoutesIt() throws SQLException {
+        try (Connection c = open(null)) {
+            c.setReadOnly(true);
+            assertServedBy(coordinatorStandby, Served.by(c));
+            c.setReadOnly(false);
+            c.setAutoCommit(false);
+            c.setSavepoint(); // opens the transaction: on the coordinator, not the standby of the last unit
+            assertServedBy(coordinator, Served.by(c));
+            c.rollback();
+        }
+    }
+
+    @Test
     void plainPostgresqlIsNotRouted() throws SQLException {
         // The postgres database of the coordinator has no Citus catalogs: plain PostgreSQL.
         String plain = "jdbc:citus://" + coordinator.address() + "/postgres";
