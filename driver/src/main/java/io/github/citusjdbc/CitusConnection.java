@@ -13,9 +13,10 @@ import java.sql.SQLException;
  */
 public interface CitusConnection extends Connection {
     /**
-     * Tells whether the server has Citus's catalogs ({@code pg_catalog.pg_dist_node}). Detected
-     * once per cluster (host list and database) with one query and cached for the life of the JVM.
-     * On plain PostgreSQL the driver does no topology work, but tenant pinning still applies.
+     * Tells whether the server has Citus's catalogs ({@code pg_catalog.pg_dist_node}). Detected by
+     * the cluster's shared topology read (one per cluster for the JVM; when that first read has not
+     * answered within {@code topologyInitialLoadTimeout}, by one query on this connection). On plain
+     * PostgreSQL the driver does no routing, but tenant pinning still applies.
      *
      * @return true when connected to a Citus cluster (or the test kit's Citus emulation)
      */

@@ -462,10 +462,9 @@ final class RouteSession {
         lease.close();
     }
 
-    /** Aborts every routed physical connection and returns the lease. */
+    /** Aborts every routed physical connection and returns the lease; may run on another thread (a pool's). */
     void abort(java.util.concurrent.Executor executor) {
-        endUnit();
-        for (Physical p : nodes) {
+        for (Physical p : nodes.toArray(new Physical[0])) { // no iterator: the owner thread may be using the list
             try {
                 p.connection.abort(executor);
             } catch (SQLException ignored) {
@@ -473,6 +472,7 @@ final class RouteSession {
             }
         }
         nodes.clear();
+        endUnit(); // a load-aware selector must not count an aborted unit forever
         lease.close();
     }
 }
