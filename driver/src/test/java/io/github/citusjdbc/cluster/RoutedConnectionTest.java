@@ -271,6 +271,40 @@ class RoutedConnectionTest {
         }
     }
 
+    private static int backends(ClusterNode node, String applicationName) throws SQLException {
+        try (Connection admin = cluster.admin(node);
+             PreparedStatement ps = admin.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+            ps.setString(1, applicationName);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    @Test
+    void atMostOnePhysicalConnectionPerNodeCarryingTheClientInfoAllClosedWithTheLogicalOne() throws Exception {
+        String name = "rc_count_" + ThreadLocalRandom.current().nextInt(1_000_000);
+        Connection c = open(null);
+        try {
+            c.setClientInfo("ApplicationName", name);
+            for (int i = 0; i < 3; i++) {
+                c.setReadOnly(true);
+                readIn(c, onWorker1);
+                readIn(c, onWorker2);
+                c.setReadOnly(false);
+                readIn(c, onWorker1);
+            }
+            assertEquals(1, backends(coordinator, name), "the URL's connection, with the client info");
+            assertEquals(1, backends(worker1Standby, name));
+            assertEquals(1, backends(coordinatorStandby, name));
+        } finally {
+            c.close();
+        }
+        LocalCluster.waitUntil(() -> backends(coordinator, name) + backends(worker1Standby, name)
+                + backends(coordinatorStandby, name) == 0, java.time.Duration.ofSeconds(5), "all closed");
+    }
+
     @Test
     void plainPostgresqlIsNotRouted() throws SQLException {
         // The postgres database of the coordinator has no Citus catalogs: plain PostgreSQL.
