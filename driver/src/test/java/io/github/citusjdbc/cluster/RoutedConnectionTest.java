@@ -306,6 +306,14 @@ class RoutedConnectionTest {
     }
 
     @Test
+    void nodesOutsideAllowedHostsNeverReceiveWork() throws SQLException {
+        try (Connection c = open("allowedHosts=" + coordinatorStandby.address())) {
+            c.setReadOnly(true);
+            assertServedBy(coordinatorStandby, readIn(c, onWorker1)); // worker 1's standby is not allowed
+        }
+    }
+
+    @Test
     void plainPostgresqlIsNotRouted() throws SQLException {
         // The postgres database of the coordinator has no Citus catalogs: plain PostgreSQL.
         String plain = "jdbc:citus://" + coordinator.address() + "/postgres";
