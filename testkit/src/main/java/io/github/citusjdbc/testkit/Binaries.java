@@ -23,11 +23,26 @@ public final class Binaries {
         this.pgBouncer = pgBouncer;
     }
 
-    /** @return the binaries of this machine; throws when PostgreSQL is not installed */
+    /**
+     * @return the binaries of this machine, else the embedded ones from Maven Central
+     *         ({@code CITUS_TESTKIT_EMBEDDED=true} forces those)
+     */
     public static Binaries locate() {
-        Path bin = findPgBin().orElseThrow(() -> new IllegalStateException(
-                "PostgreSQL server binaries not found: set PG_BIN, or install them (Debian: apt-get install -y postgresql)"));
-        return new Binaries(bin, findPgBouncer().orElse(null));
+        if ("true".equalsIgnoreCase(System.getenv("CITUS_TESTKIT_EMBEDDED"))) {
+            return embedded();
+        }
+        Optional<Path> bin = findPgBin();
+        if (bin.isEmpty()) {
+            LocalCluster.log("no PostgreSQL installed (PG_BIN, pg_config, /usr/lib/postgresql): using the embedded"
+                    + " binaries from Maven Central (io.zonky.test.postgres); install PostgreSQL for pg_basebackup");
+            return embedded();
+        }
+        return new Binaries(bin.get(), findPgBouncer().orElse(null));
+    }
+
+    /** @return the embedded PostgreSQL binaries (initdb, pg_ctl, postgres; contrib postgres_fdw and dblink) */
+    public static Binaries embedded() {
+        return new Binaries(EmbeddedPostgres.binDir(), findPgBouncer().orElse(null));
     }
 
     /** @return the directory holding initdb, pg_ctl, postgres, pg_basebackup */

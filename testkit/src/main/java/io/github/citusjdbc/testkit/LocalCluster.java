@@ -66,23 +66,32 @@ public final class LocalCluster implements AutoCloseable {
     private final String database;
     private AutoCloseable onClose;
 
-    /** How to build the cluster. Immutable; use the {@code with*} methods. */
-    public record Options(int workers, boolean coordinatorStandby, boolean worker1Standby, boolean bouncers) {
+    /**
+     * How to build the cluster. Immutable; use the {@code with*} methods.
+     *
+     * @param embeddedBinaries use the PostgreSQL binaries from Maven Central even where PostgreSQL is installed
+     */
+    public record Options(int workers, boolean coordinatorStandby, boolean worker1Standby, boolean bouncers,
+                          boolean embeddedBinaries) {
         /** Coordinator + 2 workers, a standby of the coordinator and of worker 1, PgBouncers. */
         public static Options defaults() {
-            return new Options(2, true, true, true);
+            return new Options(2, true, true, true, false);
         }
 
         public Options withWorkers(int n) {
-            return new Options(n, coordinatorStandby, worker1Standby, bouncers);
+            return new Options(n, coordinatorStandby, worker1Standby, bouncers, embeddedBinaries);
         }
 
         public Options withStandbys(boolean coordinator, boolean worker1) {
-            return new Options(workers, coordinator, worker1, bouncers);
+            return new Options(workers, coordinator, worker1, bouncers, embeddedBinaries);
         }
 
         public Options withBouncers(boolean on) {
-            return new Options(workers, coordinatorStandby, worker1Standby, on);
+            return new Options(workers, coordinatorStandby, worker1Standby, on, embeddedBinaries);
+        }
+
+        public Options withEmbeddedBinaries(boolean on) {
+            return new Options(workers, coordinatorStandby, worker1Standby, bouncers, on);
         }
     }
 
@@ -99,7 +108,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private LocalCluster(ExistingCluster.Settings s) {
-        this.options = new Options(0, false, false, false);
+        this.options = new Options(0, false, false, false, false);
         this.runDir = null;
         this.bin = null;
         this.attached = true;
@@ -144,7 +153,7 @@ public final class LocalCluster implements AutoCloseable {
     /** Starts a new private cluster. The caller must {@link #close()} it. */
     public static LocalCluster start(Options options) {
         long t0 = System.nanoTime();
-        Binaries bin = Binaries.locate();
+        Binaries bin = options.embeddedBinaries() ? Binaries.embedded() : Binaries.locate();
         Path base = baseDir();
         LocalCluster c = null;
         try {
@@ -174,6 +183,7 @@ public final class LocalCluster implements AutoCloseable {
             c.boot();
             c.startTime = Duration.ofNanos(System.nanoTime() - t0);
             log("cluster up in " + c.startTime.toMillis() + " ms (" + c.phases + "): " + c.citus.describe());
+            log("  binaries: " + bin);
             for (ClusterNode n : c.nodes.values()) {
                 log("  " + n);
             }
@@ -328,7 +338,15 @@ public final class LocalCluster implements AutoCloseable {
         String name = primaryName + "-standby";
         Path data = runDir.resolve(name);
         PostgresServer primary = servers.get(primaryName);
-        primary.baseBackupTo(data, ADMIN_USER);
+        if (bin.hasBaseBackup()) {
+            primary.baseBackupTo(data, ADMIN_USER);
+        } else {
+            try (Connection admin = connect(primary.port(), DATABASE, ADMIN_USER, ADMIN_PASSWORD)) {
+                primary.lowLevelBackupTo(data, admin, ADMIN_USER, name);
+            } catch (IOException | SQLException e) {
+                throw new IllegalStateException("cannot make " + name + " with the low-level backup API: " + e.getMessage(), e);
+            }
+        }
         PostgresServer srv = new PostgresServer(name, bin, data, runDir.resolve("sock"), Ports.free());
         srv.start();
         ClusterNode p = nodes.get(primaryName);

@@ -165,6 +165,36 @@ final class PostgresServer {
                 Map.of(), 180);
     }
 
+    /**
+     * Makes {@code target} a streaming standby of this running server with the low-level backup
+     * API, for binary bundles without {@code pg_basebackup}: backup start, a file copy, backup stop,
+     * {@code backup_label}, {@code standby.signal} and {@code primary_conninfo}.
+     */
+    void lowLevelBackupTo(Path target, java.sql.Connection admin, String superuser, String standbyName)
+            throws IOException, java.sql.SQLException {
+        String label;
+        try (java.sql.Statement s = admin.createStatement()) {
+            s.execute("SELECT pg_backup_start('citus-testkit', true)");
+            Exec.runAsService(List.of("cp", "-a", dataDir.toString(), target.toString()), null, 120);
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT labelfile FROM pg_backup_stop(false)")) {
+                rs.next();
+                label = rs.getString(1);
+            }
+        }
+        for (String stale : List.of("postmaster.pid", "postmaster.opts", "backup_label.old")) {
+            Files.deleteIfExists(target.resolve(stale));
+        }
+        // WAL copied mid-write may be torn: let the standby stream everything from the primary.
+        Exec.runAsService(List.of("find", target.resolve("pg_wal").toString(), "-maxdepth", "1", "-type", "f", "-delete"), null, 60);
+        Exec.runAsService(List.of("find", target.resolve("pg_replslot").toString(), "-mindepth", "1", "-delete"), null, 60);
+        Files.writeString(target.resolve("backup_label"), label, StandardCharsets.UTF_8);
+        Files.writeString(target.resolve("standby.signal"), "", StandardCharsets.UTF_8);
+        Files.writeString(target.resolve("postgresql.auto.conf"), "primary_conninfo = 'host=127.0.0.1 port=" + port
+                + " user=" + superuser + " application_name=" + standbyName + "'\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Exec.chownToService(target);
+    }
+
     String tail() {
         try {
             List<String> lines = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
