@@ -1,5 +1,7 @@
 package io.github.citusjdbc.examples;
 
+import io.github.citusjdbc.CitusConnection;
+import io.github.citusjdbc.ServedBy;
 import io.github.citusjdbc.testkit.ClusterNode;
 import io.github.citusjdbc.testkit.LocalCluster;
 
@@ -72,9 +74,11 @@ public final class Demo {
             out.printf("%-15s stored on %s (group %d)%n", tenants.get(i), holder.name(), holder.groupId());
         }
 
+        awaitTopologyWith(url, tenants);
+
         out.println();
-        out.println("-- per-tenant work through one jdbc:citus connection, tenant pinned with setSchema --");
-        try (Connection c = connect(url)) {
+        out.println("-- per-tenant writes and reads, tenant pinned with setSchema (default: the coordinator forwards) --");
+        try (Connection c = connect(url, "")) {
             for (String tenant : tenants) {
                 c.setSchema(tenant);
                 try (PreparedStatement ins = c.prepareStatement("INSERT INTO orders VALUES (?, ?)")) {
@@ -82,26 +86,42 @@ public final class Demo {
                     ins.setString(2, "first order of " + tenant);
                     ins.executeUpdate();
                 }
-                try (Statement s = c.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT item, current_schema(), inet_server_port(), pg_is_in_recovery() FROM orders")) {
-                    rs.next();
-                    out.printf("%-15s read %-30s served by %-20s (schema %s)%n", tenant, "'" + rs.getString(1) + "'",
-                            served(rs.getInt(3), rs.getBoolean(4)), rs.getString(2));
-                }
+                readOrders(c, tenant, "read");
             }
         }
 
         out.println();
-        out.println("-- a read-only transaction --");
-        try (Connection c = connect(url)) {
-            c.setSchema(tenants.get(0));
+        out.println("-- the same with tenantRouting=affinity: straight to the worker holding the tenant --");
+        try (Connection c = connect(url, "&tenantRouting=affinity")) {
+            for (String tenant : tenants) {
+                c.setSchema(tenant);
+                readOrders(c, tenant, "read");
+            }
+        }
+
+        for (ClusterNode primary : cluster.primaryNodes()) {
+            for (ClusterNode standby : cluster.standbyNodes()) {
+                if (primary.name().equals(standby.primaryName())) {
+                    cluster.waitForReplay(primary, standby); // standbys lag a little: let them catch up for the demo
+                }
+            }
+        }
+        out.println();
+        out.println("-- read-only transactions (setReadOnly(true)): a secondary of the tenant's group, else the coordinator's --");
+        try (Connection c = connect(url, "")) {
             c.setReadOnly(true);
             c.setAutoCommit(false);
+            for (String tenant : tenants) {
+                c.setSchema(tenant);
+                readOrders(c, tenant, "read-only");
+                c.commit();
+            }
+            c.setSchema(null);
             try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT count(*), inet_server_port(), pg_is_in_recovery() FROM orders")) {
+                 ResultSet rs = s.executeQuery("SELECT count(*), inet_server_port(), pg_is_in_recovery() FROM pg_dist_node")) {
                 rs.next();
-                out.printf("read-only count for %s = %d, served by %s%n", tenants.get(0), rs.getInt(1),
-                        served(rs.getInt(2), rs.getBoolean(3)));
+                out.printf("%-15s %-9s %-32s served by %-28s (%s)%n", "(no tenant)", "read-only", rs.getInt(1) + " nodes in pg_dist_node",
+                        served(rs.getInt(2), rs.getBoolean(3)), reason(c));
             }
             c.commit();
         }
@@ -109,14 +129,64 @@ public final class Demo {
         out.println("== demo done ==");
     }
 
+    private void readOrders(Connection c, String tenant, String what) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT item, current_schema(), inet_server_port(), pg_is_in_recovery() FROM orders")) {
+            rs.next();
+            out.printf("%-15s %-9s %-32s served by %-28s (schema %s; %s)%n", tenant, what, "'" + rs.getString(1) + "'",
+                    served(rs.getInt(3), rs.getBoolean(4)), rs.getString(2), reason(c));
+        }
+    }
+
+    /** The driver refreshes its topology in the background; wait (bounded) until it knows the new tenants. */
+    private void awaitTopologyWith(String url, List<String> tenants) throws SQLException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        try (Connection c = connect(url, "")) {
+            CitusConnection cc = c.unwrap(CitusConnection.class);
+            long before = cc.topologyVersion();
+            while (System.nanoTime() < deadline) {
+                c.setReadOnly(true);
+                c.setSchema(tenants.get(tenants.size() - 1));
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+                    rs.next();
+                }
+                ServedBy by = cc.lastServedBy();
+                // tenant_initech lives on worker1, which has a standby: known tenants read there.
+                if (by != null && by.reason().equals("READ_TENANT_SECONDARY")) {
+                    out.println("driver topology: version " + before + " -> " + cc.topologyVersion() + " (tenants known)");
+                    return;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            out.println("driver topology: tenants not yet seen after 15 s (version " + cc.topologyVersion() + ")");
+        }
+    }
+
+    /** What the driver says about its own choice: the route reason of the last unit of work. */
+    private static String reason(Connection c) throws SQLException {
+        ServedBy by = c.unwrap(CitusConnection.class).lastServedBy();
+        return by == null ? "route: the URL's coordinator, nothing to route" : "route: " + by.reason();
+    }
+
     private String served(int port, boolean standby) {
         return nodeByPort.getOrDefault(port, "port " + port) + (standby ? " [standby]" : " [primary]");
     }
 
     private Connection connect(String url) throws SQLException {
+        return connect(url, "");
+    }
+
+    /** @param extra further URL parameters, each starting with {@code &} */
+    private Connection connect(String url, String extra) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", cluster.user());
         p.setProperty("password", cluster.password());
-        return DriverManager.getConnection(url, p);
+        // Short refresh: the demo creates tenants right before it routes them.
+        return DriverManager.getConnection(url + "?topologyRefreshInterval=1s" + extra, p);
     }
 }
