@@ -70,28 +70,33 @@ public final class LocalCluster implements AutoCloseable {
      * How to build the cluster. Immutable; use the {@code with*} methods.
      *
      * @param embeddedBinaries use the PostgreSQL binaries from Maven Central even where PostgreSQL is installed
+     * @param ssl              serve TLS with a self-signed certificate for {@code 127.0.0.1} only ({@link #sslRootCert()})
      */
     public record Options(int workers, boolean coordinatorStandby, boolean worker1Standby, boolean bouncers,
-                          boolean embeddedBinaries) {
-        /** Coordinator + 2 workers, a standby of the coordinator and of worker 1, PgBouncers. */
+                          boolean embeddedBinaries, boolean ssl) {
+        /** Coordinator + 2 workers, a standby of the coordinator and of worker 1, PgBouncers, no TLS. */
         public static Options defaults() {
-            return new Options(2, true, true, true, false);
+            return new Options(2, true, true, true, false, false);
         }
 
         public Options withWorkers(int n) {
-            return new Options(n, coordinatorStandby, worker1Standby, bouncers, embeddedBinaries);
+            return new Options(n, coordinatorStandby, worker1Standby, bouncers, embeddedBinaries, ssl);
         }
 
         public Options withStandbys(boolean coordinator, boolean worker1) {
-            return new Options(workers, coordinator, worker1, bouncers, embeddedBinaries);
+            return new Options(workers, coordinator, worker1, bouncers, embeddedBinaries, ssl);
         }
 
         public Options withBouncers(boolean on) {
-            return new Options(workers, coordinatorStandby, worker1Standby, on, embeddedBinaries);
+            return new Options(workers, coordinatorStandby, worker1Standby, on, embeddedBinaries, ssl);
         }
 
         public Options withEmbeddedBinaries(boolean on) {
-            return new Options(workers, coordinatorStandby, worker1Standby, bouncers, on);
+            return new Options(workers, coordinatorStandby, worker1Standby, bouncers, on, ssl);
+        }
+
+        public Options withSsl(boolean on) {
+            return new Options(workers, coordinatorStandby, worker1Standby, bouncers, embeddedBinaries, on);
         }
     }
 
@@ -108,7 +113,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private LocalCluster(ExistingCluster.Settings s) {
-        this.options = new Options(0, false, false, false, false);
+        this.options = new Options(0, false, false, false, false, false);
         this.runDir = null;
         this.bin = null;
         this.attached = true;
@@ -256,6 +261,9 @@ public final class LocalCluster implements AutoCloseable {
         PostgresServer.initdb(bin, template, ADMIN_USER, pw);
         Files.delete(pw);
         PostgresServer.configure(template, ADMIN_USER, bin.hasCitus());
+        if (options.ssl()) {
+            SelfSignedCert.install(template, runDir.resolve("root.crt"));
+        }
         PostgresServer tmpl = new PostgresServer("template", bin, template, sock, Ports.free());
         tmpl.start();
         try (Connection c = connect(tmpl.port(), "postgres", ADMIN_USER, ADMIN_PASSWORD); Statement s = c.createStatement()) {
@@ -629,6 +637,17 @@ public final class LocalCluster implements AutoCloseable {
         servers.values().forEach(s -> s.pid().ifPresent(pids::add));
         bouncers.values().forEach(b -> b.pid().ifPresent(pids::add));
         return Collections.unmodifiableList(pids);
+    }
+
+    /**
+     * @return the certificate every server presents when started {@link Options#withSsl with TLS}
+     *         (self-signed, subject alternative name {@code IP:127.0.0.1} only): pgjdbc's {@code sslrootcert}
+     */
+    public Path sslRootCert() {
+        if (!options.ssl()) {
+            throw new IllegalStateException("this cluster was started without TLS: Options.withSsl(true)");
+        }
+        return runDir.resolve("root.crt");
     }
 
     /** @return the directory of this run (data, logs, configs) */
