@@ -18,8 +18,8 @@ package io.github.citusjdbc;
  * {@code BEGIN READ ONLY}: the server refuses writes) and resets it on release. The driver's
  * connections themselves do not consult this flag: a connection obtained directly from a
  * {@code DataSource} inside a scope is not read-only. Whether read-only work goes to a secondary
- * is decided by the driver's routing from {@code Connection.setReadOnly(true)}; until routing is
- * in place, read-only transactions run on the node the connection reaches (the coordinator).
+ * is decided by the driver's routing from {@code Connection.setReadOnly(true)} (on Citus, with the
+ * default {@code readRouting=secondary}: a secondary of the tenant's group, else the coordinator's).
  *
  * <p>Scopes nest (a counter per thread) and must be closed on the thread that opened them, in
  * reverse order. Not inherited by other threads.
