@@ -132,6 +132,13 @@ public final class LocalCluster implements AutoCloseable {
         if (shared == null || shared.closed) {
             String url = System.getenv(EXISTING_URL_ENV);
             if ("testcontainers".equals(System.getenv("CITUS_TESTKIT_BACKEND"))) {
+                try {
+                    Class.forName("org.testcontainers.containers.GenericContainer", false, LocalCluster.class.getClassLoader());
+                } catch (ClassNotFoundException e) {
+                    // An optional dependency of the kit: say what to add rather than fail with NoClassDefFoundError.
+                    throw new IllegalStateException("CITUS_TESTKIT_BACKEND=testcontainers needs"
+                            + " org.testcontainers:testcontainers on the test class path", e);
+                }
                 shared = CitusContainers.start();
             } else if (url != null && !url.isBlank()) {
                 shared = attach(ExistingCluster.Settings.fromEnvironment());
