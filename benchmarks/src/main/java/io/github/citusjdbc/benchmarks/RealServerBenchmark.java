@@ -1,22 +1,15 @@
 package io.github.citusjdbc.benchmarks;
 
 import io.github.citusjdbc.testkit.LocalCluster;
-import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The same calls as {@link StubDriverBenchmark}, on the test kit's coordinator over loopback:
@@ -26,19 +19,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-public class RealServerBenchmark {
+public class RealServerBenchmark extends JdbcPairBenchmark {
 
     private static final String QUERY = "SELECT g, 'tenant' FROM generate_series(1, 10) g";
-
-    private Connection raw;
-    private Connection wrapped;
-    private Statement rawStatement;
-    private Statement wrappedStatement;
-    private PreparedStatement rawPrepared;
-    private PreparedStatement wrappedPrepared;
-    private PreparedStatement rawQuery;
-    private PreparedStatement wrappedQuery;
-    private int value;
 
     @Setup
     public void setUp() throws SQLException {
@@ -55,54 +38,8 @@ public class RealServerBenchmark {
         wrappedQuery = wrapped.prepareStatement(QUERY);
     }
 
-    @TearDown
-    public void tearDown() throws SQLException {
-        raw.close();
-        wrapped.close();
-    }
-
-    @Benchmark
-    public boolean rawStatementExecute() throws SQLException {
-        return rawStatement.execute("SELECT 1");
-    }
-
-    @Benchmark
-    public boolean wrappedStatementExecute() throws SQLException {
-        return wrappedStatement.execute("SELECT 1");
-    }
-
-    @Benchmark
-    public boolean rawPreparedSetExecute() throws SQLException {
-        return setExecute(rawPrepared);
-    }
-
-    @Benchmark
-    public boolean wrappedPreparedSetExecute() throws SQLException {
-        return setExecute(wrappedPrepared);
-    }
-
-    @Benchmark
-    public void rawResultSetNextGet(Blackhole bh) throws SQLException {
-        iterate(rawQuery, bh);
-    }
-
-    @Benchmark
-    public void wrappedResultSetNextGet(Blackhole bh) throws SQLException {
-        iterate(wrappedQuery, bh);
-    }
-
-    private boolean setExecute(PreparedStatement ps) throws SQLException {
-        ps.setInt(1, ++value);
-        ps.setString(2, "tenant");
-        return ps.execute();
-    }
-
-    private static void iterate(PreparedStatement ps, Blackhole bh) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                bh.consume(rs.getInt(1));
-                bh.consume(rs.getString(2));
-            }
-        }
+    @Override
+    protected String statementSql() {
+        return "SELECT 1";
     }
 }

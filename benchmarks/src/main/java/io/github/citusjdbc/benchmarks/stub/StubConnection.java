@@ -33,4 +33,51 @@ public final class StubConnection extends AbstractStubConnection {
     public void close() {
         closed = true;
     }
+
+    private boolean autoCommit = true;
+
+    // Session state the driver reads when it wraps a connection or starts a unit of work.
+    @Override
+    public boolean getAutoCommit() {
+        return autoCommit;
+    }
+
+    @Override
+    public void setAutoCommit(boolean autoCommit) {
+        this.autoCommit = autoCommit;
+    }
+
+    @Override
+    public boolean isReadOnly() {
+        return false;
+    }
+
+    @Override
+    public int getTransactionIsolation() {
+        return java.sql.Connection.TRANSACTION_READ_COMMITTED;
+    }
+
+    @Override
+    public String getSchema() {
+        return "public";
+    }
+
+    @Override
+    public java.sql.SQLWarning getWarnings() {
+        return null;
+    }
+
+    /** The driver asks whether a physical connection is pgjdbc's; a stub is not. */
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface.isInstance(this);
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw new java.sql.SQLException("a stub connection wraps nothing: " + iface.getName());
+    }
 }
