@@ -246,6 +246,11 @@ public class CitusMultiTenantConnectionProvider implements MultiTenantConnection
     private static void release(Connection c) throws SQLException {
         try {
             if (!c.isClosed()) {
+                if (!c.getAutoCommit()) {
+                    // A session closed with its transaction still open (e.g. after an exception):
+                    // end it, as the pool would, so that read-only can be reset.
+                    c.rollback();
+                }
                 c.setSchema(null);
                 if (c.isReadOnly()) {
                     c.setReadOnly(false);
