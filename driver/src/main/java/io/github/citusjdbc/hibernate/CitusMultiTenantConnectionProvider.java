@@ -251,10 +251,12 @@ public class CitusMultiTenantConnectionProvider implements MultiTenantConnection
                     // end it, as the pool would, so that read-only can be reset.
                     c.rollback();
                 }
-                c.setSchema(null);
+                // Read-only first: HikariCP's setSchema asks getSchema(), which with autocommit off
+                // opens a transaction, and read-only cannot change inside one.
                 if (c.isReadOnly()) {
                     c.setReadOnly(false);
                 }
+                c.setSchema(null);
             }
         } finally {
             c.close();

@@ -333,6 +333,32 @@ class CitusHibernateTest {
     }
 
     @Test
+    void aConnectionReleasedInsideAnOpenReadOnlyTransactionIsRolledBackAndReset() throws SQLException {
+        try (HikariDataSource one = pool(1)) {
+            CitusMultiTenantConnectionProvider provider = new CitusMultiTenantConnectionProvider(one);
+            Connection c;
+            try (CitusReadOnly.Scope ro = CitusReadOnly.begin()) {
+                c = provider.getConnection(tenant(0));
+            }
+            assertTrue(c.isReadOnly());
+            c.setAutoCommit(false);
+            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM customer")) {
+                assertTrue(rs.next());
+            }
+            // What a session closed after an exception does: release with the transaction still open.
+            provider.releaseConnection(tenant(0), c);
+            try (Connection again = one.getConnection()) {
+                assertFalse(again.isReadOnly(), "read-only must not survive the release");
+                assertTrue(again.getAutoCommit(), "the pool resets autocommit");
+                try (var st = again.createStatement(); var rs = st.executeQuery("SELECT current_schema()")) {
+                    assertTrue(rs.next());
+                    assertFalse(String.valueOf(rs.getString(1)).startsWith(PREFIX), "no tenant left pinned: " + rs.getString(1));
+                }
+            }
+        }
+    }
+
+    @Test
     void aSessionForAnotherTenantThanTheThreadsBindingIsRefused() throws SQLException {
         try (CitusTenants.Scope scope = CitusTenants.bind(tenant(0));
              Session s = sessions.withOptions().tenantIdentifier(tenant(1)).openSession()) {
