@@ -7,7 +7,8 @@ import java.sql.*;
 @SuppressWarnings("deprecation")
 abstract class DelegatingResultSet implements ResultSet {
 
-    final ResultSet delegate;
+    /** The current physical result set (a chain of them for batch generated keys). */
+    ResultSet delegate;
 
     DelegatingResultSet(ResultSet delegate) {
         this.delegate = delegate;

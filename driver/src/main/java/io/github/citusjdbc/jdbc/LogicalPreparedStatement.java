@@ -1,12 +1,17 @@
 package io.github.citusjdbc.jdbc;
 
 import io.github.citusjdbc.sql.SqlInfo;
+import java.sql.BatchUpdateException;
 import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import org.postgresql.PGStatement;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
 
 /**
  * A prepared statement of a {@link LogicalConnection}.
@@ -18,7 +23,8 @@ import java.sql.Statement;
  * ({@link ParameterLog}) and replayed onto the physical statement that executes. The same replay
  * lets routing re-target a statement to another connection.
  *
- * <p>Batches run on {@link #plain} inside the pin sent separately (see {@link #executeBatch()}).
+ * <p>Batches run on {@link #plain} (pgjdbc's batch), except pinned autocommit batches, which are
+ * sent as envelopes of one copy of the SQL per entry (see {@link #executeBatch()}).
  */
 class LogicalPreparedStatement extends DelegatingPreparedStatement {
 
@@ -169,6 +175,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
     void afterRetarget(Statement fresh) throws SQLException {
         java.util.Arrays.fill(variants, null); // closed with the old physicals
         java.util.Arrays.fill(variantKeys, null);
+        batchPhysicals.clear();
         parameters.replay((PreparedStatement) fresh);
     }
 
@@ -295,21 +302,26 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
             }
             batchOpen = true;
         }
-        usePlain().addBatch(); // batches always run on the plain statement
+        usePlain().addBatch(); // batches run on the plain statement unless a pinned autocommit envelope takes them
+        if (entries == null) {
+            entries = new ArrayList<>();
+        }
+        entries.add(parameters.copy());
     }
 
     @Override
     public void clearBatch() throws SQLException {
         batchOpen = false;
+        entries = null;
         super.clearBatch();
     }
 
     /**
-     * Runs the batch on the plain statement. With a tenant pinned, the pin cannot join a
-     * PreparedStatement batch (pgjdbc refuses a multi-statement batch), so it is sent before it:
-     * in autocommit {@code BEGIN; SET LOCAL ...} before and {@code COMMIT} after (2 extra round
-     * trips); in an explicit transaction {@code SET LOCAL ...} before the transaction's first
-     * statement only (1 extra round trip, once per transaction).
+     * Runs the batch. Unpinned it is pgjdbc's batch on the plain statement. With a tenant pinned
+     * in autocommit it is sent as envelopes ({@link #envelopeBatch}): one round trip for up to
+     * {@value #ENVELOPE_ENTRIES} entries, never more than one round trip over pgjdbc's own batch.
+     * In an explicit transaction the pin is sent before the transaction's first statement only
+     * (1 extra round trip, once per transaction), then pgjdbc runs the batch.
      */
     @Override
     public int[] executeBatch() throws SQLException {
@@ -334,7 +346,194 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
     private Object aroundBatch(boolean large) throws SQLException {
         resetNavigation();
         delegate = plain;
-        return around(large ? OP_LARGE_BATCH : OP_BATCH);
+        pendingEntries = entries;
+        entries = null;
+        try {
+            return around(large ? OP_LARGE_BATCH : OP_BATCH);
+        } finally {
+            pendingEntries = null;
+        }
+    }
+
+    // ------------------------------------------------------------------ pinned autocommit batches
+
+    /**
+     * Entries per envelope at most: 40 of pgjdbc's 256-statement Sync groups minus the envelope's
+     * own statements, so that a full envelope ends exactly at a group's end (no extra round trip).
+     */
+    static final int ENVELOPE_ENTRIES = 40 * 256 - 4;
+
+    /** pgjdbc's limit of bind parameters per statement text (extended protocol). */
+    private static final int MAX_PARAMETERS = 65535;
+
+    /** The parameters of every entry added since the last executeBatch/clearBatch, or null. */
+    private ArrayList<ParameterLog> entries;
+    /** The entries of the batch being executed (set around {@link #around}). */
+    private ArrayList<ParameterLog> pendingEntries;
+    /** The physical statements of the last envelope batch, open while its keys are readable. */
+    private final ArrayList<PreparedStatement> batchPhysicals = new ArrayList<>(0);
+
+    /** @return whether the pending batch can run as envelopes: one pgjdbc statement, every parameter set */
+    private boolean envelopable(ArrayList<ParameterLog> list) {
+        if (list == null || list.isEmpty()) {
+            return false;
+        }
+        SqlInfo info = info(sql);
+        if (info.pgjdbcQueryCount() != 1) {
+            return false; // pgjdbc's own batch reports what is wrong with it
+        }
+        int k = info.parameterCount();
+        for (ParameterLog entry : list) {
+            if (!entry.covers(k)) {
+                return false; // pgjdbc's own batch reports the missing parameter
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Runs a pinned autocommit batch as envelopes {@code BEGIN; SET LOCAL search_path TO "t";
+     * <sql>; <sql>; ...; COMMIT}, each copy of the SQL bound to one entry's parameters: one round
+     * trip per envelope as long as pgjdbc sends it in one piece (below 256 statements; beyond,
+     * pgjdbc syncs every 256 statements exactly as it does in its own batch, and the open
+     * transaction keeps the pin). Each envelope is one transaction, so an envelope commits all
+     * its entries or none; pgjdbc's own autocommit batch commits at each of its Syncs.
+     *
+     * @return the update counts ({@code long[]} when {@code large}, else {@code int[]})
+     */
+    private Object envelopeBatch(Envelope e, ArrayList<ParameterLog> list, boolean large) throws SQLException {
+        SqlInfo info = info(sql);
+        int k = info.parameterCount();
+        String ret = returning(info);
+        int at = ret == null ? -1 : info.statements().get(0).end();
+        int n = list.size();
+        int per = k == 0 ? ENVELOPE_ENTRIES : Math.min(ENVELOPE_ENTRIES, Math.max(1, MAX_PARAMETERS / k));
+        if (per < n && per > 256) {
+            per = (per + 4) / 256 * 256 - 4; // end full envelopes at pgjdbc's Sync group boundaries
+        }
+        long[] counts = new long[n];
+        ArrayList<ResultSet> keyParts = ret == null ? null : new ArrayList<>();
+        closeBatchPhysicals();
+        PreparedStatement last = null;
+        int done = 0;
+        while (done < n) {
+            int m = Math.min(per, n - done);
+            PreparedStatement ps = batchPhysical(e, m, ret, at);
+            last = ps;
+            try {
+                for (int i = 0; i < m; i++) {
+                    list.get(done + i).replay(ps, i * k);
+                }
+                ps.execute();
+            } catch (SQLException ex) {
+                connection.pins.failed(e, ex);
+                throw batchFailure(ex, counts, done, done + m - 1, large);
+            }
+            for (int s = 0; s < e.skip; s++) {
+                ps.getMoreResults();
+            }
+            for (int i = 0; i < m; i++) {
+                if (i > 0) {
+                    ps.getMoreResults(ret == null ? Statement.CLOSE_CURRENT_RESULT : Statement.KEEP_CURRENT_RESULT);
+                }
+                ResultSet rs = ps.getResultSet();
+                if (ret == null) {
+                    if (rs != null) {
+                        // pgjdbc's batch refuses rows where it expects none, after the server ran the batch.
+                        throw batchFailure(new PSQLException("A result was returned when none was expected.",
+                                PSQLState.TOO_MANY_RESULTS), counts, done + i, done + i, large);
+                    }
+                    counts[done + i] = ps.getLargeUpdateCount();
+                } else {
+                    long rows = rs != null && rs.last() ? rs.getRow() : 0;
+                    counts[done + i] = rows;
+                    if (rows > 0) {
+                        rs.beforeFirst();
+                        keyParts.add(rs);
+                    }
+                }
+            }
+            done += m;
+        }
+        plain.clearBatch();
+        delegate = last; // its warnings are the batch's
+        batchDone(keyParts == null || keyParts.isEmpty() ? null : new BatchKeys(keyParts));
+        if (large) {
+            return counts;
+        }
+        int[] small = new int[n];
+        for (int i = 0; i < n; i++) {
+            small[i] = (int) counts[i];
+        }
+        return small;
+    }
+
+    /** A physical statement for an envelope of {@code m} copies, prepared unnamed (never m server statements). */
+    private PreparedStatement batchPhysical(Envelope e, int m, String ret, int at) throws SQLException {
+        int len = sql.length() + 2 + (ret == null ? 0 : ret.length());
+        StringBuilder sb = new StringBuilder(e.prefix.length() + m * len + 8).append(e.prefix);
+        for (int i = 0; i < m; i++) {
+            if (ret == null) {
+                sb.append(sql);
+            } else {
+                sb.append(sql, 0, at).append(ret).append(sql, at, sql.length());
+            }
+            sb.append("\n;"); // on a new line: the SQL may end in a -- comment
+        }
+        sb.append(" COMMIT");
+        PreparedStatement ps = prepare(sb.toString(), ret != null);
+        try {
+            copySettings(plain, ps);
+            if (ps.isWrapperFor(PGStatement.class)) {
+                ps.unwrap(PGStatement.class).setPrepareThreshold(0);
+            }
+        } catch (SQLException ex) {
+            ps.close();
+            throw ex;
+        }
+        batchPhysicals.add(ps);
+        others.add(ps);
+        return ps;
+    }
+
+    private void closeBatchPhysicals() throws SQLException {
+        if (batchPhysicals.isEmpty()) {
+            return;
+        }
+        if (batchPhysicals.contains(delegate)) {
+            delegate = plain;
+        }
+        SQLException failure = null;
+        for (PreparedStatement ps : batchPhysicals) {
+            others.remove(ps);
+            try {
+                ps.close();
+            } catch (SQLException ex) {
+                failure = ex;
+            }
+        }
+        batchPhysicals.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * The batch failed in the envelope of entries {@code first..lastEntry}: as pgjdbc's autocommit
+     * batch, entries committed before keep their counts, the others are {@code EXECUTE_FAILED}, the
+     * cause is also the next exception. The failing entry within a (rolled back) envelope is not
+     * known, so the message names the envelope's range.
+     */
+    private BatchUpdateException batchFailure(SQLException cause, long[] counts, int first, int lastEntry,
+                                              boolean large) {
+        java.util.Arrays.fill(counts, first, counts.length, Statement.EXECUTE_FAILED);
+        String which = first == lastEntry ? "Batch entry " + first : "Batch entries " + first + " to " + lastEntry
+                + " (one transaction)";
+        BatchUpdateException b = new BatchUpdateException(which + " <unknown> was aborted: " + cause.getMessage()
+                + "  Call getNextException to see other errors in the batch.", cause.getSQLState(), 0,
+                counts.clone(), cause);
+        b.setNextException(cause);
+        return b;
     }
 
     @Override
@@ -370,6 +569,9 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
             Object r = run(p, op);
             afterDirect(sql);
             return r;
+        }
+        if (e.commit && (op == OP_BATCH || op == OP_LARGE_BATCH) && envelopable(pendingEntries)) {
+            return envelopeBatch(e, pendingEntries, op == OP_LARGE_BATCH);
         }
         try {
             connection.pins.before(e);
@@ -426,6 +628,8 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
 
     @Override
     public void close() throws SQLException {
+        entries = null;
+        batchPhysicals.clear(); // closed with the other physicals
         super.close();
         java.util.Arrays.fill(variants, null);
         java.util.Arrays.fill(variantKeys, null);

@@ -494,6 +494,14 @@ class LogicalStatement extends DelegatingStatement {
         }
     }
 
+    /** After a batch run through envelopes: no result to navigate; {@code batchKeys} (or null) serves getGeneratedKeys. */
+    final void batchDone(ResultSet batchKeys) {
+        userResults = 0;
+        exhausted = true;
+        keys = batchKeys;
+        keysCount = 0;
+    }
+
     final boolean isResultSetNow() throws SQLException {
         return keys == null && !exhausted && delegate.getResultSet() != null;
     }

@@ -37,6 +37,36 @@ final class ParameterLog {
         return true;
     }
 
+    /** @return an independent copy (a batch entry's parameters at {@code addBatch}) */
+    ParameterLog copy() {
+        int n = op.length;
+        while (n > 1 && op[n - 1] == 0) {
+            n--;
+        }
+        ParameterLog c = new ParameterLog();
+        c.op = java.util.Arrays.copyOf(op, n);
+        c.l0 = java.util.Arrays.copyOf(l0, n);
+        c.o0 = java.util.Arrays.copyOf(o0, n);
+        c.l1 = java.util.Arrays.copyOf(l1, n);
+        c.o1 = java.util.Arrays.copyOf(o1, n);
+        c.l2 = java.util.Arrays.copyOf(l2, n);
+        c.o2 = java.util.Arrays.copyOf(o2, n);
+        return c;
+    }
+
+    /** @return whether every index from 1 to {@code count} has a value */
+    boolean covers(int count) {
+        if (count >= op.length) {
+            return count == 0;
+        }
+        for (int i = 1; i <= count; i++) {
+            if (op[i] == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void slot(int index, int code) {
         if (index >= op.length) {
             int n = Math.max(index + 1, op.length * 2);
@@ -482,61 +512,74 @@ final class ParameterLog {
      * @throws SQLException as the target's setter throws it
      */
     void replay(PreparedStatement target) throws SQLException {
-        for (int i = 1; i < op.length; i++) {
-            switch (op[i]) {
+        replay(target, 0);
+    }
+
+    /**
+     * Sets every recorded parameter on {@code target} at its index plus {@code offset} (a copy of
+     * the SQL repeated in one multi-statement text), in index order, with the same setter.
+     *
+     * @param target a statement whose text holds the SQL at parameter offset {@code offset}
+     * @param offset added to every index
+     * @throws SQLException as the target's setter throws it
+     */
+    void replay(PreparedStatement target, int offset) throws SQLException {
+        for (int p = 1; p < op.length; p++) {
+            int i = p + offset;
+            switch (op[p]) {
                 case 0 -> {
                 }
-                case 1 -> target.setArray(i, (Array) o0[i]);
-                case 2 -> target.setAsciiStream(i, (java.io.InputStream) o0[i]);
-                case 3 -> target.setAsciiStream(i, (java.io.InputStream) o0[i], (int) l1[i]);
-                case 4 -> target.setAsciiStream(i, (java.io.InputStream) o0[i], l1[i]);
-                case 5 -> target.setBigDecimal(i, (java.math.BigDecimal) o0[i]);
-                case 6 -> target.setBinaryStream(i, (java.io.InputStream) o0[i]);
-                case 7 -> target.setBinaryStream(i, (java.io.InputStream) o0[i], (int) l1[i]);
-                case 8 -> target.setBinaryStream(i, (java.io.InputStream) o0[i], l1[i]);
-                case 9 -> target.setBlob(i, (java.io.InputStream) o0[i]);
-                case 10 -> target.setBlob(i, (java.io.InputStream) o0[i], l1[i]);
-                case 11 -> target.setBlob(i, (Blob) o0[i]);
-                case 12 -> target.setBoolean(i, l0[i] != 0);
-                case 13 -> target.setByte(i, (byte) l0[i]);
-                case 14 -> target.setBytes(i, (byte[]) o0[i]);
-                case 15 -> target.setCharacterStream(i, (java.io.Reader) o0[i]);
-                case 16 -> target.setCharacterStream(i, (java.io.Reader) o0[i], (int) l1[i]);
-                case 17 -> target.setCharacterStream(i, (java.io.Reader) o0[i], l1[i]);
-                case 18 -> target.setClob(i, (java.io.Reader) o0[i]);
-                case 19 -> target.setClob(i, (java.io.Reader) o0[i], l1[i]);
-                case 20 -> target.setClob(i, (Clob) o0[i]);
-                case 21 -> target.setDate(i, (Date) o0[i]);
-                case 22 -> target.setDate(i, (Date) o0[i], (java.util.Calendar) o1[i]);
-                case 23 -> target.setDouble(i, Double.longBitsToDouble(l0[i]));
-                case 24 -> target.setFloat(i, Float.intBitsToFloat((int) l0[i]));
-                case 25 -> target.setInt(i, (int) l0[i]);
-                case 26 -> target.setLong(i, l0[i]);
-                case 27 -> target.setNCharacterStream(i, (java.io.Reader) o0[i]);
-                case 28 -> target.setNCharacterStream(i, (java.io.Reader) o0[i], l1[i]);
-                case 29 -> target.setNClob(i, (java.io.Reader) o0[i]);
-                case 30 -> target.setNClob(i, (java.io.Reader) o0[i], l1[i]);
-                case 31 -> target.setNClob(i, (NClob) o0[i]);
-                case 32 -> target.setNString(i, (String) o0[i]);
-                case 33 -> target.setNull(i, (int) l0[i]);
-                case 34 -> target.setNull(i, (int) l0[i], (String) o1[i]);
-                case 35 -> target.setObject(i, (Object) o0[i]);
-                case 36 -> target.setObject(i, (Object) o0[i], (int) l1[i]);
-                case 37 -> target.setObject(i, (Object) o0[i], (int) l1[i], (int) l2[i]);
-                case 38 -> target.setObject(i, (Object) o0[i], (SQLType) o1[i]);
-                case 39 -> target.setObject(i, (Object) o0[i], (SQLType) o1[i], (int) l2[i]);
-                case 40 -> target.setRef(i, (Ref) o0[i]);
-                case 41 -> target.setRowId(i, (RowId) o0[i]);
-                case 42 -> target.setSQLXML(i, (SQLXML) o0[i]);
-                case 43 -> target.setShort(i, (short) l0[i]);
-                case 44 -> target.setString(i, (String) o0[i]);
-                case 45 -> target.setTime(i, (Time) o0[i]);
-                case 46 -> target.setTime(i, (Time) o0[i], (java.util.Calendar) o1[i]);
-                case 47 -> target.setTimestamp(i, (Timestamp) o0[i]);
-                case 48 -> target.setTimestamp(i, (Timestamp) o0[i], (java.util.Calendar) o1[i]);
-                case 49 -> target.setURL(i, (java.net.URL) o0[i]);
-                case 50 -> target.setUnicodeStream(i, (java.io.InputStream) o0[i], (int) l1[i]);
-                default -> throw new IllegalStateException("unknown setter " + op[i]);
+                case 1 -> target.setArray(i, (Array) o0[p]);
+                case 2 -> target.setAsciiStream(i, (java.io.InputStream) o0[p]);
+                case 3 -> target.setAsciiStream(i, (java.io.InputStream) o0[p], (int) l1[p]);
+                case 4 -> target.setAsciiStream(i, (java.io.InputStream) o0[p], l1[p]);
+                case 5 -> target.setBigDecimal(i, (java.math.BigDecimal) o0[p]);
+                case 6 -> target.setBinaryStream(i, (java.io.InputStream) o0[p]);
+                case 7 -> target.setBinaryStream(i, (java.io.InputStream) o0[p], (int) l1[p]);
+                case 8 -> target.setBinaryStream(i, (java.io.InputStream) o0[p], l1[p]);
+                case 9 -> target.setBlob(i, (java.io.InputStream) o0[p]);
+                case 10 -> target.setBlob(i, (java.io.InputStream) o0[p], l1[p]);
+                case 11 -> target.setBlob(i, (Blob) o0[p]);
+                case 12 -> target.setBoolean(i, l0[p] != 0);
+                case 13 -> target.setByte(i, (byte) l0[p]);
+                case 14 -> target.setBytes(i, (byte[]) o0[p]);
+                case 15 -> target.setCharacterStream(i, (java.io.Reader) o0[p]);
+                case 16 -> target.setCharacterStream(i, (java.io.Reader) o0[p], (int) l1[p]);
+                case 17 -> target.setCharacterStream(i, (java.io.Reader) o0[p], l1[p]);
+                case 18 -> target.setClob(i, (java.io.Reader) o0[p]);
+                case 19 -> target.setClob(i, (java.io.Reader) o0[p], l1[p]);
+                case 20 -> target.setClob(i, (Clob) o0[p]);
+                case 21 -> target.setDate(i, (Date) o0[p]);
+                case 22 -> target.setDate(i, (Date) o0[p], (java.util.Calendar) o1[p]);
+                case 23 -> target.setDouble(i, Double.longBitsToDouble(l0[p]));
+                case 24 -> target.setFloat(i, Float.intBitsToFloat((int) l0[p]));
+                case 25 -> target.setInt(i, (int) l0[p]);
+                case 26 -> target.setLong(i, l0[p]);
+                case 27 -> target.setNCharacterStream(i, (java.io.Reader) o0[p]);
+                case 28 -> target.setNCharacterStream(i, (java.io.Reader) o0[p], l1[p]);
+                case 29 -> target.setNClob(i, (java.io.Reader) o0[p]);
+                case 30 -> target.setNClob(i, (java.io.Reader) o0[p], l1[p]);
+                case 31 -> target.setNClob(i, (NClob) o0[p]);
+                case 32 -> target.setNString(i, (String) o0[p]);
+                case 33 -> target.setNull(i, (int) l0[p]);
+                case 34 -> target.setNull(i, (int) l0[p], (String) o1[p]);
+                case 35 -> target.setObject(i, (Object) o0[p]);
+                case 36 -> target.setObject(i, (Object) o0[p], (int) l1[p]);
+                case 37 -> target.setObject(i, (Object) o0[p], (int) l1[p], (int) l2[p]);
+                case 38 -> target.setObject(i, (Object) o0[p], (SQLType) o1[p]);
+                case 39 -> target.setObject(i, (Object) o0[p], (SQLType) o1[p], (int) l2[p]);
+                case 40 -> target.setRef(i, (Ref) o0[p]);
+                case 41 -> target.setRowId(i, (RowId) o0[p]);
+                case 42 -> target.setSQLXML(i, (SQLXML) o0[p]);
+                case 43 -> target.setShort(i, (short) l0[p]);
+                case 44 -> target.setString(i, (String) o0[p]);
+                case 45 -> target.setTime(i, (Time) o0[p]);
+                case 46 -> target.setTime(i, (Time) o0[p], (java.util.Calendar) o1[p]);
+                case 47 -> target.setTimestamp(i, (Timestamp) o0[p]);
+                case 48 -> target.setTimestamp(i, (Timestamp) o0[p], (java.util.Calendar) o1[p]);
+                case 49 -> target.setURL(i, (java.net.URL) o0[p]);
+                case 50 -> target.setUnicodeStream(i, (java.io.InputStream) o0[p], (int) l1[p]);
+                default -> throw new IllegalStateException("unknown setter " + op[p]);
             }
         }
     }

@@ -128,7 +128,8 @@ public final class DelegateGenerator {
                         "Delegates every {@link DatabaseMetaData} method to the physical metadata."),
                 new Spec("DelegatingResultSet", ResultSet.class, null,
                         "abstract class DelegatingResultSet implements ResultSet {",
-                        "    final ResultSet delegate;\n\n"
+                        "    /** The current physical result set (a chain of them for batch generated keys). */\n"
+                                + "    ResultSet delegate;\n\n"
                                 + "    DelegatingResultSet(ResultSet delegate) {\n"
                                 + "        this.delegate = delegate;\n"
                                 + "    }\n",
@@ -305,6 +306,19 @@ public final class DelegateGenerator {
         sb.append("\n    /** @return whether no parameter is recorded */\n    boolean isEmpty() {\n"
                 + "        for (byte b : op) {\n            if (b != 0) {\n                return false;\n            }\n"
                 + "        }\n        return true;\n    }\n");
+        sb.append("\n    /** @return an independent copy (a batch entry's parameters at {@code addBatch}) */\n"
+                + "    ParameterLog copy() {\n        int n = op.length;\n        while (n > 1 && op[n - 1] == 0) {\n"
+                + "            n--;\n        }\n        ParameterLog c = new ParameterLog();\n"
+                + "        c.op = java.util.Arrays.copyOf(op, n);\n");
+        for (int j = 0; j < 3; j++) {
+            sb.append("        c.l").append(j).append(" = java.util.Arrays.copyOf(l").append(j).append(", n);\n");
+            sb.append("        c.o").append(j).append(" = java.util.Arrays.copyOf(o").append(j).append(", n);\n");
+        }
+        sb.append("        return c;\n    }\n");
+        sb.append("\n    /** @return whether every index from 1 to {@code count} has a value */\n"
+                + "    boolean covers(int count) {\n        if (count >= op.length) {\n            return count == 0;\n        }\n"
+                + "        for (int i = 1; i <= count; i++) {\n            if (op[i] == 0) {\n                return false;\n"
+                + "            }\n        }\n        return true;\n    }\n");
         sb.append("\n    private void slot(int index, int code) {\n        if (index >= op.length) {\n"
                 + "            int n = Math.max(index + 1, op.length * 2);\n"
                 + "            op = java.util.Arrays.copyOf(op, n);\n");
@@ -331,10 +345,10 @@ public final class DelegateGenerator {
                 String p = "p" + (i + 1);
                 if (raw[i].isPrimitive()) {
                     sb.append("        l").append(j).append("[index] = ").append(encode(raw[i], p)).append(";\n");
-                    args.add(decode(raw[i], "l" + j + "[i]"));
+                    args.add(decode(raw[i], "l" + j + "[p]"));
                 } else {
                     sb.append("        o").append(j).append("[index] = ").append(p).append(";\n");
-                    args.add("(" + name(types[i]) + ") o" + j + "[i]");
+                    args.add("(" + name(types[i]) + ") o" + j + "[p]");
                 }
             }
             sb.append("    }\n");
@@ -346,10 +360,18 @@ public final class DelegateGenerator {
                 + "     *\n     * @param target a statement of the same SQL text (any connection)\n"
                 + "     * @throws SQLException as the target's setter throws it\n     */\n"
                 + "    void replay(PreparedStatement target) throws SQLException {\n"
-                + "        for (int i = 1; i < op.length; i++) {\n            switch (op[i]) {\n"
+                + "        replay(target, 0);\n    }\n"
+                + "\n    /**\n     * Sets every recorded parameter on {@code target} at its index plus {@code offset} (a copy of\n"
+                + "     * the SQL repeated in one multi-statement text), in index order, with the same setter.\n"
+                + "     *\n     * @param target a statement whose text holds the SQL at parameter offset {@code offset}\n"
+                + "     * @param offset added to every index\n"
+                + "     * @throws SQLException as the target's setter throws it\n     */\n"
+                + "    void replay(PreparedStatement target, int offset) throws SQLException {\n"
+                + "        for (int p = 1; p < op.length; p++) {\n            int i = p + offset;\n"
+                + "            switch (op[p]) {\n"
                 + "                case 0 -> {\n                }\n");
         sb.append(replay);
-        sb.append("                default -> throw new IllegalStateException(\"unknown setter \" + op[i]);\n"
+        sb.append("                default -> throw new IllegalStateException(\"unknown setter \" + op[p]);\n"
                 + "            }\n        }\n    }\n}\n");
         return sb.toString();
     }

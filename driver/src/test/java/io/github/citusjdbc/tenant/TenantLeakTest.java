@@ -1,5 +1,6 @@
 package io.github.citusjdbc.tenant;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -271,7 +272,19 @@ class TenantLeakTest {
                  Statement s = c.createStatement()) {
                 ins.setLong(1, id);
                 ins.setString(2, tenant);
-                assertEquals(1, ins.executeUpdate());
+                if (random.nextBoolean()) {
+                    assertEquals(1, ins.executeUpdate());
+                } else { // a batch: its envelope must carry the tenant too
+                    long second = nextId++;
+                    ins.addBatch();
+                    ins.setLong(1, second);
+                    ins.addBatch();
+                    assertArrayEquals(new int[] {1, 1}, ins.executeBatch());
+                    try (ResultSet rs = s.executeQuery("SELECT tenant FROM items WHERE id = " + second)) {
+                        checkRows(rs, tenant);
+                    }
+                    assertEquals(1, s.executeUpdate("DELETE FROM items WHERE id = " + second));
+                }
                 assertEquals(1, s.executeUpdate("UPDATE items SET v = v + 1 WHERE id = " + id));
                 try (ResultSet rs = s.executeQuery("SELECT tenant FROM items WHERE id = " + id)) {
                     checkRows(rs, tenant);
