@@ -47,6 +47,7 @@ public final class DriverConfig {
     private final TenantSettings tenants;
     private final Properties pgjdbcProperties;
     private final String pgjdbcUrl;
+    private final String url;
     private final String clusterKey;
     private final RoutingSettings routing;
     private final TopologySettings topology;
@@ -66,12 +67,37 @@ public final class DriverConfig {
         String hostList = hosts.stream().map(NodeAddress::toString).collect(Collectors.joining(","));
         this.pgjdbcUrl = "jdbc:postgresql://" + hostList + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8);
         this.clusterKey = hostList + "/" + database;
+        this.url = publicUrl(hostList, database, url.query());
         this.routing = routing;
         this.topology = topology;
         String user = pgjdbc.getProperty("user");
         String map = pgjdbcAddressMap;
         this.cluster = new ClusterKey(hosts, database, user == null ? "" : user, clusterName, map);
         this.idleValidation = idleValidation;
+    }
+
+    /** The URL as {@code DatabaseMetaData.getURL()} shows it: the application's, without secrets. */
+    private static String publicUrl(String hostList, String database, Properties query) {
+        StringBuilder sb = new StringBuilder("jdbc:citus://").append(hostList).append('/')
+                .append(URLEncoder.encode(database, StandardCharsets.UTF_8));
+        char sep = '?';
+        for (String key : new java.util.TreeSet<>(query.stringPropertyNames())) {
+            if (key.toLowerCase(java.util.Locale.ROOT).contains("password")) {
+                continue; // password, sslpassword: never shown
+            }
+            sb.append(sep).append(URLEncoder.encode(key, StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(query.getProperty(key), StandardCharsets.UTF_8));
+            sep = '&';
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @return the application's {@code jdbc:citus:} URL as {@code DatabaseMetaData.getURL()} reports
+     *         it: hosts, database and query parameters, without any password parameter
+     */
+    public String url() {
+        return url;
     }
 
     /**

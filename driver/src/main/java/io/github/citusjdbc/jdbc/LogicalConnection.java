@@ -45,6 +45,11 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     RouteSession routing;
     private Statement internal; // for the driver's own commands: ROLLBACK, pins sent separately
 
+    /** @return the configuration this connection was opened with */
+    DriverConfig config() {
+        return config;
+    }
+
     LogicalConnection(Connection physical, DriverConfig config, boolean citus) {
         super(physical);
         this.config = config;

@@ -24,6 +24,13 @@ final class LogicalDatabaseMetaData extends DelegatingDatabaseMetaData {
         return connection;
     }
 
+    /** The application's {@code jdbc:citus:} URL (without passwords), not the physical node's pgjdbc URL. */
+    @Override
+    public String getURL() throws java.sql.SQLException {
+        delegate.getURL(); // keeps pgjdbc's closed check
+        return connection.config().url();
+    }
+
     @Override
     public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
         if (iface.isInstance(this)) {

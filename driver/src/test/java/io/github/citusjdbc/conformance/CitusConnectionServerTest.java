@@ -93,6 +93,21 @@ class CitusConnectionServerTest {
     }
 
     @Test
+    void metaDataUrlIsTheApplicationsCitusUrlWithoutPasswords() throws SQLException {
+        String url = target.citusUrl() + "?ApplicationName=meta&password=" + target.password() + "&sslpassword=s3cret";
+        try (Connection c = DriverManager.getConnection(url, target.user(), target.password())) {
+            String shown = c.getMetaData().getURL();
+            assertTrue(shown.startsWith(target.citusUrl() + "?"), shown);
+            assertTrue(shown.contains("ApplicationName=meta"), shown);
+            assertFalse(shown.toLowerCase().contains("password"), shown);
+            assertFalse(shown.contains("s3cret"), shown);
+        }
+        try (Connection c = open("")) {
+            assertEquals(target.citusUrl(), c.getMetaData().getURL());
+        }
+    }
+
+    @Test
     void conflictingPropertiesAreRejectedBeforeConnecting() {
         SQLException e = assertThrows(SQLException.class,
                 () -> open("?pooler=pgbouncer-transaction&prepareThreshold=5").close());
