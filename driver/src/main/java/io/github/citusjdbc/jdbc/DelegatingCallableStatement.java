@@ -3,7 +3,7 @@ package io.github.citusjdbc.jdbc;
 
 import java.sql.*;
 
-/** Delegates the methods {@link CallableStatement} adds to {@link PreparedStatement}. Generated; do not edit. */
+/** Delegates the methods {@link CallableStatement} adds to {@link PreparedStatement} to the physical callable statement ({@code plain}), which keeps the OUT parameter registrations. Generated; do not edit. */
 @SuppressWarnings("deprecation")
 abstract class DelegatingCallableStatement extends LogicalPreparedStatement implements CallableStatement {
 
@@ -14,607 +14,607 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
 
     @Override
     public Array getArray(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getArray(p1);
+        return ((CallableStatement) plain).getArray(p1);
     }
 
     @Override
     public Array getArray(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getArray(p1);
+        return ((CallableStatement) plain).getArray(p1);
     }
 
     @Override
     public java.math.BigDecimal getBigDecimal(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getBigDecimal(p1);
+        return ((CallableStatement) plain).getBigDecimal(p1);
     }
 
     @Deprecated
     @Override
     public java.math.BigDecimal getBigDecimal(int p1, int p2) throws SQLException {
-        return ((CallableStatement) delegate).getBigDecimal(p1, p2);
+        return ((CallableStatement) plain).getBigDecimal(p1, p2);
     }
 
     @Override
     public java.math.BigDecimal getBigDecimal(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getBigDecimal(p1);
+        return ((CallableStatement) plain).getBigDecimal(p1);
     }
 
     @Override
     public Blob getBlob(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getBlob(p1);
+        return ((CallableStatement) plain).getBlob(p1);
     }
 
     @Override
     public Blob getBlob(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getBlob(p1);
+        return ((CallableStatement) plain).getBlob(p1);
     }
 
     @Override
     public boolean getBoolean(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getBoolean(p1);
+        return ((CallableStatement) plain).getBoolean(p1);
     }
 
     @Override
     public boolean getBoolean(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getBoolean(p1);
+        return ((CallableStatement) plain).getBoolean(p1);
     }
 
     @Override
     public byte getByte(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getByte(p1);
+        return ((CallableStatement) plain).getByte(p1);
     }
 
     @Override
     public byte getByte(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getByte(p1);
+        return ((CallableStatement) plain).getByte(p1);
     }
 
     @Override
     public byte[] getBytes(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getBytes(p1);
+        return ((CallableStatement) plain).getBytes(p1);
     }
 
     @Override
     public byte[] getBytes(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getBytes(p1);
+        return ((CallableStatement) plain).getBytes(p1);
     }
 
     @Override
     public java.io.Reader getCharacterStream(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getCharacterStream(p1);
+        return ((CallableStatement) plain).getCharacterStream(p1);
     }
 
     @Override
     public java.io.Reader getCharacterStream(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getCharacterStream(p1);
+        return ((CallableStatement) plain).getCharacterStream(p1);
     }
 
     @Override
     public Clob getClob(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getClob(p1);
+        return ((CallableStatement) plain).getClob(p1);
     }
 
     @Override
     public Clob getClob(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getClob(p1);
+        return ((CallableStatement) plain).getClob(p1);
     }
 
     @Override
     public Date getDate(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getDate(p1);
+        return ((CallableStatement) plain).getDate(p1);
     }
 
     @Override
     public Date getDate(int p1, java.util.Calendar p2) throws SQLException {
-        return ((CallableStatement) delegate).getDate(p1, p2);
+        return ((CallableStatement) plain).getDate(p1, p2);
     }
 
     @Override
     public Date getDate(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getDate(p1);
+        return ((CallableStatement) plain).getDate(p1);
     }
 
     @Override
     public Date getDate(String p1, java.util.Calendar p2) throws SQLException {
-        return ((CallableStatement) delegate).getDate(p1, p2);
+        return ((CallableStatement) plain).getDate(p1, p2);
     }
 
     @Override
     public double getDouble(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getDouble(p1);
+        return ((CallableStatement) plain).getDouble(p1);
     }
 
     @Override
     public double getDouble(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getDouble(p1);
+        return ((CallableStatement) plain).getDouble(p1);
     }
 
     @Override
     public float getFloat(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getFloat(p1);
+        return ((CallableStatement) plain).getFloat(p1);
     }
 
     @Override
     public float getFloat(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getFloat(p1);
+        return ((CallableStatement) plain).getFloat(p1);
     }
 
     @Override
     public int getInt(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getInt(p1);
+        return ((CallableStatement) plain).getInt(p1);
     }
 
     @Override
     public int getInt(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getInt(p1);
+        return ((CallableStatement) plain).getInt(p1);
     }
 
     @Override
     public long getLong(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getLong(p1);
+        return ((CallableStatement) plain).getLong(p1);
     }
 
     @Override
     public long getLong(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getLong(p1);
+        return ((CallableStatement) plain).getLong(p1);
     }
 
     @Override
     public java.io.Reader getNCharacterStream(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getNCharacterStream(p1);
+        return ((CallableStatement) plain).getNCharacterStream(p1);
     }
 
     @Override
     public java.io.Reader getNCharacterStream(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getNCharacterStream(p1);
+        return ((CallableStatement) plain).getNCharacterStream(p1);
     }
 
     @Override
     public NClob getNClob(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getNClob(p1);
+        return ((CallableStatement) plain).getNClob(p1);
     }
 
     @Override
     public NClob getNClob(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getNClob(p1);
+        return ((CallableStatement) plain).getNClob(p1);
     }
 
     @Override
     public String getNString(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getNString(p1);
+        return ((CallableStatement) plain).getNString(p1);
     }
 
     @Override
     public String getNString(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getNString(p1);
+        return ((CallableStatement) plain).getNString(p1);
     }
 
     @Override
     public Object getObject(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getObject(p1);
+        return ((CallableStatement) plain).getObject(p1);
     }
 
     @Override
     public <T> T getObject(int p1, Class<T> p2) throws SQLException {
-        return ((CallableStatement) delegate).getObject(p1, p2);
+        return ((CallableStatement) plain).getObject(p1, p2);
     }
 
     @Override
     public Object getObject(int p1, java.util.Map<String, Class<?>> p2) throws SQLException {
-        return ((CallableStatement) delegate).getObject(p1, p2);
+        return ((CallableStatement) plain).getObject(p1, p2);
     }
 
     @Override
     public Object getObject(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getObject(p1);
+        return ((CallableStatement) plain).getObject(p1);
     }
 
     @Override
     public <T> T getObject(String p1, Class<T> p2) throws SQLException {
-        return ((CallableStatement) delegate).getObject(p1, p2);
+        return ((CallableStatement) plain).getObject(p1, p2);
     }
 
     @Override
     public Object getObject(String p1, java.util.Map<String, Class<?>> p2) throws SQLException {
-        return ((CallableStatement) delegate).getObject(p1, p2);
+        return ((CallableStatement) plain).getObject(p1, p2);
     }
 
     @Override
     public Ref getRef(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getRef(p1);
+        return ((CallableStatement) plain).getRef(p1);
     }
 
     @Override
     public Ref getRef(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getRef(p1);
+        return ((CallableStatement) plain).getRef(p1);
     }
 
     @Override
     public RowId getRowId(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getRowId(p1);
+        return ((CallableStatement) plain).getRowId(p1);
     }
 
     @Override
     public RowId getRowId(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getRowId(p1);
+        return ((CallableStatement) plain).getRowId(p1);
     }
 
     @Override
     public SQLXML getSQLXML(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getSQLXML(p1);
+        return ((CallableStatement) plain).getSQLXML(p1);
     }
 
     @Override
     public SQLXML getSQLXML(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getSQLXML(p1);
+        return ((CallableStatement) plain).getSQLXML(p1);
     }
 
     @Override
     public short getShort(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getShort(p1);
+        return ((CallableStatement) plain).getShort(p1);
     }
 
     @Override
     public short getShort(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getShort(p1);
+        return ((CallableStatement) plain).getShort(p1);
     }
 
     @Override
     public String getString(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getString(p1);
+        return ((CallableStatement) plain).getString(p1);
     }
 
     @Override
     public String getString(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getString(p1);
+        return ((CallableStatement) plain).getString(p1);
     }
 
     @Override
     public Time getTime(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getTime(p1);
+        return ((CallableStatement) plain).getTime(p1);
     }
 
     @Override
     public Time getTime(int p1, java.util.Calendar p2) throws SQLException {
-        return ((CallableStatement) delegate).getTime(p1, p2);
+        return ((CallableStatement) plain).getTime(p1, p2);
     }
 
     @Override
     public Time getTime(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getTime(p1);
+        return ((CallableStatement) plain).getTime(p1);
     }
 
     @Override
     public Time getTime(String p1, java.util.Calendar p2) throws SQLException {
-        return ((CallableStatement) delegate).getTime(p1, p2);
+        return ((CallableStatement) plain).getTime(p1, p2);
     }
 
     @Override
     public Timestamp getTimestamp(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getTimestamp(p1);
+        return ((CallableStatement) plain).getTimestamp(p1);
     }
 
     @Override
     public Timestamp getTimestamp(int p1, java.util.Calendar p2) throws SQLException {
-        return ((CallableStatement) delegate).getTimestamp(p1, p2);
+        return ((CallableStatement) plain).getTimestamp(p1, p2);
     }
 
     @Override
     public Timestamp getTimestamp(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getTimestamp(p1);
+        return ((CallableStatement) plain).getTimestamp(p1);
     }
 
     @Override
     public Timestamp getTimestamp(String p1, java.util.Calendar p2) throws SQLException {
-        return ((CallableStatement) delegate).getTimestamp(p1, p2);
+        return ((CallableStatement) plain).getTimestamp(p1, p2);
     }
 
     @Override
     public java.net.URL getURL(int p1) throws SQLException {
-        return ((CallableStatement) delegate).getURL(p1);
+        return ((CallableStatement) plain).getURL(p1);
     }
 
     @Override
     public java.net.URL getURL(String p1) throws SQLException {
-        return ((CallableStatement) delegate).getURL(p1);
+        return ((CallableStatement) plain).getURL(p1);
     }
 
     @Override
     public void registerOutParameter(int p1, int p2) throws SQLException {
-        ((CallableStatement) delegate).registerOutParameter(p1, p2);
+        ((CallableStatement) plain).registerOutParameter(p1, p2);
     }
 
     @Override
     public void registerOutParameter(int p1, int p2, int p3) throws SQLException {
-        ((CallableStatement) delegate).registerOutParameter(p1, p2, p3);
+        ((CallableStatement) plain).registerOutParameter(p1, p2, p3);
     }
 
     @Override
     public void registerOutParameter(int p1, int p2, String p3) throws SQLException {
-        ((CallableStatement) delegate).registerOutParameter(p1, p2, p3);
+        ((CallableStatement) plain).registerOutParameter(p1, p2, p3);
     }
 
     @Override
     public void registerOutParameter(int p1, SQLType p2) throws SQLException {
-        ((CallableStatement) delegate).registerOutParameter(p1, p2);
+        ((CallableStatement) plain).registerOutParameter(p1, p2);
     }
 
     @Override
     public void registerOutParameter(int p1, SQLType p2, int p3) throws SQLException {
-        ((CallableStatement) delegate).registerOutParameter(p1, p2, p3);
+        ((CallableStatement) plain).registerOutParameter(p1, p2, p3);
     }
 
     @Override
     public void registerOutParameter(int p1, SQLType p2, String p3) throws SQLException {
-        ((CallableStatement) delegate).registerOutParameter(p1, p2, p3);
+        ((CallableStatement) plain).registerOutParameter(p1, p2, p3);
     }
 
     @Override
     public void registerOutParameter(String p1, int p2) throws SQLException {
-        ((CallableStatement) delegate).registerOutParameter(p1, p2);
+        ((CallableStatement) plain).registerOutParameter(p1, p2);
     }
 
     @Override
     public void registerOutParameter(String p1, int p2, int p3) throws SQLException {
-        ((CallableStatement) delegate).registerOutParameter(p1, p2, p3);
+        ((CallableStatement) plain).registerOutParameter(p1, p2, p3);
     }
 
     @Override
     public void registerOutParameter(String p1, int p2, String p3) throws SQLException {
-        ((CallableStatement) delegate).registerOutParameter(p1, p2, p3);
+        ((CallableStatement) plain).registerOutParameter(p1, p2, p3);
     }
 
     @Override
     public void registerOutParameter(String p1, SQLType p2) throws SQLException {
-        ((CallableStatement) delegate).registerOutParameter(p1, p2);
+        ((CallableStatement) plain).registerOutParameter(p1, p2);
     }
 
     @Override
     public void registerOutParameter(String p1, SQLType p2, int p3) throws SQLException {
-        ((CallableStatement) delegate).registerOutParameter(p1, p2, p3);
+        ((CallableStatement) plain).registerOutParameter(p1, p2, p3);
     }
 
     @Override
     public void registerOutParameter(String p1, SQLType p2, String p3) throws SQLException {
-        ((CallableStatement) delegate).registerOutParameter(p1, p2, p3);
+        ((CallableStatement) plain).registerOutParameter(p1, p2, p3);
     }
 
     @Override
     public void setAsciiStream(String p1, java.io.InputStream p2) throws SQLException {
-        ((CallableStatement) delegate).setAsciiStream(p1, p2);
+        ((CallableStatement) plain).setAsciiStream(p1, p2);
     }
 
     @Override
     public void setAsciiStream(String p1, java.io.InputStream p2, int p3) throws SQLException {
-        ((CallableStatement) delegate).setAsciiStream(p1, p2, p3);
+        ((CallableStatement) plain).setAsciiStream(p1, p2, p3);
     }
 
     @Override
     public void setAsciiStream(String p1, java.io.InputStream p2, long p3) throws SQLException {
-        ((CallableStatement) delegate).setAsciiStream(p1, p2, p3);
+        ((CallableStatement) plain).setAsciiStream(p1, p2, p3);
     }
 
     @Override
     public void setBigDecimal(String p1, java.math.BigDecimal p2) throws SQLException {
-        ((CallableStatement) delegate).setBigDecimal(p1, p2);
+        ((CallableStatement) plain).setBigDecimal(p1, p2);
     }
 
     @Override
     public void setBinaryStream(String p1, java.io.InputStream p2) throws SQLException {
-        ((CallableStatement) delegate).setBinaryStream(p1, p2);
+        ((CallableStatement) plain).setBinaryStream(p1, p2);
     }
 
     @Override
     public void setBinaryStream(String p1, java.io.InputStream p2, int p3) throws SQLException {
-        ((CallableStatement) delegate).setBinaryStream(p1, p2, p3);
+        ((CallableStatement) plain).setBinaryStream(p1, p2, p3);
     }
 
     @Override
     public void setBinaryStream(String p1, java.io.InputStream p2, long p3) throws SQLException {
-        ((CallableStatement) delegate).setBinaryStream(p1, p2, p3);
+        ((CallableStatement) plain).setBinaryStream(p1, p2, p3);
     }
 
     @Override
     public void setBlob(String p1, java.io.InputStream p2) throws SQLException {
-        ((CallableStatement) delegate).setBlob(p1, p2);
+        ((CallableStatement) plain).setBlob(p1, p2);
     }
 
     @Override
     public void setBlob(String p1, java.io.InputStream p2, long p3) throws SQLException {
-        ((CallableStatement) delegate).setBlob(p1, p2, p3);
+        ((CallableStatement) plain).setBlob(p1, p2, p3);
     }
 
     @Override
     public void setBlob(String p1, Blob p2) throws SQLException {
-        ((CallableStatement) delegate).setBlob(p1, p2);
+        ((CallableStatement) plain).setBlob(p1, p2);
     }
 
     @Override
     public void setBoolean(String p1, boolean p2) throws SQLException {
-        ((CallableStatement) delegate).setBoolean(p1, p2);
+        ((CallableStatement) plain).setBoolean(p1, p2);
     }
 
     @Override
     public void setByte(String p1, byte p2) throws SQLException {
-        ((CallableStatement) delegate).setByte(p1, p2);
+        ((CallableStatement) plain).setByte(p1, p2);
     }
 
     @Override
     public void setBytes(String p1, byte[] p2) throws SQLException {
-        ((CallableStatement) delegate).setBytes(p1, p2);
+        ((CallableStatement) plain).setBytes(p1, p2);
     }
 
     @Override
     public void setCharacterStream(String p1, java.io.Reader p2) throws SQLException {
-        ((CallableStatement) delegate).setCharacterStream(p1, p2);
+        ((CallableStatement) plain).setCharacterStream(p1, p2);
     }
 
     @Override
     public void setCharacterStream(String p1, java.io.Reader p2, int p3) throws SQLException {
-        ((CallableStatement) delegate).setCharacterStream(p1, p2, p3);
+        ((CallableStatement) plain).setCharacterStream(p1, p2, p3);
     }
 
     @Override
     public void setCharacterStream(String p1, java.io.Reader p2, long p3) throws SQLException {
-        ((CallableStatement) delegate).setCharacterStream(p1, p2, p3);
+        ((CallableStatement) plain).setCharacterStream(p1, p2, p3);
     }
 
     @Override
     public void setClob(String p1, java.io.Reader p2) throws SQLException {
-        ((CallableStatement) delegate).setClob(p1, p2);
+        ((CallableStatement) plain).setClob(p1, p2);
     }
 
     @Override
     public void setClob(String p1, java.io.Reader p2, long p3) throws SQLException {
-        ((CallableStatement) delegate).setClob(p1, p2, p3);
+        ((CallableStatement) plain).setClob(p1, p2, p3);
     }
 
     @Override
     public void setClob(String p1, Clob p2) throws SQLException {
-        ((CallableStatement) delegate).setClob(p1, p2);
+        ((CallableStatement) plain).setClob(p1, p2);
     }
 
     @Override
     public void setDate(String p1, Date p2) throws SQLException {
-        ((CallableStatement) delegate).setDate(p1, p2);
+        ((CallableStatement) plain).setDate(p1, p2);
     }
 
     @Override
     public void setDate(String p1, Date p2, java.util.Calendar p3) throws SQLException {
-        ((CallableStatement) delegate).setDate(p1, p2, p3);
+        ((CallableStatement) plain).setDate(p1, p2, p3);
     }
 
     @Override
     public void setDouble(String p1, double p2) throws SQLException {
-        ((CallableStatement) delegate).setDouble(p1, p2);
+        ((CallableStatement) plain).setDouble(p1, p2);
     }
 
     @Override
     public void setFloat(String p1, float p2) throws SQLException {
-        ((CallableStatement) delegate).setFloat(p1, p2);
+        ((CallableStatement) plain).setFloat(p1, p2);
     }
 
     @Override
     public void setInt(String p1, int p2) throws SQLException {
-        ((CallableStatement) delegate).setInt(p1, p2);
+        ((CallableStatement) plain).setInt(p1, p2);
     }
 
     @Override
     public void setLong(String p1, long p2) throws SQLException {
-        ((CallableStatement) delegate).setLong(p1, p2);
+        ((CallableStatement) plain).setLong(p1, p2);
     }
 
     @Override
     public void setNCharacterStream(String p1, java.io.Reader p2) throws SQLException {
-        ((CallableStatement) delegate).setNCharacterStream(p1, p2);
+        ((CallableStatement) plain).setNCharacterStream(p1, p2);
     }
 
     @Override
     public void setNCharacterStream(String p1, java.io.Reader p2, long p3) throws SQLException {
-        ((CallableStatement) delegate).setNCharacterStream(p1, p2, p3);
+        ((CallableStatement) plain).setNCharacterStream(p1, p2, p3);
     }
 
     @Override
     public void setNClob(String p1, java.io.Reader p2) throws SQLException {
-        ((CallableStatement) delegate).setNClob(p1, p2);
+        ((CallableStatement) plain).setNClob(p1, p2);
     }
 
     @Override
     public void setNClob(String p1, java.io.Reader p2, long p3) throws SQLException {
-        ((CallableStatement) delegate).setNClob(p1, p2, p3);
+        ((CallableStatement) plain).setNClob(p1, p2, p3);
     }
 
     @Override
     public void setNClob(String p1, NClob p2) throws SQLException {
-        ((CallableStatement) delegate).setNClob(p1, p2);
+        ((CallableStatement) plain).setNClob(p1, p2);
     }
 
     @Override
     public void setNString(String p1, String p2) throws SQLException {
-        ((CallableStatement) delegate).setNString(p1, p2);
+        ((CallableStatement) plain).setNString(p1, p2);
     }
 
     @Override
     public void setNull(String p1, int p2) throws SQLException {
-        ((CallableStatement) delegate).setNull(p1, p2);
+        ((CallableStatement) plain).setNull(p1, p2);
     }
 
     @Override
     public void setNull(String p1, int p2, String p3) throws SQLException {
-        ((CallableStatement) delegate).setNull(p1, p2, p3);
+        ((CallableStatement) plain).setNull(p1, p2, p3);
     }
 
     @Override
     public void setObject(String p1, Object p2) throws SQLException {
-        ((CallableStatement) delegate).setObject(p1, p2);
+        ((CallableStatement) plain).setObject(p1, p2);
     }
 
     @Override
     public void setObject(String p1, Object p2, int p3) throws SQLException {
-        ((CallableStatement) delegate).setObject(p1, p2, p3);
+        ((CallableStatement) plain).setObject(p1, p2, p3);
     }
 
     @Override
     public void setObject(String p1, Object p2, int p3, int p4) throws SQLException {
-        ((CallableStatement) delegate).setObject(p1, p2, p3, p4);
+        ((CallableStatement) plain).setObject(p1, p2, p3, p4);
     }
 
     @Override
     public void setObject(String p1, Object p2, SQLType p3) throws SQLException {
-        ((CallableStatement) delegate).setObject(p1, p2, p3);
+        ((CallableStatement) plain).setObject(p1, p2, p3);
     }
 
     @Override
     public void setObject(String p1, Object p2, SQLType p3, int p4) throws SQLException {
-        ((CallableStatement) delegate).setObject(p1, p2, p3, p4);
+        ((CallableStatement) plain).setObject(p1, p2, p3, p4);
     }
 
     @Override
     public void setRowId(String p1, RowId p2) throws SQLException {
-        ((CallableStatement) delegate).setRowId(p1, p2);
+        ((CallableStatement) plain).setRowId(p1, p2);
     }
 
     @Override
     public void setSQLXML(String p1, SQLXML p2) throws SQLException {
-        ((CallableStatement) delegate).setSQLXML(p1, p2);
+        ((CallableStatement) plain).setSQLXML(p1, p2);
     }
 
     @Override
     public void setShort(String p1, short p2) throws SQLException {
-        ((CallableStatement) delegate).setShort(p1, p2);
+        ((CallableStatement) plain).setShort(p1, p2);
     }
 
     @Override
     public void setString(String p1, String p2) throws SQLException {
-        ((CallableStatement) delegate).setString(p1, p2);
+        ((CallableStatement) plain).setString(p1, p2);
     }
 
     @Override
     public void setTime(String p1, Time p2) throws SQLException {
-        ((CallableStatement) delegate).setTime(p1, p2);
+        ((CallableStatement) plain).setTime(p1, p2);
     }
 
     @Override
     public void setTime(String p1, Time p2, java.util.Calendar p3) throws SQLException {
-        ((CallableStatement) delegate).setTime(p1, p2, p3);
+        ((CallableStatement) plain).setTime(p1, p2, p3);
     }
 
     @Override
     public void setTimestamp(String p1, Timestamp p2) throws SQLException {
-        ((CallableStatement) delegate).setTimestamp(p1, p2);
+        ((CallableStatement) plain).setTimestamp(p1, p2);
     }
 
     @Override
     public void setTimestamp(String p1, Timestamp p2, java.util.Calendar p3) throws SQLException {
-        ((CallableStatement) delegate).setTimestamp(p1, p2, p3);
+        ((CallableStatement) plain).setTimestamp(p1, p2, p3);
     }
 
     @Override
     public void setURL(String p1, java.net.URL p2) throws SQLException {
-        ((CallableStatement) delegate).setURL(p1, p2);
+        ((CallableStatement) plain).setURL(p1, p2);
     }
 
     @Override
     public boolean wasNull() throws SQLException {
-        return ((CallableStatement) delegate).wasNull();
+        return ((CallableStatement) plain).wasNull();
     }
 }

@@ -201,10 +201,15 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
         return (PreparedStatement) plain;
     }
 
-    private void switchTo(PreparedStatement target) throws SQLException {
+    final void switchTo(PreparedStatement target) throws SQLException {
         target.clearParameters();
         parameters.replay(target);
         delegate = target;
+        replayed(target);
+    }
+
+    /** Hook: the recorded parameters were replayed onto {@code target} (CallableStatement re-registers OUT parameters). */
+    void replayed(PreparedStatement target) throws SQLException {
     }
 
     private void runPinned(Envelope e) throws SQLException {
@@ -233,7 +238,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
     }
 
     /** The physical statement for envelope {@code e}, from the cache or newly prepared. */
-    private PreparedStatement variant(Envelope e, String ret, SqlInfo info) throws SQLException {
+    final PreparedStatement variant(Envelope e, String ret, SqlInfo info) throws SQLException {
         String key = e.prefix;
         int free = -1;
         int oldest = 0;
@@ -259,7 +264,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
             }
             evicted.close();
         }
-        String text = e.wrap(sql, ret, ret == null ? -1 : info.statements().get(0).end());
+        String text = e.wrap(envelopeBody(), ret, ret == null ? -1 : info.statements().get(0).end());
         PreparedStatement ps = prepare(text, ret != null);
         copySettings(plain, ps);
         variantKeys[slot] = key;
@@ -267,6 +272,11 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
         variantUse[slot] = ++uses;
         others.add(ps);
         return ps;
+    }
+
+    /** The SQL an envelope carries: the application's, or for a JDBC call escape what pgjdbc would run for it. */
+    String envelopeBody() throws SQLException {
+        return sql;
     }
 
     private PreparedStatement prepare(String text, boolean keyed) throws SQLException {
@@ -375,7 +385,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
 
     /** @return whether the pending batch can run as envelopes: one pgjdbc statement, every parameter set */
     private boolean envelopable(ArrayList<ParameterLog> list) {
-        if (list == null || list.isEmpty()) {
+        if (list == null || list.isEmpty() || !batchesAsEnvelopes()) {
             return false;
         }
         SqlInfo info = info(sql);
@@ -388,6 +398,11 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
                 return false; // pgjdbc's own batch reports the missing parameter
             }
         }
+        return true;
+    }
+
+    /** @return whether pinned autocommit batches may be sent as envelopes of the SQL text (not a JDBC call escape) */
+    boolean batchesAsEnvelopes() {
         return true;
     }
 
@@ -559,12 +574,16 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
      * {@code COMMIT} after in autocommit); directly when nothing is pinned.
      */
     final Object around(int op) throws SQLException {
+        return around(op, connection.pins.planAround(this));
+    }
+
+    /** As {@link #around(int)} with the pin already planned ({@link TenantPins#planAround}). */
+    final Object around(int op, Envelope e) throws SQLException {
         PreparedStatement p = (PreparedStatement) plain;
         if (delegate != plain) {
             usePlain();
         }
         resetNavigation();
-        Envelope e = connection.pins.planAround(this);
         if (e == null) {
             Object r = run(p, op);
             afterDirect(sql);

@@ -502,6 +502,14 @@ class LogicalStatement extends DelegatingStatement {
         keysCount = 0;
     }
 
+    /** The current result was consumed (a CallableStatement's OUT parameters): no result left, as pgjdbc shows it. */
+    final void consumeResults() {
+        exhausted = true;
+        if (userResults < 0) {
+            userResults = 0;
+        }
+    }
+
     final boolean isResultSetNow() throws SQLException {
         return keys == null && !exhausted && delegate.getResultSet() != null;
     }

@@ -67,6 +67,11 @@ final class ParameterLog {
         return true;
     }
 
+    /** @return whether a value is recorded for parameter {@code index} (1-based) */
+    boolean isSet(int index) {
+        return index > 0 && index < op.length && op[index] != 0;
+    }
+
     private void slot(int index, int code) {
         if (index >= op.length) {
             int n = Math.max(index + 1, op.length * 2);

@@ -16,12 +16,14 @@ import io.github.citusjdbc.CitusConnection;
 import io.github.citusjdbc.ServedBy;
 import io.github.citusjdbc.testkit.ClusterNode;
 import io.github.citusjdbc.testkit.LocalCluster;
+import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
@@ -161,6 +163,8 @@ class RoutedConnectionTest {
             c.setSchema(onWorker1);
             Statement st = c.createStatement();
             PreparedStatement probe = c.prepareStatement(Served.WHERE + ", ?::int, (SELECT count(*) FROM t)");
+            CallableStatement call = c.prepareCall("{? = call inet_server_port()}");
+            call.registerOutParameter(1, Types.INTEGER);
             probe.setInt(1, 42);
             try (ResultSet rs = probe.executeQuery()) {
                 assertTrue(rs.next());
@@ -177,7 +181,11 @@ class RoutedConnectionTest {
                 assertEquals(worker1Standby.port(), rs.getInt(1));
             }
             assertEquals(worker1Standby.port(), c.unwrap(CitusConnection.class).lastServedBy().address().port());
+            call.execute(); // re-created on the new route with its OUT registration
+            assertEquals(worker1Standby.port(), call.getInt(1));
             c.setReadOnly(false);
+            call.execute();
+            assertEquals(coordinator.port(), call.getInt(1));
             try (ResultSet rs = probe.executeQuery()) {
                 assertTrue(rs.next());
                 assertEquals(coordinator.port(), rs.getInt(1));

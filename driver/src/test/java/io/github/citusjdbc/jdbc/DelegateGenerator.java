@@ -116,8 +116,9 @@ public final class DelegateGenerator {
                                 + "                                int type, int concurrency, int holdability) {\n"
                                 + "        super(connection, delegate, sql, null, type, concurrency, holdability);\n"
                                 + "    }\n",
-                        "((CallableStatement) delegate)", true, Mode.DELEGATE,
-                        "Delegates the methods {@link CallableStatement} adds to {@link PreparedStatement}."),
+                        "((CallableStatement) plain)", true, Mode.DELEGATE,
+                        "Delegates the methods {@link CallableStatement} adds to {@link PreparedStatement} to the"
+                                + " physical callable statement ({@code plain}), which keeps the OUT parameter registrations."),
                 new Spec("DelegatingDatabaseMetaData", DatabaseMetaData.class, null,
                         "abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {",
                         "    final DatabaseMetaData delegate;\n\n"
@@ -319,6 +320,8 @@ public final class DelegateGenerator {
                 + "    boolean covers(int count) {\n        if (count >= op.length) {\n            return count == 0;\n        }\n"
                 + "        for (int i = 1; i <= count; i++) {\n            if (op[i] == 0) {\n                return false;\n"
                 + "            }\n        }\n        return true;\n    }\n");
+        sb.append("\n    /** @return whether a value is recorded for parameter {@code index} (1-based) */\n"
+                + "    boolean isSet(int index) {\n        return index > 0 && index < op.length && op[index] != 0;\n    }\n");
         sb.append("\n    private void slot(int index, int code) {\n        if (index >= op.length) {\n"
                 + "            int n = Math.max(index + 1, op.length * 2);\n"
                 + "            op = java.util.Arrays.copyOf(op, n);\n");

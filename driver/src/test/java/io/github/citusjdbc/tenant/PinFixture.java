@@ -21,6 +21,7 @@ final class PinFixture {
     static final String A = "pin_a";
     static final String B = "pin_b";
     private static boolean created;
+    private static boolean functionsCreated;
 
     /** Where a test connects: the coordinator directly or through its PgBouncer. */
     record Target(String name, String pgjdbcUrl, boolean bouncer) {
@@ -65,6 +66,53 @@ final class PinFixture {
             s.execute("GRANT ALL ON SEQUENCE public.pin_items_id_seq TO " + c.user());
         }
         created = true;
+    }
+
+    /**
+     * Functions and procedures for CallableStatement tests in both schemas, each resolving
+     * {@code pin_items} through search_path, and a {@code cs_log} table per schema.
+     */
+    static synchronized void createFunctions() throws SQLException {
+        if (functionsCreated) {
+            return;
+        }
+        PinFixture.create();
+        LocalCluster c = LocalCluster.shared();
+        try (Connection admin = c.admin(c.coordinator()); Statement s = admin.createStatement()) {
+            for (String schema : List.of(A, B)) {
+                s.execute("SET search_path TO " + schema);
+                s.execute("CREATE TABLE IF NOT EXISTS cs_log (v text)");
+                s.execute("GRANT ALL ON cs_log TO " + c.user());
+                // Resolves its table through search_path: pin_a-N or pin_b-N (public.pin_items says WRONG).
+                s.execute("CREATE OR REPLACE FUNCTION cs_name(id int) RETURNS text LANGUAGE sql"
+                        + " AS 'SELECT name FROM pin_items WHERE id = $1'");
+                s.execute("CREATE OR REPLACE FUNCTION cs_types(i int, b bigint, n numeric, t text, f boolean, ts timestamp,"
+                        + " tz timestamptz, by bytea, r real, d double precision, arr int[],"
+                        + " OUT o_i int, OUT o_b bigint, OUT o_n numeric, OUT o_t text, OUT o_f boolean,"
+                        + " OUT o_ts timestamp, OUT o_tz timestamptz, OUT o_by bytea, OUT o_r real,"
+                        + " OUT o_d double precision, OUT o_arr int[]) LANGUAGE sql AS $$"
+                        + " SELECT i + 1, b * 2, n * 10, t || '@' || (SELECT name FROM pin_items WHERE id = 1), NOT f,"
+                        + " ts + interval '1 day', tz + interval '1 hour', by || '\\xff'::bytea, r * 2, d / 2,"
+                        + " arr || 99 $$");
+                s.execute("CREATE OR REPLACE FUNCTION cs_inout(INOUT x int, INOUT s text, k int) LANGUAGE sql"
+                        + " AS $$ SELECT x + k, s || k || (SELECT name FROM pin_items WHERE id = k) $$");
+                s.execute("CREATE OR REPLACE FUNCTION cs_fail(x int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN"
+                        + " INSERT INTO cs_log VALUES ('call ' || x);"
+                        + " IF x < 0 THEN RAISE EXCEPTION 'negative %', x USING ERRCODE = '22023'; END IF;"
+                        + " RETURN x; END $$");
+                s.execute("CREATE OR REPLACE FUNCTION cs_cursor(n int) RETURNS refcursor LANGUAGE plpgsql AS $$"
+                        + " DECLARE c refcursor; BEGIN OPEN c FOR SELECT name FROM pin_items WHERE id <= n ORDER BY id;"
+                        + " RETURN c; END $$");
+                s.execute("CREATE OR REPLACE FUNCTION cs_rows(n int) RETURNS SETOF text LANGUAGE sql"
+                        + " AS 'SELECT name FROM pin_items WHERE id <= n ORDER BY id'");
+                s.execute("CREATE OR REPLACE PROCEDURE cs_proc(x int, INOUT y int, INOUT s text) LANGUAGE plpgsql AS $$ BEGIN"
+                        + " y := x * 10 + coalesce(y, 0); s := coalesce(s, '') || (SELECT name FROM pin_items WHERE id = x);"
+                        + " END $$");
+                s.execute("CREATE OR REPLACE PROCEDURE cs_proc_out(x int, OUT s text) LANGUAGE plpgsql AS $$ BEGIN"
+                        + " s := (SELECT name FROM pin_items WHERE id = x); END $$");
+            }
+        }
+        functionsCreated = true;
     }
 
     /** Opens citus-jdbc (through the relay when given) with extra properties ("k=v" pairs). */

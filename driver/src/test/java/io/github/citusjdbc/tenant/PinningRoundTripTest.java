@@ -11,10 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.github.citusjdbc.CitusTenants;
 import io.github.citusjdbc.tenant.PinFixture.Target;
 import io.github.citusjdbc.testkit.wire.RoundTripRelay;
+import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +33,7 @@ class PinningRoundTripTest {
 
     @BeforeAll
     static void schemas() throws SQLException {
-        PinFixture.create();
+        PinFixture.createFunctions();
     }
 
     static List<Target> targets() {
@@ -108,6 +110,131 @@ class PinningRoundTripTest {
             }
             c.commit();
             assertEquals(raw + 1, relay.roundTrips());
+        }
+    }
+
+    /**
+     * A pinned autocommit CallableStatement is one round trip, like raw pgjdbc's: the call runs in the
+     * envelope and the driver reads the OUT values. Only the first call with an OUT-only parameter
+     * on a physical connection costs one more (pgjdbc looks up the type {@code void} once).
+     */
+    @ParameterizedTest
+    @MethodSource("targets")
+    void pinnedAutocommitCallableIsOneRoundTrip(Target t) throws Exception {
+        if (!t.bouncer()) { // PgBouncer refuses the options startup parameter
+            try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+                 Connection c = PinFixture.pgjdbc(t, relay, "options=-c search_path=" + A);
+                 CallableStatement cs = c.prepareCall("{? = call cs_name(?)}")) {
+                cs.registerOutParameter(1, Types.VARCHAR);
+                cs.setInt(2, 1);
+                relay.reset();
+                cs.execute();
+                assertEquals(A + "-1", cs.getString(1));
+                assertEquals(1, relay.roundTrips(), "raw pgjdbc");
+            }
+        }
+        for (String threshold : t.bouncer() ? List.of("0") : List.of("0", "5", "1")) {
+            try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+                 Connection c = PinFixture.citus(t, relay, "prepareThreshold=" + threshold);
+                 CallableStatement ret = c.prepareCall("{? = call cs_name(?)}");
+                 CallableStatement inout = c.prepareCall("{call cs_inout(?, ?, ?)}")) {
+                c.setSchema(A);
+                inout.setInt(1, 1);
+                inout.setString(2, "s");
+                inout.registerOutParameter(1, Types.INTEGER);
+                inout.registerOutParameter(2, Types.VARCHAR);
+                inout.setInt(3, 2);
+                relay.reset();
+                inout.execute();
+                assertEquals("s2" + A + "-2", inout.getString(2));
+                assertEquals(1, relay.roundTrips(), "INOUT parameters only: 1 from the first call on");
+                ret.registerOutParameter(1, Types.VARCHAR);
+                for (int i = 0; i < 12; i++) {
+                    String tenant = i % 3 == 2 ? B : A;
+                    c.setSchema(tenant);
+                    ret.setInt(2, 1 + i % 5);
+                    relay.reset();
+                    ret.execute();
+                    assertEquals(tenant + "-" + (1 + i % 5), ret.getString(1), "threshold " + threshold + " call " + i);
+                    assertEquals(i == 0 ? 2 : 1, relay.roundTrips(), "threshold " + threshold + " call " + i);
+                    assertEquals(0, relay.serverMessages('N'), "no notice");
+                    inout.setInt(3, 1 + i % 5);
+                    relay.reset();
+                    inout.execute();
+                    assertEquals("s" + (1 + i % 5) + tenant + "-" + (1 + i % 5), inout.getString(2));
+                    assertEquals(1, relay.roundTrips(), "threshold " + threshold + " INOUT call " + i);
+                }
+                assertEquals('I', relay.lastTransactionStatus());
+                // An error inside the function: the call, then one ROLLBACK.
+                try (CallableStatement fail = c.prepareCall("{? = call cs_fail(?)}")) {
+                    fail.registerOutParameter(1, Types.INTEGER);
+                    fail.setInt(2, -1);
+                    relay.reset();
+                    assertEquals("22023", assertThrows(SQLException.class, fail::execute).getSQLState());
+                    assertEquals(2, relay.roundTrips(), "error path: ROLLBACK");
+                    assertEquals('I', relay.lastTransactionStatus());
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void explicitTransactionWithCallableCostsRawPlusOne(Target t) throws Exception {
+        long raw;
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+             Connection c = PinFixture.pgjdbc(t, relay); Statement s = c.createStatement();
+             CallableStatement cs = c.prepareCall("{? = call pin_a.cs_name(?)}")) {
+            c.setAutoCommit(false);
+            relay.reset();
+            callAndTwoStatements(cs, s, "pin_a.", "WRONG"); // the function's table resolves through the default path
+            c.commit();
+            raw = relay.roundTrips();
+        }
+        assertEquals(4, raw, "call, 2 statements and COMMIT");
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+             Connection c = PinFixture.citus(t, relay); Statement s = c.createStatement();
+             CallableStatement cs = c.prepareCall("{? = call cs_name(?)}")) {
+            c.setSchema(A);
+            c.setAutoCommit(false);
+            relay.reset();
+            callAndTwoStatements(cs, s, "", A + "-4");
+            c.commit();
+            assertEquals(raw + 1, relay.roundTrips(), "SET LOCAL before the call, once");
+            relay.reset();
+            threeStatements(s, "");
+            callAndTwoStatements(cs, s, "", A + "-4");
+            c.commit();
+            assertEquals(raw + 3, relay.roundTrips(), "the call later in a transaction: nothing added");
+        }
+    }
+
+    private static void callAndTwoStatements(CallableStatement cs, Statement s, String qualifier, String expected)
+            throws SQLException {
+        cs.registerOutParameter(1, Types.VARCHAR);
+        cs.setInt(2, 4);
+        cs.execute();
+        assertEquals(expected, cs.getString(1));
+        assertEquals(A + "-1", one(s, "SELECT name FROM " + qualifier + "pin_items WHERE id = 1"));
+        assertEquals(1, s.executeUpdate("UPDATE " + qualifier + "pin_items SET name = name WHERE id = 2"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void unpinnedCallableAddsNothing(Target t) throws Exception {
+        for (int pass = 0; pass < 2; pass++) {
+            try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+                 Connection c = pass == 0 ? PinFixture.pgjdbc(t, relay) : PinFixture.citus(t, relay);
+                 CallableStatement cs = c.prepareCall("{? = call pin_b.cs_name(?)}")) {
+                cs.registerOutParameter(1, Types.VARCHAR);
+                for (int i = 1; i <= 3; i++) {
+                    cs.setInt(2, i);
+                    relay.reset();
+                    cs.execute();
+                    assertEquals("WRONG", cs.getString(1), "unpinned: the default search_path");
+                    assertEquals(1, relay.roundTrips(), (pass == 0 ? "pgjdbc" : "citus") + " call " + i);
+                }
+            }
         }
     }
 
