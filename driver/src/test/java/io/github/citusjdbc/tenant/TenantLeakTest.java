@@ -244,6 +244,15 @@ class TenantLeakTest {
             try (CitusTenants.Scope scope = CitusTenants.bind(tenant); Connection c = pool.getConnection();
                  Statement s = c.createStatement()) {
                 check(s, tenant);
+                if (random.nextBoolean()) { // a CallableStatement's envelope must carry the tenant too
+                    try (java.sql.CallableStatement cs = c.prepareCall("{? = call current_schema()}")) {
+                        cs.registerOutParameter(1, java.sql.Types.VARCHAR);
+                        cs.execute();
+                        if (!tenant.equals(cs.getString(1))) {
+                            wrong.incrementAndGet();
+                        }
+                    }
+                }
             }
         }
 
