@@ -263,11 +263,12 @@ public final class LocalCluster implements AutoCloseable {
         Files.writeString(pw, ADMIN_PASSWORD + "\n", StandardCharsets.UTF_8);
         Exec.chownToService(runDir);
 
+        Path searchPathModule = bin.hasCitus() ? null : searchPathModule(bin);
         // One initdb, then copies: initdb is the slow part, and identical nodes are what Citus wants.
         Path template = runDir.resolve("template");
         PostgresServer.initdb(bin, template, ADMIN_USER, pw);
         Files.delete(pw);
-        PostgresServer.configure(template, ADMIN_USER, bin.hasCitus());
+        PostgresServer.configure(template, ADMIN_USER, bin.hasCitus(), searchPathModule);
         if (options.ssl()) {
             SelfSignedCert.install(template, runDir.resolve("root.crt"));
         }
@@ -338,6 +339,26 @@ public final class LocalCluster implements AutoCloseable {
             waitForReplay(nodes.get(standbyOf.get(s.name())), s);
         }
         phase("standbys caught up");
+    }
+
+    /**
+     * Real Citus 12+ reports {@code search_path} to clients (ParameterStatus); plain PostgreSQL does not.
+     * The emulation loads a small module that does what Citus does. CI must not lose that silently.
+     */
+    private static Path searchPathModule(Binaries bin) {
+        return searchPathModule(SearchPathReporting.prepare(bin), strict());
+    }
+
+    static Path searchPathModule(SearchPathReporting.Outcome o, boolean strict) {
+        if (o.available()) {
+            return o.library();
+        }
+        if (strict) {
+            throw new IllegalStateException("search_path reporting is required (CI=true) but its module cannot be built: "
+                    + o.problem());
+        }
+        log("WARNING: search_path is NOT reported to clients (real Citus 12+ reports it): " + o.problem());
+        return null;
     }
 
     private long phaseStart = System.nanoTime();
