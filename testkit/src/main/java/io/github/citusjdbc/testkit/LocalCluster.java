@@ -46,6 +46,8 @@ public final class LocalCluster implements AutoCloseable {
     private static final String APP_PASSWORD = "app-pw";
     /** Environment variable naming an existing cluster's coordinator to use instead of local servers. */
     public static final String EXISTING_URL_ENV = "CITUS_TESTKIT_URL";
+    /** Environment variable: {@code off} starts the emulation without its search_path reporting (as plain PostgreSQL). */
+    public static final String SEARCH_PATH_REPORT_ENV = "CITUS_TESTKIT_SEARCH_PATH_REPORT";
     private static LocalCluster shared;
 
     private final Options options;
@@ -346,6 +348,10 @@ public final class LocalCluster implements AutoCloseable {
      * The emulation loads a small module that does what Citus does. CI must not lose that silently.
      */
     private static Path searchPathModule(Binaries bin) {
+        if ("off".equalsIgnoreCase(System.getenv(SEARCH_PATH_REPORT_ENV))) {
+            log("search_path reporting switched off (" + SEARCH_PATH_REPORT_ENV + "=off): the servers behave as plain PostgreSQL there");
+            return null;
+        }
         return searchPathModule(SearchPathReporting.prepare(bin), strict());
     }
 
