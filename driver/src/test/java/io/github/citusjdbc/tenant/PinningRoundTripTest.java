@@ -18,11 +18,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.postgresql.PGConnection;
 
 /**
  * The hard gate of issue 4, counted on the wire with {@code RoundTripRelay}: a pinned autocommit
@@ -78,6 +80,55 @@ class PinningRoundTripTest {
                 }
             }
         }
+    }
+
+    /**
+     * Parse messages per pinned unit of work with server-side prepared statements ({@code prepareThreshold=1},
+     * direct). pgjdbc 42.7.14 drops its server-prepared statements when {@code search_path} changes: on a
+     * server that reports it (Citus 12+, the kit's emulation) at every reported change, otherwise when a
+     * {@code SET ... search_path} text differs from the last one. An autocommit envelope reports nothing
+     * (the value at ReadyForQuery is the session's), an explicit transaction reports its tenant and then
+     * the reverted value at COMMIT. The Parses ride in the same round trips either way.
+     */
+    @Test
+    void serverPreparedStatementsAcrossPinnedUnitsOfWork() throws Exception {
+        Target t = targets().get(0);
+        Boolean reported = null;
+        List<List<Long>> parses = new ArrayList<>();
+        for (boolean autocommit : List.of(true, false)) {
+            for (boolean switching : List.of(false, true)) {
+                try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+                     Connection c = PinFixture.citus(t, relay, "prepareThreshold=1");
+                     PreparedStatement ps = c.prepareStatement("SELECT name FROM pin_items WHERE id = ?")) {
+                    reported = c.unwrap(PGConnection.class).getParameterStatus("search_path") != null;
+                    c.setAutoCommit(autocommit);
+                    List<Long> perUnit = new ArrayList<>();
+                    for (int i = 0; i < 6; i++) {
+                        String tenant = switching && i % 2 == 1 ? B : A;
+                        c.setSchema(tenant);
+                        ps.setInt(1, 1);
+                        relay.reset();
+                        assertEquals(List.of(tenant + "-1"), rows(ps.executeQuery()));
+                        if (!autocommit) {
+                            c.commit();
+                        }
+                        assertEquals(autocommit ? 1 : 2, relay.roundTrips());
+                        perUnit.add(relay.clientMessages('P'));
+                    }
+                    parses.add(perUnit);
+                }
+            }
+        }
+        List<List<Long>> expected = reported
+                ? List.of(List.of(4L, 0L, 0L, 0L, 0L, 0L),   // autocommit, one tenant: prepared once
+                        List.of(4L, 4L, 0L, 0L, 0L, 0L),     // autocommit, alternating: once per tenant
+                        List.of(3L, 3L, 3L, 3L, 3L, 3L),     // explicit transaction: every statement parsed again
+                        List.of(3L, 3L, 3L, 3L, 3L, 3L))
+                : List.of(List.of(4L, 4L, 0L, 0L, 0L, 0L),
+                        List.of(4L, 4L, 4L, 4L, 4L, 4L),     // a changed SET text every time
+                        List.of(3L, 2L, 0L, 0L, 0L, 0L),
+                        List.of(3L, 3L, 3L, 3L, 3L, 3L));
+        assertEquals(expected, parses, reported ? "search_path reported (Citus 12+)" : "search_path not reported");
     }
 
     @ParameterizedTest

@@ -46,6 +46,8 @@ public final class LocalCluster implements AutoCloseable {
     private static final String APP_PASSWORD = "app-pw";
     /** Environment variable naming an existing cluster's coordinator to use instead of local servers. */
     public static final String EXISTING_URL_ENV = "CITUS_TESTKIT_URL";
+    /** Environment variable: {@code off} starts the emulation without its search_path reporting (as plain PostgreSQL). */
+    public static final String SEARCH_PATH_REPORT_ENV = "CITUS_TESTKIT_SEARCH_PATH_REPORT";
     private static LocalCluster shared;
 
     private final Options options;
@@ -263,11 +265,12 @@ public final class LocalCluster implements AutoCloseable {
         Files.writeString(pw, ADMIN_PASSWORD + "\n", StandardCharsets.UTF_8);
         Exec.chownToService(runDir);
 
+        Path searchPathModule = bin.hasCitus() ? null : searchPathModule(bin);
         // One initdb, then copies: initdb is the slow part, and identical nodes are what Citus wants.
         Path template = runDir.resolve("template");
         PostgresServer.initdb(bin, template, ADMIN_USER, pw);
         Files.delete(pw);
-        PostgresServer.configure(template, ADMIN_USER, bin.hasCitus());
+        PostgresServer.configure(template, ADMIN_USER, bin.hasCitus(), searchPathModule);
         if (options.ssl()) {
             SelfSignedCert.install(template, runDir.resolve("root.crt"));
         }
@@ -338,6 +341,30 @@ public final class LocalCluster implements AutoCloseable {
             waitForReplay(nodes.get(standbyOf.get(s.name())), s);
         }
         phase("standbys caught up");
+    }
+
+    /**
+     * Real Citus 12+ reports {@code search_path} to clients (ParameterStatus); plain PostgreSQL does not.
+     * The emulation loads a small module that does what Citus does. CI must not lose that silently.
+     */
+    private static Path searchPathModule(Binaries bin) {
+        if ("off".equalsIgnoreCase(System.getenv(SEARCH_PATH_REPORT_ENV))) {
+            log("search_path reporting switched off (" + SEARCH_PATH_REPORT_ENV + "=off): the servers behave as plain PostgreSQL there");
+            return null;
+        }
+        return searchPathModule(SearchPathReporting.prepare(bin), strict());
+    }
+
+    static Path searchPathModule(SearchPathReporting.Outcome o, boolean strict) {
+        if (o.available()) {
+            return o.library();
+        }
+        if (strict) {
+            throw new IllegalStateException("search_path reporting is required (CI=true) but its module cannot be built: "
+                    + o.problem());
+        }
+        log("WARNING: search_path is NOT reported to clients (real Citus 12+ reports it): " + o.problem());
+        return null;
     }
 
     private long phaseStart = System.nanoTime();

@@ -52,12 +52,25 @@ final class PostgresServer {
                 "-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions"), null, 120);
     }
 
-    /** Writes the settings every server of the cluster shares (copies and base backups inherit them). */
-    static void configure(Path dataDir, String superuser, boolean citus) throws IOException {
+    /**
+     * Writes the settings every server of the cluster shares (copies and base backups inherit them).
+     *
+     * @param searchPathModule the emulation's module that reports {@code search_path} (absolute path), or null
+     */
+    static void configure(Path dataDir, String superuser, boolean citus, Path searchPathModule) throws IOException {
+        String preload;
+        if (citus) {
+            preload = "shared_preload_libraries = 'citus'";
+        } else if (searchPathModule != null) {
+            preload = "# citus extension not installed: the kit emulates it; this reports search_path as Citus does\n"
+                    + "shared_preload_libraries = '" + searchPathModule.toAbsolutePath().toString().replace("'", "''") + "'";
+        } else {
+            preload = "# citus extension not installed: the kit emulates it (search_path NOT reported)";
+        }
         String conf = String.join("\n",
                 "",
                 "# citus-jdbc test kit",
-                citus ? "shared_preload_libraries = 'citus'" : "# citus extension not installed: the kit emulates it",
+                preload,
                 "listen_addresses = '127.0.0.1'",
                 "fsync = off",
                 "synchronous_commit = off",

@@ -37,6 +37,14 @@ class EmbeddedBinariesTest {
                 assertTrue(rs.getBoolean(2), "the copy must run as a standby");
                 assertTrue(rs.getString(3).startsWith("PostgreSQL 15."), rs.getString(3));
             }
+            // The module reporting search_path, built against the system's headers of the same major, loads here too.
+            try (Connection x = c.appConnection(primary)) {
+                String reported = x.unwrap(org.postgresql.PGConnection.class).getParameterStatus("search_path");
+                assertEquals(reported != null, c.citus().describe().contains("search_path reported"), c.citus().describe());
+                if (LocalCluster.strict()) {
+                    assertEquals("\"$user\", public", reported, "CI=true: the embedded servers report search_path too");
+                }
+            }
             // The emulation needs postgres_fdw and dblink, which the bundle ships: a tenant answers from every node.
             c.citus().createTenant("emb_t", primary, List.of("CREATE TABLE items (id int PRIMARY KEY)"), c.user());
             for (ClusterNode n : c.nodes()) {

@@ -3,6 +3,7 @@ package io.github.citusjdbc.testkit.citus;
 import io.github.citusjdbc.testkit.AdminConnector;
 import io.github.citusjdbc.testkit.ClusterNode;
 import io.github.citusjdbc.testkit.NodeRole;
+import org.postgresql.PGConnection;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -33,6 +34,7 @@ public final class EmulatedCitus implements CitusOps {
     private final List<String[]> roles = new ArrayList<>();
     private boolean known;
     private String serverVersion = "";
+    private Boolean searchPathReported;
 
     /**
      * @param admin       opens superuser connections to the nodes
@@ -49,8 +51,28 @@ public final class EmulatedCitus implements CitusOps {
 
     @Override
     public String describe() {
+        Boolean reported = searchPathReported();
         return "Citus emulation on plain PostgreSQL " + (serverVersion.isEmpty() ? "" : serverVersion + " ")
-                + "(postgres_fdw forwarding) — not real Citus";
+                + "(postgres_fdw forwarding" + (reported == null ? "" : reported ? "; search_path reported as by Citus"
+                : "; search_path NOT reported, unlike Citus") + ") — not real Citus";
+    }
+
+    /**
+     * @return whether the coordinator sends a ParameterStatus for {@code search_path} (as Citus 12+ does; the
+     *         kit's module {@code citus_report_search_path} makes plain PostgreSQL do it), or null when unknown
+     */
+    private synchronized Boolean searchPathReported() {
+        if (searchPathReported == null) {
+            ClusterNode coordinator = known ? topology.coordinator() : initialCoordinator;
+            if (coordinator != null) {
+                try (Connection c = admin.open(coordinator)) {
+                    searchPathReported = c.unwrap(PGConnection.class).getParameterStatus("search_path") != null;
+                } catch (SQLException e) {
+                    return null;
+                }
+            }
+        }
+        return searchPathReported;
     }
 
     @Override
