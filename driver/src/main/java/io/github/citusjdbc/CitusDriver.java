@@ -1,6 +1,7 @@
 package io.github.citusjdbc;
 
 import io.github.citusjdbc.config.DriverConfig;
+import io.github.citusjdbc.config.PgjdbcVersion;
 import io.github.citusjdbc.config.OwnedPgjdbcProperty;
 import io.github.citusjdbc.config.ParsedUrl;
 import io.github.citusjdbc.config.SqlStates;
@@ -76,6 +77,7 @@ public final class CitusDriver implements Driver {
         if (!acceptsURL(url)) {
             return null;
         }
+        PgjdbcVersion.requireSupported();
         return LogicalConnections.open(PGJDBC, DriverConfig.parse(url, info));
     }
 

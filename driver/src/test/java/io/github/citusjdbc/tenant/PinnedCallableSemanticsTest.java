@@ -42,6 +42,14 @@ class PinnedCallableSemanticsTest {
         return PinFixture.targets();
     }
 
+    /**
+     * The message compared: exact on the pgjdbc the driver is built with; on the oldest supported one
+     * (the build's pgjdbc-oldest run) the driver keeps 42.7.14's messages, so only class and SQLState.
+     */
+    static String message(SQLException e) {
+        return System.getProperty("citus.expectPgjdbc") == null ? e.getMessage() : "(message not compared)";
+    }
+
     /** Records what each operation returned or threw. */
     static final class Transcript {
         final List<String> lines = new ArrayList<>();
@@ -51,7 +59,7 @@ class PinnedCallableSemanticsTest {
             try {
                 line = label + " = " + show(op.run());
             } catch (SQLException e) {
-                line = label + " ! " + e.getClass().getSimpleName() + " " + e.getSQLState() + " " + e.getMessage();
+                line = label + " ! " + e.getClass().getSimpleName() + " " + e.getSQLState() + " " + message(e);
             } catch (Exception e) {
                 line = label + " ! " + e.getClass().getSimpleName() + " " + e.getMessage();
             }
@@ -343,7 +351,8 @@ class PinnedCallableSemanticsTest {
         });
         assertTrue(lines.contains("next call is pinned = String:pin_a-5"), lines::toString);
         assertTrue(lines.contains("log = String:call 7"), lines::toString);
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("execute failing ! PSQLException 22023 ERROR: negative -1")),
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("execute failing ! PSQLException 22023 "
+                        + message(new SQLException("ERROR: negative -1")))),
                 lines::toString);
     }
 
