@@ -1,15 +1,8 @@
 package io.github.citusjdbc.benchmarks;
 
-import io.github.citusjdbc.testkit.LocalCluster;
-import io.github.citusjdbc.testkit.wire.RoundTripRelay;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -35,7 +28,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class PinnedBatchBenchmark {
 
-    private static final String TENANT = "bench_pin";
+    private static final String TENANT = PinnedPair.TENANT;
 
     @Param({"direct", "pgbouncer"})
     public String target;
@@ -46,51 +39,23 @@ public class PinnedBatchBenchmark {
     @Param({"10", "100"})
     public int entries;
 
-    private RoundTripRelay relay;
-    private Connection raw;
-    private Connection pinned;
+    private PinnedPair pair;
     private PreparedStatement rawBatch;
     private PreparedStatement pinnedBatch;
     private int id;
 
     @Setup(Level.Trial)
     public void setUp() throws SQLException, IOException {
-        LocalCluster cluster = LocalCluster.shared();
-        try (Connection admin = cluster.admin(cluster.coordinator()); Statement s = admin.createStatement()) {
-            s.execute("CREATE SCHEMA IF NOT EXISTS " + TENANT);
-            s.execute("CREATE TABLE IF NOT EXISTS " + TENANT + ".batch_items (id int PRIMARY KEY, name text, v bigint DEFAULT 0)");
-            s.execute("GRANT USAGE ON SCHEMA " + TENANT + " TO " + cluster.user());
-            s.execute("GRANT ALL ON ALL TABLES IN SCHEMA " + TENANT + " TO " + cluster.user());
-        }
-        boolean bouncer = target.equals("pgbouncer");
-        String url = bouncer ? cluster.bouncerJdbcUrl(cluster.coordinator()) : cluster.jdbcUrl(cluster.coordinator());
-        relay = RoundTripRelay.forUrl(url, Duration.ofMillis(delayMs));
-        String viaRelay = relay.jdbcUrl(url);
-        Properties p = new Properties();
-        p.setProperty("user", cluster.user());
-        p.setProperty("password", cluster.password());
-        if (bouncer) {
-            p.setProperty("prepareThreshold", "0");
-        }
-        raw = DriverManager.getConnection(viaRelay, p);
-        if (bouncer) {
-            p.setProperty("pooler", "pgbouncer-transaction");
-        }
-        pinned = DriverManager.getConnection("jdbc:citus:" + viaRelay.substring("jdbc:postgresql:".length()), p);
-        pinned.setSchema(TENANT);
+        pair = new PinnedPair(target, delayMs, "CREATE TABLE IF NOT EXISTS " + TENANT
+                + ".batch_items (id int PRIMARY KEY, name text, v bigint DEFAULT 0)");
         String upsert = "INSERT INTO %sbatch_items (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET v = batch_items.v + 1";
-        rawBatch = raw.prepareStatement(String.format(upsert, TENANT + "."));
-        pinnedBatch = pinned.prepareStatement(String.format(upsert, ""));
+        rawBatch = pair.raw().prepareStatement(String.format(upsert, TENANT + "."));
+        pinnedBatch = pair.pinned().prepareStatement(String.format(upsert, ""));
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws SQLException {
-        for (Connection c : new Connection[] {raw, pinned}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        relay.close();
+        pair.close();
     }
 
     @Benchmark

@@ -1,16 +1,11 @@
 package io.github.citusjdbc.benchmarks;
 
-import io.github.citusjdbc.testkit.LocalCluster;
-import io.github.citusjdbc.testkit.wire.RoundTripRelay;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,7 +31,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class TenantPinningBenchmark {
 
-    private static final String TENANT = "bench_pin";
+    private static final String TENANT = PinnedPair.TENANT;
 
     @Param({"direct", "pgbouncer"})
     public String target;
@@ -44,9 +39,7 @@ public class TenantPinningBenchmark {
     @Param({"0", "1"})
     public int delayMs;
 
-    private RoundTripRelay relay;
-    private Connection raw;
-    private Connection pinned;
+    private PinnedPair pair;
     private Connection rawTx;
     private Connection pinnedTx;
     private PreparedStatement rawRead;
@@ -57,37 +50,14 @@ public class TenantPinningBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws SQLException, IOException {
-        LocalCluster cluster = LocalCluster.shared();
-        try (Connection admin = cluster.admin(cluster.coordinator()); Statement s = admin.createStatement()) {
-            s.execute("CREATE SCHEMA IF NOT EXISTS " + TENANT);
-            s.execute("CREATE TABLE IF NOT EXISTS " + TENANT + ".items (id int PRIMARY KEY, name text, v bigint DEFAULT 0)");
-            s.execute("INSERT INTO " + TENANT + ".items (id, name) SELECT g, 'n' || g FROM generate_series(1, 100) g"
-                    + " ON CONFLICT DO NOTHING");
-            s.execute("GRANT USAGE ON SCHEMA " + TENANT + " TO " + cluster.user());
-            s.execute("GRANT ALL ON ALL TABLES IN SCHEMA " + TENANT + " TO " + cluster.user());
-        }
-        boolean bouncer = target.equals("pgbouncer");
-        String url = bouncer ? cluster.bouncerJdbcUrl(cluster.coordinator()) : cluster.jdbcUrl(cluster.coordinator());
-        relay = RoundTripRelay.forUrl(url, Duration.ofMillis(delayMs));
-        String viaRelay = relay.jdbcUrl(url);
-        Properties p = new Properties();
-        p.setProperty("user", cluster.user());
-        p.setProperty("password", cluster.password());
-        if (bouncer) {
-            p.setProperty("prepareThreshold", "0");
-        }
-        raw = DriverManager.getConnection(viaRelay, p);
-        rawTx = DriverManager.getConnection(viaRelay, p);
-        if (bouncer) {
-            p.setProperty("pooler", "pgbouncer-transaction");
-        }
-        String citus = "jdbc:citus:" + viaRelay.substring("jdbc:postgresql:".length());
-        pinned = DriverManager.getConnection(citus, p);
-        pinnedTx = DriverManager.getConnection(citus, p);
-        pinned.setSchema(TENANT);
-        pinnedTx.setSchema(TENANT);
-        rawRead = raw.prepareStatement("SELECT name FROM " + TENANT + ".items WHERE id = ?");
-        pinnedRead = pinned.prepareStatement("SELECT name FROM items WHERE id = ?");
+        pair = new PinnedPair(target, delayMs,
+                "CREATE TABLE IF NOT EXISTS " + TENANT + ".items (id int PRIMARY KEY, name text, v bigint DEFAULT 0)",
+                "INSERT INTO " + TENANT + ".items (id, name) SELECT g, 'n' || g FROM generate_series(1, 100) g"
+                        + " ON CONFLICT DO NOTHING");
+        rawRead = pair.raw().prepareStatement("SELECT name FROM " + TENANT + ".items WHERE id = ?");
+        pinnedRead = pair.pinned().prepareStatement("SELECT name FROM items WHERE id = ?");
+        rawTx = pair.raw();
+        pinnedTx = pair.pinned();
         rawTx.setAutoCommit(false);
         pinnedTx.setAutoCommit(false);
         rawTxStatement = rawTx.createStatement();
@@ -96,12 +66,7 @@ public class TenantPinningBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws SQLException {
-        for (Connection c : new Connection[] {raw, pinned, rawTx, pinnedTx}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        relay.close();
+        pair.close();
     }
 
     @Benchmark
