@@ -4,8 +4,10 @@ import io.github.citusjdbc.CitusConnection;
 import io.github.citusjdbc.ServedBy;
 import io.github.citusjdbc.testkit.ClusterNode;
 import io.github.citusjdbc.testkit.LocalCluster;
+import io.github.citusjdbc.testkit.wire.RoundTripRelay;
 
 import java.io.PrintStream;
+import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -125,8 +127,69 @@ public final class Demo {
             }
             c.commit();
         }
+        pinningBehindPgBouncer(tenants);
         out.println();
         out.println("== demo done ==");
+    }
+
+    /**
+     * Tenant pinning through the coordinator's PgBouncer (transaction pooling), every client turn
+     * counted on the wire by the test kit's relay: each unit of work costs what raw pgjdbc's would.
+     */
+    private void pinningBehindPgBouncer(List<String> tenants) throws SQLException {
+        out.println();
+        out.println("-- tenant pinning behind PgBouncer (transaction pooling), round trips counted on the wire --");
+        ClusterNode coord = cluster.coordinator();
+        String bouncer = cluster.bouncerJdbcUrl(coord);
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(bouncer, java.time.Duration.ZERO)) {
+            String url = "jdbc:citus:" + relay.jdbcUrl(bouncer).substring("jdbc:postgresql:".length());
+            Properties p = new Properties();
+            p.setProperty("user", cluster.user());
+            p.setProperty("password", cluster.password());
+            p.setProperty("pooler", "pgbouncer-transaction"); // forces prepareThreshold=0, per-transaction isolation
+            try (Connection c = DriverManager.getConnection(url, p)) {
+                long id = 100;
+                for (String tenant : tenants) {
+                    c.setSchema(tenant);
+                    try (PreparedStatement ins = c.prepareStatement("INSERT INTO orders VALUES (?, ?)")) {
+                        relay.reset();
+                        ins.setLong(1, ++id);
+                        ins.setString(2, "single insert");
+                        ins.executeUpdate();
+                        long single = relay.roundTrips();
+                        for (int i = 0; i < 3; i++) {
+                            ins.setLong(1, ++id);
+                            ins.setString(2, "batch insert " + i);
+                            ins.addBatch();
+                        }
+                        relay.reset();
+                        int entries = ins.executeBatch().length;
+                        long batch = relay.roundTrips();
+                        relay.reset();
+                        String schema;
+                        try (CallableStatement cs = c.prepareCall("{? = call current_schema()}")) {
+                            cs.registerOutParameter(1, java.sql.Types.VARCHAR);
+                            cs.execute();
+                            schema = cs.getString(1);
+                        }
+                        long call = relay.roundTrips();
+                        long rows;
+                        try (Statement s = c.createStatement();
+                             ResultSet rs = s.executeQuery("SELECT count(*) FROM orders")) {
+                            rs.next();
+                            rows = rs.getLong(1);
+                        }
+                        out.printf("%-15s insert: %s; batch of %d: %s; {? = call current_schema()} = %s: %s;"
+                                + " %d orders in the tenant%n",
+                                tenant, trips(single), entries, trips(batch), schema, trips(call), rows);
+                    }
+                }
+            }
+            out.println("(raw pgjdbc needs 1 for each; the first call with an OUT parameter on a connection costs one"
+                    + " more: pgjdbc looks up the type void once)");
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot start the round-trip relay", e);
+        }
     }
 
     private void readOrders(Connection c, String tenant, String what) throws SQLException {
@@ -136,6 +199,10 @@ public final class Demo {
             out.printf("%-15s %-9s %-32s served by %-28s (schema %s; %s)%n", tenant, what, "'" + rs.getString(1) + "'",
                     served(rs.getInt(3), rs.getBoolean(4)), rs.getString(2), reason(c));
         }
+    }
+
+    private static String trips(long n) {
+        return n + (n == 1 ? " round trip" : " round trips");
     }
 
     /** The driver refreshes its topology in the background; wait (bounded) until it knows the new tenants. */

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,5 +30,12 @@ class DemoTest {
         assertTrue(out.matches("(?s).*tenant_acme\\s+read-only\\s+'[^']*'\\s+served by worker1-standby \\[standby].*"), out);
         assertTrue(out.matches("(?s).*tenant_globex\\s+read-only\\s+'[^']*'\\s+served by coordinator-standby \\[standby].*"), out);
         assertTrue(out.contains("127.0.0.1:" + cluster.worker(1).port()), "pg_dist_node listing must show worker1");
+        // Pinning behind PgBouncer, counted on the wire: raw pgjdbc's round trips (the first call +1: type void).
+        for (String tenant : List.of("tenant_acme", "tenant_globex", "tenant_initech")) {
+            String call = tenant.equals("tenant_acme") ? "2 round trips" : "1 round trip";
+            assertTrue(out.matches("(?s).*" + tenant + " +insert: 1 round trip; batch of 3: 1 round trip;"
+                    + " \\{\\? = call current_schema\\(\\)} = " + tenant + ": " + call
+                    + "; 5 orders in the tenant.*"), out);
+        }
     }
 }
