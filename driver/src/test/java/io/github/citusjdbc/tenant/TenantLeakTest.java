@@ -39,7 +39,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Operations per run: system property {@code citus.leak.ops} (default {@value #DEFAULT_OPS});
  * {@code citus.leak.runs} picks the runs. The soak recorded in the README ran 1,000,000 through
- * PgBouncer: {@code mvn -o -pl driver test -Dtest=TenantLeakTest -Dcitus.leak.ops=1000000
+ * PgBouncer: {@code mvn -B -ntp -pl driver -am verify -Dtest=TenantLeakTest
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dpgjdbc.oldest.skip=true -Dcitus.leak.ops=1000000
  * -Dcitus.leak.runs=pgbouncer-transaction}.
  */
 class TenantLeakTest {
