@@ -43,10 +43,13 @@ import org.postgresql.util.PSQLState;
  * only). The first such call with an OUT-only parameter on a physical connection costs one more
  * round trip, once: pgjdbc looks up the type {@code void} and caches it for the connection.
  *
+ * <p><b>Explicit transaction, the call as its first statement: no round trip added.</b> The same
+ * physical statement runs {@code SET LOCAL search_path TO "t"; <sql>} (pgjdbc sends its own
+ * {@code BEGIN} in front); an error is left as pgjdbc leaves it (25P02 until rollback).
+ *
  * <p><b>Everything else runs on {@link #plain}</b>, which keeps the OUT registrations
- * ({@code registerOutParameter} always goes there), with the pin sent separately: in an explicit
- * transaction {@code SET LOCAL} before its first statement (1 extra round trip, once); with no
- * tenant pinned, nothing. A native {@code CALL} (not an escape) is not pinned in autocommit (a
+ * ({@code registerOutParameter} always goes there): a call later in a transaction (pinned
+ * already), batches and metadata (the pin sent separately), and calls with no tenant pinned. A native {@code CALL} (not an escape) is not pinned in autocommit (a
  * procedure may commit, which the driver's transaction would forbid): it runs with the server's
  * default {@code search_path}. A procedure called through the escape in {@code call} mode runs
  * inside the envelope and so must not commit.
@@ -219,8 +222,9 @@ final class LogicalCallableStatement extends DelegatingCallableStatement {
     // ------------------------------------------------------------------ execution
 
     /** @return whether this execution runs in the autocommit envelope {@code e} (else {@code e} is sent around it) */
+    /** The pin rides with the call: the autocommit envelope, or the prefix of an explicit transaction's first statement. */
     private boolean enveloped(Envelope e) throws SQLException {
-        return e != null && e.commit && parsed();
+        return e != null && parsed();
     }
 
     @Override

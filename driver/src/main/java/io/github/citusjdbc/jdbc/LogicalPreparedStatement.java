@@ -327,11 +327,10 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
     }
 
     /**
-     * Runs the batch. Unpinned it is pgjdbc's batch on the plain statement. With a tenant pinned
-     * in autocommit it is sent as envelopes ({@link #envelopeBatch}): one round trip for up to
-     * {@value #ENVELOPE_ENTRIES} entries, never more than one round trip over pgjdbc's own batch.
-     * In an explicit transaction the pin is sent before the transaction's first statement only
-     * (1 extra round trip, once per transaction), then pgjdbc runs the batch.
+     * Runs the batch. Unpinned, or pinned already earlier in the transaction, it is pgjdbc's batch
+     * on the plain statement. When the pin must go with it (autocommit, or the first statement of
+     * an explicit transaction) it is sent as envelopes ({@link #envelopeBatch}): one round trip for
+     * up to 252 entries, never more than one round trip over pgjdbc's own batch.
      */
     @Override
     public int[] executeBatch() throws SQLException {
@@ -407,11 +406,13 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
     }
 
     /**
-     * Runs a pinned autocommit batch as envelopes {@code BEGIN; SET LOCAL search_path TO "t";
-     * <sql>; <sql>; ...; COMMIT}, each copy of the SQL bound to one entry's parameters: one round
-     * trip per envelope as long as pgjdbc sends it in one piece (below 256 statements; beyond,
-     * pgjdbc syncs every 256 statements exactly as it does in its own batch, and the open
-     * transaction keeps the pin). Each envelope is one transaction, so an envelope commits all
+     * Runs a batch with its pin as envelopes: in autocommit {@code BEGIN; SET LOCAL search_path TO
+     * "t"; <sql>; <sql>; ...; COMMIT}, as an explicit transaction's first statement
+     * {@code SET LOCAL search_path TO "t"; <sql>; ...} (pgjdbc sends its {@code BEGIN} in front; only
+     * the first envelope carries the prefix), each copy of the SQL bound to one entry's parameters:
+     * one round trip per envelope as long as pgjdbc sends it in one piece (below 256 statements;
+     * beyond, pgjdbc syncs every 256 statements exactly as it does in its own batch, and the open
+     * transaction keeps the pin). In autocommit each envelope is one transaction, so it commits all
      * its entries or none; pgjdbc's own autocommit batch commits at each of its Syncs.
      *
      * @return the update counts ({@code long[]} when {@code large}, else {@code int[]})
@@ -433,7 +434,8 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
         int done = 0;
         while (done < n) {
             int m = Math.min(per, n - done);
-            PreparedStatement ps = batchPhysical(e, m, ret, at);
+            boolean pin = done == 0 || e.commit; // in a transaction the first envelope pinned it for the rest
+            PreparedStatement ps = batchPhysical(pin ? e.prefix : "", e.commit, m, ret, at);
             last = ps;
             try {
                 for (int i = 0; i < m; i++) {
@@ -442,9 +444,10 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
                 ps.execute();
             } catch (SQLException ex) {
                 connection.pins.failed(e, ex);
-                throw batchFailure(ex, counts, done, done + m - 1, large);
+                // In an explicit transaction nothing is committed: every entry failed, as pgjdbc reports it.
+                throw batchFailure(ex, counts, e.commit ? done : 0, done, done + m - 1, large);
             }
-            for (int s = 0; s < e.skip; s++) {
+            for (int s = pin ? e.skip : 0; s > 0; s--) {
                 ps.getMoreResults();
             }
             for (int i = 0; i < m; i++) {
@@ -456,7 +459,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
                     if (rs != null) {
                         // pgjdbc's batch refuses rows where it expects none, after the server ran the batch.
                         throw batchFailure(new PSQLException("A result was returned when none was expected.",
-                                PSQLState.TOO_MANY_RESULTS), counts, done + i, done + i, large);
+                                PSQLState.TOO_MANY_RESULTS), counts, e.commit ? done + i : 0, done + i, done + i, large);
                     }
                     counts[done + i] = ps.getLargeUpdateCount();
                 } else {
@@ -484,9 +487,10 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
     }
 
     /** A physical statement for an envelope of {@code m} copies, prepared unnamed (never m server statements). */
-    private PreparedStatement batchPhysical(Envelope e, int m, String ret, int at) throws SQLException {
+    private PreparedStatement batchPhysical(String prefix, boolean commit, int m, String ret, int at)
+            throws SQLException {
         int len = sql.length() + 2 + (ret == null ? 0 : ret.length());
-        StringBuilder sb = new StringBuilder(e.prefix.length() + m * len + 8).append(e.prefix);
+        StringBuilder sb = new StringBuilder(prefix.length() + m * len + 8).append(prefix);
         for (int i = 0; i < m; i++) {
             if (ret == null) {
                 sb.append(sql);
@@ -495,7 +499,9 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
             }
             sb.append("\n;"); // on a new line: the SQL may end in a -- comment
         }
-        sb.append(" COMMIT");
+        if (commit) {
+            sb.append(" COMMIT");
+        }
         PreparedStatement ps = prepare(sb.toString(), ret != null);
         try {
             copySettings(plain, ps);
@@ -534,14 +540,14 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
     }
 
     /**
-     * The batch failed in the envelope of entries {@code first..lastEntry}: as pgjdbc's autocommit
-     * batch, entries committed before keep their counts, the others are {@code EXECUTE_FAILED}, the
+     * The batch failed in the envelope of entries {@code first..lastEntry}: as pgjdbc's batch,
+     * entries committed before ({@code failedFrom}) keep their counts, the others are {@code EXECUTE_FAILED}, the
      * cause is also the next exception. The failing entry within a (rolled back) envelope is not
      * known, so the message names the envelope's range.
      */
-    private BatchUpdateException batchFailure(SQLException cause, long[] counts, int first, int lastEntry,
-                                              boolean large) {
-        java.util.Arrays.fill(counts, first, counts.length, Statement.EXECUTE_FAILED);
+    private BatchUpdateException batchFailure(SQLException cause, long[] counts, int failedFrom, int first,
+                                              int lastEntry, boolean large) {
+        java.util.Arrays.fill(counts, failedFrom, counts.length, Statement.EXECUTE_FAILED);
         String which = first == lastEntry ? "Batch entry " + first : "Batch entries " + first + " to " + lastEntry
                 + " (one transaction)";
         BatchUpdateException b = new BatchUpdateException(which + " <unknown> was aborted: " + cause.getMessage()
@@ -589,7 +595,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
             afterDirect(sql);
             return r;
         }
-        if (e.commit && (op == OP_BATCH || op == OP_LARGE_BATCH) && envelopable(pendingEntries)) {
+        if ((op == OP_BATCH || op == OP_LARGE_BATCH) && envelopable(pendingEntries)) {
             return envelopeBatch(e, pendingEntries, op == OP_LARGE_BATCH);
         }
         try {

@@ -313,11 +313,12 @@ class PinnedBatchTest {
 
     @ParameterizedTest
     @MethodSource("targets")
-    void inAnExplicitTransactionTheBatchIsPgjdbcsAfterOnePinOnce(Target t) throws Exception {
+    void inAnExplicitTransactionTheBatchCarriesThePinAtNoExtraRoundTrip(Target t) throws Exception {
         truncate("pb_tx");
         try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
              Connection c = PinFixture.citus(t, relay);
-             PreparedStatement ps = c.prepareStatement("INSERT INTO pb_tx (id, name, a) VALUES (?, ?, ?)")) {
+             PreparedStatement ps = c.prepareStatement("INSERT INTO pb_tx (id, name, a) VALUES (?, ?, ?)");
+             Statement s = c.createStatement()) {
             c.setSchema(B);
             c.setAutoCommit(false);
             add(ps, 1, 5);
@@ -326,12 +327,56 @@ class PinnedBatchTest {
             add(ps, 6, 5);
             assertArrayEquals(new int[] {1, 1, 1, 1, 1}, ps.executeBatch());
             c.commit();
-            assertEquals(4, relay.roundTrips(), "pin, batch (with pgjdbc's BEGIN), batch, commit");
+            assertEquals(3, relay.roundTrips(), "batch (pgjdbc's BEGIN, the pin, the entries), batch, commit: as raw");
             assertEquals(10, count(B + ".pb_tx"));
             add(ps, 20, 2);
             ps.executeBatch();
             c.rollback();
             assertEquals(10, count(B + ".pb_tx"));
+
+            // An error: the transaction fails as with pgjdbc (every entry EXECUTE_FAILED, then 25P02).
+            add(ps, 30, 2);
+            add(ps, 1, 1);
+            BatchUpdateException e = assertThrows(BatchUpdateException.class, ps::executeBatch);
+            assertEquals("23505", e.getSQLState());
+            assertArrayEquals(new int[] {-3, -3, -3}, e.getUpdateCounts());
+            SQLException aborted = assertThrows(SQLException.class, () -> s.executeQuery("SELECT 1"));
+            assertEquals("25P02", aborted.getSQLState());
+            c.rollback();
+            assertEquals(10, count(B + ".pb_tx"));
+            assertEquals(B, one(s, "SELECT current_schema()"), "pinned again after the rollback");
+            c.commit();
+        }
+    }
+
+    @Test
+    void aTransactionsBatchBeyondOneEnvelopeSendsTheIsolationAndPinOnce() throws Exception {
+        truncate("pb_tx");
+        Target t = PinFixture.targets().get(1); // PgBouncer: the isolation level travels per transaction
+        int n = 10_300; // 3 parameters each: two envelopes
+        try (Connection c = PinFixture.citus(t, null);
+             PreparedStatement ps = c.prepareStatement("INSERT INTO pb_tx (id, name, a) VALUES (?, ?, ?)");
+             Statement s = c.createStatement()) {
+            c.setSchema(A);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setAutoCommit(false);
+            add(ps, 1, n);
+            int[] counts = ps.executeBatch();
+            assertEquals(n, counts.length);
+            assertTrue(Arrays.stream(counts).allMatch(x -> x == 1));
+            assertEquals("repeatable read", one(s, "SHOW transaction_isolation"));
+            assertEquals(String.valueOf(n), one(s, "SELECT count(*) FROM pb_tx"));
+            c.commit();
+            c.setAutoCommit(true);
+        }
+        assertEquals(n, count(A + ".pb_tx"));
+        assertEquals(0, count("public.pb_tx"));
+    }
+
+    private static String one(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 }

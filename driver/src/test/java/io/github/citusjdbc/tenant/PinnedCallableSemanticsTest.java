@@ -356,6 +356,56 @@ class PinnedCallableSemanticsTest {
                 lines::toString);
     }
 
+    /** In an explicit transaction the pin is prefixed to a call that is the transaction's first statement. */
+    @ParameterizedTest
+    @MethodSource("targets")
+    void callsInExplicitTransactionsFirstOrLaterErrorAndRollback(Target target) throws Exception {
+        List<String> lines = sameAsPgjdbc(target, (c, t, toB) -> {
+            try (CallableStatement name = c.prepareCall("{? = call cs_name(?)}");
+                 CallableStatement fail = c.prepareCall("{? = call cs_fail(?)}");
+                 Statement s = c.createStatement()) {
+                c.setAutoCommit(false);
+                name.registerOutParameter(1, Types.VARCHAR);
+                name.setInt(2, 3);
+                t.add("first statement: call", name::execute);
+                t.add("getString", () -> name.getString(1));
+                t.add("getResultSet", name::getResultSet);
+                t.add("getUpdateCount", name::getUpdateCount);
+                t.add("then a query", () -> PinFixture.one(s, "SELECT name FROM pin_items WHERE id = 2"));
+                name.setInt(2, 4);
+                t.add("call later in the transaction", name::execute);
+                t.add("getString later", () -> name.getString(1));
+                t.add("commit", () -> {
+                    c.commit();
+                    return "done";
+                });
+                fail.registerOutParameter(1, Types.INTEGER);
+                fail.setInt(2, -1);
+                t.add("failing call first", fail::execute);
+                t.add("then a query (aborted)", () -> PinFixture.one(s, "SELECT 1"));
+                t.add("rollback", () -> {
+                    c.rollback();
+                    return "done";
+                });
+                fail.setInt(2, 5);
+                t.add("call after rollback", fail::execute);
+                t.add("getInt", () -> fail.getInt(1));
+                c.commit();
+                toB.run();
+                name.setInt(2, 1);
+                t.add("next transaction in B: call", name::execute);
+                t.add("getString in B", () -> name.getString(1));
+                c.commit();
+                c.setAutoCommit(true);
+            }
+        });
+        assertTrue(lines.contains("getString = String:pin_a-3"), lines::toString);
+        assertTrue(lines.contains("getString later = String:pin_a-4"), lines::toString);
+        assertTrue(lines.contains("getString in B = String:pin_b-1"), lines::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("then a query (aborted) ! PSQLException 25P02")),
+                lines::toString);
+    }
+
     @ParameterizedTest
     @MethodSource("targets")
     void callsWithoutOutParametersShowTheirRows(Target target) throws Exception {

@@ -307,6 +307,19 @@ class TenantLeakTest {
             try (CitusTenants.Scope scope = CitusTenants.bind(tenant); Connection c = pool.getConnection();
                  Statement s = c.createStatement()) {
                 c.setAutoCommit(false);
+                if (random.nextBoolean()) { // a batch as the first statement carries the pin
+                    try (PreparedStatement up = c.prepareStatement("UPDATE items SET v = v + 1 WHERE id = ? AND tenant = ?")) {
+                        for (int id = 1; id <= 2; id++) {
+                            up.setInt(1, id);
+                            up.setString(2, tenant);
+                            up.addBatch();
+                        }
+                        int[] counts = up.executeBatch();
+                        if (counts.length != 2 || counts[0] != 1 || counts[1] != 1) {
+                            wrong.incrementAndGet(); // the rows of this tenant were not where the batch ran
+                        }
+                    }
+                }
                 check(s, tenant);
                 assertEquals(1, s.executeUpdate("UPDATE items SET v = v + 1 WHERE id = 1"));
                 check(s, tenant);
