@@ -312,17 +312,21 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
             }
             batchOpen = true;
         }
-        usePlain().addBatch(); // batches run on the plain statement unless a pinned autocommit envelope takes them
-        if (entries == null) {
-            entries = new ArrayList<>();
+        usePlain().addBatch(); // batches run on the plain statement unless an envelope takes them
+        batchSize++;
+        if (connection.pins.mayPin()) { // unpinned batches record nothing beyond pgjdbc's own copy
+            if (entries == null) {
+                entries = new ArrayList<>();
+            }
+            entries.add(parameters.copy());
         }
-        entries.add(parameters.copy());
     }
 
     @Override
     public void clearBatch() throws SQLException {
         batchOpen = false;
         entries = null;
+        batchSize = 0;
         super.clearBatch();
     }
 
@@ -355,8 +359,10 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
     private Object aroundBatch(boolean large) throws SQLException {
         resetNavigation();
         delegate = plain;
-        pendingEntries = entries;
+        // Entries added while nothing was pinned were not recorded: such a batch runs as pgjdbc's.
+        pendingEntries = entries != null && entries.size() == batchSize ? entries : null;
         entries = null;
+        batchSize = 0;
         try {
             return around(large ? OP_LARGE_BATCH : OP_BATCH);
         } finally {
@@ -377,6 +383,8 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
 
     /** The parameters of every entry added since the last executeBatch/clearBatch, or null. */
     private ArrayList<ParameterLog> entries;
+    /** Entries added since the last executeBatch/clearBatch (pgjdbc's batch size). */
+    private int batchSize;
     /** The entries of the batch being executed (set around {@link #around}). */
     private ArrayList<ParameterLog> pendingEntries;
     /** The physical statements of the last envelope batch, open while its keys are readable. */
@@ -654,6 +662,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
     @Override
     public void close() throws SQLException {
         entries = null;
+        batchSize = 0;
         batchPhysicals.clear(); // closed with the other physicals
         super.close();
         java.util.Arrays.fill(variants, null);

@@ -141,6 +141,15 @@ final class TenantPins {
         return p == null ? null : p.tenant();
     }
 
+    /**
+     * @return whether a statement being prepared now (a batch entry being added) may run with a pin:
+     *         transaction mode and a tenant or per-transaction isolation known; no round trip
+     */
+    boolean mayPin() throws SQLException {
+        return !session && (explicit != null || txPath != null || isolation >= 0
+                || settings.resolver().currentTenant() != null);
+    }
+
     // ------------------------------------------------------------------ planning
 
     /**

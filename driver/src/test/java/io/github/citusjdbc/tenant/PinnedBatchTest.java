@@ -349,6 +349,22 @@ class PinnedBatchTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("targets")
+    void aBatchBuiltBeforeATenantWasPinnedStillRunsInTheTenantAtExecution(Target t) throws Exception {
+        truncate("pb_sem");
+        try (Connection c = PinFixture.citus(t, null);
+             PreparedStatement ps = c.prepareStatement("INSERT INTO pb_sem (id, name, a) VALUES (?, ?, ?)")) {
+            add(ps, 1, 2); // nothing pinned yet: the entries are pgjdbc's alone
+            c.setSchema(A);
+            assertArrayEquals(new int[] {1, 1}, ps.executeBatch());
+            add(ps, 3, 2); // pinned now: recorded, sent as an envelope
+            assertArrayEquals(new int[] {1, 1}, ps.executeBatch());
+        }
+        assertEquals(4, count(A + ".pb_sem"));
+        assertEquals(0, count("public.pb_sem"));
+    }
+
     @Test
     void aTransactionsBatchBeyondOneEnvelopeSendsTheIsolationAndPinOnce() throws Exception {
         truncate("pb_tx");
