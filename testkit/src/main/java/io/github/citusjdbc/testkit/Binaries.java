@@ -65,6 +65,9 @@ public final class Binaries {
      *         file in the share directory), so the servers must preload it
      */
     public boolean hasCitus() {
+        if (LocalCluster.emulationForced()) {
+            return false;
+        }
         Exec.Result r;
         try {
             r = Exec.run(List.of(tool("pg_config"), "--sharedir"), null, null, 10);

@@ -159,6 +159,14 @@ public final class LocalCluster implements AutoCloseable {
                 System.getProperty("java.io.tmpdir") + "/citus-jdbc-testkit"));
     }
 
+    /**
+     * @return whether {@code CITUS_TESTKIT_BACKEND=emulation} asks for the Citus emulation even where
+     *         real Citus is installed (a labelled fallback, never what CI asserts against)
+     */
+    public static boolean emulationForced() {
+        return "emulation".equals(System.getenv("CITUS_TESTKIT_BACKEND"));
+    }
+
     /** @return whether this run must not degrade (CI=true): a missing PgBouncer or standby fails. */
     public static boolean strict() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
