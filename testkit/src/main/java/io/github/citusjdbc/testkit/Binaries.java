@@ -10,39 +10,31 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Finds the PostgreSQL and PgBouncer binaries: {@code PG_BIN} if set, else {@code pg_config --bindir},
- * else Debian's versioned install directories (newest first). PgBouncer from {@code PGBOUNCER}
- * if set, else {@code PATH}, else Debian's {@code /usr/sbin/pgbouncer}.
+ * Finds the server binaries the kit runs: PostgreSQL ({@code PG_BIN} if set, else
+ * {@code pg_config --bindir}, else Debian's versioned install directories, newest first) with the
+ * Citus extension installed into it; Debian's PgBouncer 1.18 ({@code PGBOUNCER} if set, else
+ * {@code PATH}, else {@code /usr/sbin/pgbouncer}); and PgBouncer 1.25 ({@code PGBOUNCER_1_25} if
+ * set, else where {@code scripts/prerequisites.sh} builds it, {@value #PGBOUNCER_1_25_DEFAULT}).
  */
 public final class Binaries {
+    /** Where {@code scripts/prerequisites.sh} installs PgBouncer 1.25 built from source. */
+    static final String PGBOUNCER_1_25_DEFAULT = "/opt/citus-jdbc/pgbouncer-1.25.2/bin/pgbouncer";
+
     private final Path pgBin;
     private final Path pgBouncer;
+    private final Path pgBouncer125;
 
-    private Binaries(Path pgBin, Path pgBouncer) {
+    private Binaries(Path pgBin, Path pgBouncer, Path pgBouncer125) {
         this.pgBin = pgBin;
         this.pgBouncer = pgBouncer;
+        this.pgBouncer125 = pgBouncer125;
     }
 
-    /**
-     * @return the binaries of this machine, else the embedded ones from Maven Central
-     *         ({@code CITUS_TESTKIT_EMBEDDED=true} forces those)
-     */
+    /** @return the binaries of this machine; fails when no PostgreSQL server is installed */
     public static Binaries locate() {
-        if ("true".equalsIgnoreCase(System.getenv("CITUS_TESTKIT_EMBEDDED"))) {
-            return embedded();
-        }
-        Optional<Path> bin = findPgBin();
-        if (bin.isEmpty()) {
-            LocalCluster.log("no PostgreSQL installed (PG_BIN, pg_config, /usr/lib/postgresql): using the embedded"
-                    + " binaries from Maven Central (io.zonky.test.postgres); install PostgreSQL for pg_basebackup");
-            return embedded();
-        }
-        return new Binaries(bin.get(), findPgBouncer().orElse(null));
-    }
-
-    /** @return the embedded PostgreSQL binaries (initdb, pg_ctl, postgres; contrib postgres_fdw and dblink) */
-    public static Binaries embedded() {
-        return new Binaries(EmbeddedPostgres.binDir(), findPgBouncer().orElse(null));
+        Path bin = findPgBin().orElseThrow(() -> new IllegalStateException(
+                "no PostgreSQL server installed (PG_BIN, pg_config, /usr/lib/postgresql): run scripts/prerequisites.sh"));
+        return new Binaries(bin, findPgBouncer().orElse(null), findPgBouncer125().orElse(null));
     }
 
     /** @return the directory holding initdb, pg_ctl, postgres, pg_basebackup */
@@ -55,19 +47,21 @@ public final class Binaries {
         return pgBin.resolve(name).toString();
     }
 
-    /** @return the PgBouncer executable, or empty when PgBouncer is not installed */
+    /** @return Debian's PgBouncer (1.18 on Debian 12), or empty when it is not installed */
     public Optional<Path> pgBouncer() {
         return Optional.ofNullable(pgBouncer);
     }
 
+    /** @return PgBouncer 1.25 (tracks {@code search_path}, keeps prepared statements), or empty */
+    public Optional<Path> pgBouncer125() {
+        return Optional.ofNullable(pgBouncer125);
+    }
+
     /**
      * @return whether the {@code citus} extension is installed for these binaries (its control
-     *         file in the share directory), so the servers must preload it
+     *         file in the share directory), so the servers can preload it
      */
     public boolean hasCitus() {
-        if (LocalCluster.emulationForced()) {
-            return false;
-        }
         Exec.Result r;
         try {
             r = Exec.run(List.of(tool("pg_config"), "--sharedir"), null, null, 10);
@@ -75,11 +69,6 @@ public final class Binaries {
             return false;
         }
         return r.exitCode() == 0 && Files.exists(Paths.get(r.output().trim(), "extension", "citus.control"));
-    }
-
-    /** @return whether pg_basebackup exists (embedded binary bundles lack it) */
-    public boolean hasBaseBackup() {
-        return Files.isExecutable(pgBin.resolve("pg_basebackup"));
     }
 
     private static Optional<Path> findPgBin() {
@@ -138,8 +127,26 @@ public final class Binaries {
         return Files.isExecutable(sbin) ? Optional.of(sbin) : Optional.empty();
     }
 
+    private static Optional<Path> findPgBouncer125() {
+        String env = System.getenv("PGBOUNCER_1_25");
+        Path p = Paths.get(env != null && !env.isBlank() ? env : PGBOUNCER_1_25_DEFAULT);
+        return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
+    }
+
+    /** @return the version line a PgBouncer executable prints, e.g. {@code PgBouncer 1.25.2} */
+    static String versionOf(Path pgBouncer) {
+        try {
+            Exec.Result r = Exec.run(List.of(pgBouncer.toString(), "--version"), null, null, 10);
+            String first = r.output().lines().findFirst().orElse("").trim();
+            return r.exitCode() == 0 && !first.isEmpty() ? first : "PgBouncer (version unknown)";
+        } catch (IllegalStateException e) {
+            return "PgBouncer (version unknown)";
+        }
+    }
+
     @Override
     public String toString() {
-        return "PostgreSQL " + pgBin + ", PgBouncer " + (pgBouncer == null ? "absent" : pgBouncer);
+        return "PostgreSQL " + pgBin + ", PgBouncer " + (pgBouncer == null ? "absent" : pgBouncer)
+                + ", PgBouncer 1.25 " + (pgBouncer125 == null ? "absent" : pgBouncer125);
     }
 }

@@ -16,6 +16,7 @@ public final class ClusterNode {
     private final String host;
     private final int port;
     private final int bouncerPort;
+    private final int trackingBouncerPort;
     private final String primaryName;
 
     /**
@@ -28,6 +29,17 @@ public final class ClusterNode {
      * @param primaryName for a standby the name of its primary, otherwise null
      */
     public ClusterNode(String name, NodeRole role, int groupId, String host, int port, int bouncerPort, String primaryName) {
+        this(name, role, groupId, host, port, bouncerPort, -1, primaryName);
+    }
+
+    /**
+     * @param trackingBouncerPort the port of the second PgBouncer in front of it (1.25, which tracks
+     *                            {@code search_path} and keeps prepared statements per client), or -1
+     * @see #ClusterNode(String, NodeRole, int, String, int, int, String)
+     */
+    public ClusterNode(String name, NodeRole role, int groupId, String host, int port, int bouncerPort,
+                       int trackingBouncerPort, String primaryName) {
+        this.trackingBouncerPort = trackingBouncerPort;
         this.name = Objects.requireNonNull(name, "name");
         this.role = Objects.requireNonNull(role, "role");
         this.groupId = groupId;
@@ -52,6 +64,22 @@ public final class ClusterNode {
 
     public boolean hasBouncer() { return bouncerPort > 0; }
 
+    /**
+     * @return the port of the PgBouncer 1.25 in front of this node ({@code track_extra_parameters = search_path},
+     *         {@code max_prepared_statements}), or -1 when there is none
+     */
+    public int trackingBouncerPort() { return trackingBouncerPort; }
+
+    public boolean hasTrackingBouncer() { return trackingBouncerPort > 0; }
+
+    /** @return {@code host:port} of the PgBouncer 1.25 in front of it */
+    public String trackingBouncerAddress() {
+        if (!hasTrackingBouncer()) {
+            throw new IllegalStateException(name + " has no PgBouncer 1.25");
+        }
+        return host + ":" + trackingBouncerPort;
+    }
+
     public boolean isStandby() { return role == NodeRole.STANDBY; }
 
     /** @return the name of the primary this standby replicates, or null for a primary */
@@ -71,6 +99,7 @@ public final class ClusterNode {
     @Override
     public String toString() {
         return name + "(" + role + ", group " + groupId + ", " + address()
-                + (hasBouncer() ? ", bouncer " + bouncerPort : "") + ")";
+                + (hasBouncer() ? ", bouncer " + bouncerPort : "")
+                + (hasTrackingBouncer() ? ", bouncer 1.25 " + trackingBouncerPort : "") + ")";
     }
 }

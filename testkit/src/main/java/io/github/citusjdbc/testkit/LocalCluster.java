@@ -2,6 +2,8 @@ package io.github.citusjdbc.testkit;
 
 import io.github.citusjdbc.testkit.citus.CitusOps;
 import io.github.citusjdbc.testkit.citus.CitusOpsFactory;
+import io.github.citusjdbc.testkit.citus.NoCitus;
+import io.github.citusjdbc.testkit.citus.RealCitus;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +28,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * A real multi-node cluster on loopback for tests, examples and benchmarks: a coordinator, workers,
- * streaming-replication hot standbys, and a PgBouncer in transaction mode in front of every node;
- * real Citus when the servers have the extension, otherwise the Citus emulation (said at start).
+ * A real multi-node Citus cluster on loopback for tests, examples and benchmarks: a coordinator,
+ * workers, streaming-replication hot standbys (Citus secondaries), and two PgBouncers in transaction
+ * mode in front of every node: Debian's 1.18 (no parameter tracking) and 1.25 (tracking
+ * {@code search_path}, prepared statements kept per client). TLS is on everywhere, as Citus sets it
+ * up. Real Citus is required: without the extension the start fails and says how to install it.
  *
  * <p>Use {@link #shared()} for one cluster per JVM (stopped at exit), or {@link #start(Options)}
  * for a private one that a test may damage (kill, promote) and must {@link #close()}.
@@ -46,8 +50,6 @@ public final class LocalCluster implements AutoCloseable {
     private static final String APP_PASSWORD = "app-pw";
     /** Environment variable naming an existing cluster's coordinator to use instead of local servers. */
     public static final String EXISTING_URL_ENV = "CITUS_TESTKIT_URL";
-    /** Environment variable: {@code off} starts the emulation without its search_path reporting (as plain PostgreSQL). */
-    public static final String SEARCH_PATH_REPORT_ENV = "CITUS_TESTKIT_SEARCH_PATH_REPORT";
     private static LocalCluster shared;
 
     private final Options options;
@@ -55,7 +57,8 @@ public final class LocalCluster implements AutoCloseable {
     private final Binaries bin;
     private final Map<String, ClusterNode> nodes = new LinkedHashMap<>();
     private final Map<String, PostgresServer> servers = new LinkedHashMap<>();
-    private final Map<String, PgBouncerProcess> bouncers = new LinkedHashMap<>();
+    /** Per node: PgBouncer 1.18, then PgBouncer 1.25 (tracking). */
+    private final Map<String, List<PgBouncerProcess>> bouncers = new LinkedHashMap<>();
     private final Map<String, String> standbyOf = new LinkedHashMap<>();
     private CitusOps citus;
     private Duration startTime;
@@ -71,34 +74,42 @@ public final class LocalCluster implements AutoCloseable {
     /**
      * How to build the cluster. Immutable; use the {@code with*} methods.
      *
-     * @param embeddedBinaries use the PostgreSQL binaries from Maven Central even where PostgreSQL is installed
-     * @param ssl              serve TLS with a self-signed certificate for {@code 127.0.0.1} only ({@link #sslRootCert()})
+     * @param citus real Citus (the default); false starts one plain PostgreSQL server (no Citus
+     *              loaded, so {@code search_path} is not reported), for what the driver does there
+     * @param ssl   TLS on a plain PostgreSQL server too (Citus turns it on by itself); every
+     *              certificate is self-signed for {@code 127.0.0.1} only ({@link #sslRootCert()})
      */
     public record Options(int workers, boolean coordinatorStandby, boolean worker1Standby, boolean bouncers,
-                          boolean embeddedBinaries, boolean ssl) {
-        /** Coordinator + 2 workers, a standby of the coordinator and of worker 1, PgBouncers, no TLS. */
+                          boolean citus, boolean ssl) {
+        /** Coordinator + 2 workers, a standby of the coordinator and of worker 1, PgBouncers, Citus, TLS. */
         public static Options defaults() {
-            return new Options(2, true, true, true, false, false);
+            return new Options(2, true, true, true, true, true);
+        }
+
+        /** One plain PostgreSQL server (no Citus) with its PgBouncers, no TLS. */
+        public static Options plainPostgres() {
+            return new Options(0, false, false, true, false, false);
         }
 
         public Options withWorkers(int n) {
-            return new Options(n, coordinatorStandby, worker1Standby, bouncers, embeddedBinaries, ssl);
+            return new Options(n, coordinatorStandby, worker1Standby, bouncers, citus, ssl);
         }
 
         public Options withStandbys(boolean coordinator, boolean worker1) {
-            return new Options(workers, coordinator, worker1, bouncers, embeddedBinaries, ssl);
+            return new Options(workers, coordinator, worker1, bouncers, citus, ssl);
         }
 
         public Options withBouncers(boolean on) {
-            return new Options(workers, coordinatorStandby, worker1Standby, on, embeddedBinaries, ssl);
-        }
-
-        public Options withEmbeddedBinaries(boolean on) {
-            return new Options(workers, coordinatorStandby, worker1Standby, bouncers, on, ssl);
+            return new Options(workers, coordinatorStandby, worker1Standby, on, citus, ssl);
         }
 
         public Options withSsl(boolean on) {
-            return new Options(workers, coordinatorStandby, worker1Standby, bouncers, embeddedBinaries, on);
+            return new Options(workers, coordinatorStandby, worker1Standby, bouncers, citus, on);
+        }
+
+        /** @return whether the servers serve TLS (always with Citus, which requires it between nodes) */
+        public boolean tls() {
+            return citus || ssl;
         }
     }
 
@@ -115,7 +126,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private LocalCluster(ExistingCluster.Settings s) {
-        this.options = new Options(0, false, false, false, false, false);
+        this.options = new Options(0, false, false, false, true, false);
         this.runDir = null;
         this.bin = null;
         this.attached = true;
@@ -159,14 +170,6 @@ public final class LocalCluster implements AutoCloseable {
                 System.getProperty("java.io.tmpdir") + "/citus-jdbc-testkit"));
     }
 
-    /**
-     * @return whether {@code CITUS_TESTKIT_BACKEND=emulation} asks for the Citus emulation even where
-     *         real Citus is installed (a labelled fallback, never what CI asserts against)
-     */
-    public static boolean emulationForced() {
-        return "emulation".equals(System.getenv("CITUS_TESTKIT_BACKEND"));
-    }
-
     /** @return whether this run must not degrade (CI=true): a missing PgBouncer or standby fails. */
     public static boolean strict() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
@@ -175,7 +178,12 @@ public final class LocalCluster implements AutoCloseable {
     /** Starts a new private cluster. The caller must {@link #close()} it. */
     public static LocalCluster start(Options options) {
         long t0 = System.nanoTime();
-        Binaries bin = options.embeddedBinaries() ? Binaries.embedded() : Binaries.locate();
+        Binaries bin = Binaries.locate();
+        if (options.citus() && !bin.hasCitus()) {
+            throw new IllegalStateException("real Citus is required but the citus extension is not installed for the PostgreSQL at "
+                    + bin.pgBin() + ": run scripts/prerequisites.sh (it builds Citus from CITUS_SOURCE, by default"
+                    + " ../shared/vendor/citus-12.1.12.tar.gz)");
+        }
         Path base = baseDir();
         LocalCluster c = null;
         try {
@@ -193,18 +201,14 @@ public final class LocalCluster implements AutoCloseable {
                 // Someone else's base directory: it is traversable already or the start fails loudly below.
             }
             Leftovers.writeOwner(run);
-            Options effective = options;
-            if (options.bouncers() && bin.pgBouncer().isEmpty()) {
-                if (strict()) {
-                    throw new IllegalStateException("PgBouncer is required (CI=true) but not installed: apt-get install -y pgbouncer");
-                }
-                log("PgBouncer not found: the cluster runs WITHOUT PgBouncer (tests needing it will fail)");
-                effective = options.withBouncers(false);
+            if (options.bouncers() && (bin.pgBouncer().isEmpty() || bin.pgBouncer125().isEmpty())) {
+                throw new IllegalStateException("PgBouncer 1.18 (Debian's pgbouncer) and 1.25 (built from PGBOUNCER_SOURCE into "
+                        + Binaries.PGBOUNCER_1_25_DEFAULT + ") are required: run scripts/prerequisites.sh; found " + bin);
             }
-            c = new LocalCluster(effective, run, bin);
+            c = new LocalCluster(options, run, bin);
             c.boot();
             c.startTime = Duration.ofNanos(System.nanoTime() - t0);
-            log("cluster up in " + c.startTime.toMillis() + " ms (" + c.phases + "): " + c.citus.describe());
+            log("cluster up in " + c.startTime.toMillis() + " ms (" + c.phases + "): " + c.describe());
             log("  binaries: " + bin);
             for (ClusterNode n : c.nodes.values()) {
                 log("  " + n);
@@ -219,7 +223,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * Uses an existing Citus cluster (real, or another kit's emulation): nodes and standbys are
+     * Uses an existing Citus cluster: nodes and standbys are
      * discovered from {@code pg_dist_node} on the coordinator. Process operations (stop, kill,
      * promote) are not available on such a cluster: see {@link #canControlProcesses()}.
      */
@@ -273,13 +277,23 @@ public final class LocalCluster implements AutoCloseable {
         Files.writeString(pw, ADMIN_PASSWORD + "\n", StandardCharsets.UTF_8);
         Exec.chownToService(runDir);
 
-        Path searchPathModule = bin.hasCitus() ? null : searchPathModule(bin);
+        // Citus connects between nodes as the calling user; like an operator's ~/.pgpass, this file
+        // (PGPASSFILE of every server) gives it the passwords of the kit's roles.
+        Path pgpass = runDir.resolve("pgpass");
+        Files.writeString(pgpass, "*:*:*:" + APP_USER + ":" + APP_PASSWORD + "\n*:*:*:" + ADMIN_USER + ":" + ADMIN_PASSWORD + "\n",
+                StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-------"));
+        Exec.chownToService(runDir);
+
         // One initdb, then copies: initdb is the slow part, and identical nodes are what Citus wants.
         Path template = runDir.resolve("template");
         PostgresServer.initdb(bin, template, ADMIN_USER, pw);
         Files.delete(pw);
-        PostgresServer.configure(template, ADMIN_USER, bin.hasCitus(), searchPathModule);
-        if (options.ssl()) {
+        PostgresServer.configure(template, ADMIN_USER, options.citus());
+        if (options.tls()) {
+            // Citus would make a certificate per node at CREATE EXTENSION; one for 127.0.0.1 made
+            // before the copies and base backups lets every node, standbys and promoted standbys
+            // included, serve TLS that sslmode=verify-full accepts.
             SelfSignedCert.install(template, runDir.resolve("root.crt"));
         }
         PostgresServer tmpl = new PostgresServer("template", bin, template, sock, Ports.free());
@@ -287,10 +301,6 @@ public final class LocalCluster implements AutoCloseable {
         try (Connection c = connect(tmpl.port(), "postgres", ADMIN_USER, ADMIN_PASSWORD); Statement s = c.createStatement()) {
             s.execute("CREATE ROLE " + APP_USER + " LOGIN PASSWORD '" + APP_PASSWORD + "'");
             s.execute("CREATE DATABASE " + DATABASE + " OWNER " + APP_USER);
-        }
-        try (Connection c = connect(tmpl.port(), DATABASE, ADMIN_USER, ADMIN_PASSWORD); Statement s = c.createStatement()) {
-            s.execute("CREATE EXTENSION IF NOT EXISTS postgres_fdw");
-            s.execute("CREATE EXTENSION IF NOT EXISTS dblink");
         }
         tmpl.stop();
 
@@ -307,7 +317,7 @@ public final class LocalCluster implements AutoCloseable {
             PostgresServer srv = new PostgresServer(name, bin, data, sock, Ports.free());
             servers.put(name, srv);
             nodes.put(name, new ClusterNode(name, i == 0 ? NodeRole.COORDINATOR : NodeRole.WORKER, i,
-                    "127.0.0.1", srv.port(), options.bouncers() ? Ports.free() : -1, null));
+                    "127.0.0.1", srv.port(), options.bouncers() ? Ports.free() : -1, options.bouncers() ? Ports.free() : -1, null));
             startPrimaries.add(srv::start);
         }
         Leftovers.deleteTree(template);
@@ -331,17 +341,25 @@ public final class LocalCluster implements AutoCloseable {
             List<Runnable> startBouncers = new ArrayList<>();
             for (ClusterNode n : nodes.values()) {
                 PgBouncerProcess b = new PgBouncerProcess(n.name(), bin.pgBouncer().orElseThrow(),
-                        runDir.resolve("bouncer-" + n.name()), n.bouncerPort(), n.port());
-                b.configure(List.of(new String[]{APP_USER, APP_PASSWORD}, new String[]{ADMIN_USER, ADMIN_PASSWORD}));
-                bouncers.put(n.name(), b);
-                startBouncers.add(b::start);
+                        runDir.resolve("bouncer-" + n.name()), n.bouncerPort(), n.port(), false);
+                PgBouncerProcess t = new PgBouncerProcess(n.name() + " (1.25)", bin.pgBouncer125().orElseThrow(),
+                        runDir.resolve("bouncer125-" + n.name()), n.trackingBouncerPort(), n.port(), true);
+                for (PgBouncerProcess p : List.of(b, t)) {
+                    p.configure(List.of(new String[]{APP_USER, APP_PASSWORD}, new String[]{ADMIN_USER, ADMIN_PASSWORD}));
+                    startBouncers.add(p::start);
+                }
+                bouncers.put(n.name(), List.of(b, t));
             }
             Exec.chownToService(runDir);
             parallel(startBouncers);
             phase("PgBouncers started");
         }
 
-        citus = CitusOpsFactory.detect(this::admin, new CitusOpsFactory.Credentials(
+        if (!options.citus()) {
+            citus = new NoCitus();
+            return;
+        }
+        citus = new RealCitus(this::admin, null, new CitusOpsFactory.Credentials(
                 ADMIN_USER, ADMIN_PASSWORD, APP_USER, APP_PASSWORD, DATABASE));
         citus.install(primaryNodes(), standbyNodes());
         phase("Citus installed");
@@ -349,30 +367,6 @@ public final class LocalCluster implements AutoCloseable {
             waitForReplay(nodes.get(standbyOf.get(s.name())), s);
         }
         phase("standbys caught up");
-    }
-
-    /**
-     * Real Citus 12+ reports {@code search_path} to clients (ParameterStatus); plain PostgreSQL does not.
-     * The emulation loads a small module that does what Citus does. CI must not lose that silently.
-     */
-    private static Path searchPathModule(Binaries bin) {
-        if ("off".equalsIgnoreCase(System.getenv(SEARCH_PATH_REPORT_ENV))) {
-            log("search_path reporting switched off (" + SEARCH_PATH_REPORT_ENV + "=off): the servers behave as plain PostgreSQL there");
-            return null;
-        }
-        return searchPathModule(SearchPathReporting.prepare(bin), strict());
-    }
-
-    static Path searchPathModule(SearchPathReporting.Outcome o, boolean strict) {
-        if (o.available()) {
-            return o.library();
-        }
-        if (strict) {
-            throw new IllegalStateException("search_path reporting is required (CI=true) but its module cannot be built: "
-                    + o.problem());
-        }
-        log("WARNING: search_path is NOT reported to clients (real Citus 12+ reports it): " + o.problem());
-        return null;
     }
 
     private long phaseStart = System.nanoTime();
@@ -388,22 +382,14 @@ public final class LocalCluster implements AutoCloseable {
         String name = primaryName + "-standby";
         Path data = runDir.resolve(name);
         PostgresServer primary = servers.get(primaryName);
-        if (bin.hasBaseBackup()) {
-            primary.baseBackupTo(data, ADMIN_USER);
-        } else {
-            try (Connection admin = connect(primary.port(), DATABASE, ADMIN_USER, ADMIN_PASSWORD)) {
-                primary.lowLevelBackupTo(data, admin, ADMIN_USER, name);
-            } catch (IOException | SQLException e) {
-                throw new IllegalStateException("cannot make " + name + " with the low-level backup API: " + e.getMessage(), e);
-            }
-        }
+        primary.baseBackupTo(data, ADMIN_USER);
         PostgresServer srv = new PostgresServer(name, bin, data, runDir.resolve("sock"), Ports.free());
         srv.start();
         ClusterNode p = nodes.get(primaryName);
         servers.put(name, srv);
         standbyOf.put(name, primaryName);
         nodes.put(name, new ClusterNode(name, NodeRole.STANDBY, p.groupId(), "127.0.0.1", srv.port(),
-                options.bouncers() ? Ports.free() : -1, primaryName));
+                options.bouncers() ? Ports.free() : -1, options.bouncers() ? Ports.free() : -1, primaryName));
     }
 
     private static void copyDir(Path from, Path to) {
@@ -479,7 +465,7 @@ public final class LocalCluster implements AutoCloseable {
         return nodes.values().stream().filter(ClusterNode::isStandby).toList();
     }
 
-    /** @return the Citus operations (real or emulated) of this cluster */
+    /** @return the Citus operations of this cluster (on a plain PostgreSQL server each says it has no Citus) */
     public CitusOps citus() {
         return citus;
     }
@@ -522,6 +508,32 @@ public final class LocalCluster implements AutoCloseable {
     /** @return the URL of the node's PgBouncer (transaction pooling) */
     public String bouncerJdbcUrl(ClusterNode node) {
         return "jdbc:postgresql://" + node.bouncerAddress() + "/" + database;
+    }
+
+    /** @return the URL of the node's PgBouncer 1.25 (transaction pooling, tracks {@code search_path}) */
+    public String trackingBouncerJdbcUrl(ClusterNode node) {
+        return "jdbc:postgresql://" + node.trackingBouncerAddress() + "/" + database;
+    }
+
+    /**
+     * @return a new connection as the application role through the node's PgBouncer 1.25; named
+     *         prepared statements are safe there ({@code max_prepared_statements}), so pgjdbc's defaults stay
+     */
+    public Connection trackingBouncerConnection(ClusterNode node) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", appUser);
+        p.setProperty("password", appPassword);
+        return DriverManager.getConnection(trackingBouncerJdbcUrl(node), p);
+    }
+
+    /** @return one line naming what runs: Citus and its version, TLS, the PgBouncers */
+    public String describe() {
+        String what = citus.describe() + (options.tls() ? ", TLS on" : ", TLS off");
+        if (options.bouncers()) {
+            what += "; PgBouncers " + Binaries.versionOf(bin.pgBouncer().orElseThrow()) + " (no parameter tracking) and "
+                    + Binaries.versionOf(bin.pgBouncer125().orElseThrow()) + " (track_extra_parameters = search_path)";
+        }
+        return what;
     }
 
     /** @return a new superuser connection straight to the node */
@@ -578,16 +590,18 @@ public final class LocalCluster implements AutoCloseable {
         return server(node).isRunning();
     }
 
-    /** Stops or starts the PgBouncer in front of a node. */
+    /** Stops or starts both PgBouncers (1.18 and 1.25) in front of a node. */
     public synchronized void setBouncerRunning(ClusterNode node, boolean running) {
-        PgBouncerProcess b = bouncers.get(node.name());
-        if (b == null) {
+        List<PgBouncerProcess> pair = bouncers.get(node.name());
+        if (pair == null) {
             throw new IllegalStateException(node.name() + " has no PgBouncer");
         }
-        if (running && !b.isRunning()) {
-            b.start();
-        } else if (!running) {
-            b.stop();
+        for (PgBouncerProcess b : pair) {
+            if (running && !b.isRunning()) {
+                b.start();
+            } else if (!running) {
+                b.stop();
+            }
         }
     }
 
@@ -677,17 +691,17 @@ public final class LocalCluster implements AutoCloseable {
     public synchronized List<Long> processIds() {
         List<Long> pids = new ArrayList<>();
         servers.values().forEach(s -> s.pid().ifPresent(pids::add));
-        bouncers.values().forEach(b -> b.pid().ifPresent(pids::add));
+        bouncers.values().forEach(pair -> pair.forEach(b -> b.pid().ifPresent(pids::add)));
         return Collections.unmodifiableList(pids);
     }
 
     /**
-     * @return the certificate every server presents when started {@link Options#withSsl with TLS}
+     * @return the certificate every server presents (always on Citus; on plain PostgreSQL {@link Options#withSsl with TLS})
      *         (self-signed, subject alternative name {@code IP:127.0.0.1} only): pgjdbc's {@code sslrootcert}
      */
     public Path sslRootCert() {
-        if (!options.ssl()) {
-            throw new IllegalStateException("this cluster was started without TLS: Options.withSsl(true)");
+        if (!options.tls()) {
+            throw new IllegalStateException("this plain PostgreSQL server was started without TLS: Options.withSsl(true)");
         }
         return runDir.resolve("root.crt");
     }
@@ -716,7 +730,7 @@ public final class LocalCluster implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         List<Runnable> stops = new ArrayList<>();
-        bouncers.values().forEach(b -> stops.add(b::stop));
+        bouncers.values().forEach(pair -> pair.forEach(b -> stops.add(b::stop)));
         servers.values().forEach(s -> stops.add(() -> s.stop("immediate")));
         try {
             parallel(stops);

@@ -21,8 +21,16 @@ final class PgBouncerProcess {
     private final Path dir;
     private final int port;
     private final int serverPort;
+    private final boolean tracking;
 
-    PgBouncerProcess(String name, Path executable, Path dir, int port, int serverPort) {
+    /**
+     * @param tracking configure what PgBouncer 1.20+ offers for transaction pooling:
+     *                 {@code track_extra_parameters = search_path} (each client's reported
+     *                 {@code search_path} restored on the server connection it gets) and
+     *                 {@code max_prepared_statements} (named prepared statements per client)
+     */
+    PgBouncerProcess(String name, Path executable, Path dir, int port, int serverPort, boolean tracking) {
+        this.tracking = tracking;
         this.name = name;
         this.executable = executable;
         this.dir = dir;
@@ -70,6 +78,8 @@ final class PgBouncerProcess {
                 "pidfile = " + pidFile(),
                 "log_connections = 0",
                 "log_disconnections = 0",
+                tracking ? "track_extra_parameters = search_path" : "",
+                tracking ? "max_prepared_statements = 200" : "",
                 "");
         Files.writeString(dir.resolve("pgbouncer.ini"), ini, StandardCharsets.UTF_8);
     }

@@ -55,18 +55,11 @@ final class PostgresServer {
     /**
      * Writes the settings every server of the cluster shares (copies and base backups inherit them).
      *
-     * @param searchPathModule the emulation's module that reports {@code search_path} (absolute path), or null
+     * @param citus preload Citus (every node of a Citus cluster must); false for a plain PostgreSQL server
      */
-    static void configure(Path dataDir, String superuser, boolean citus, Path searchPathModule) throws IOException {
-        String preload;
-        if (citus) {
-            preload = "shared_preload_libraries = 'citus'";
-        } else if (searchPathModule != null) {
-            preload = "# citus extension not installed: the kit emulates it; this reports search_path as Citus does\n"
-                    + "shared_preload_libraries = '" + searchPathModule.toAbsolutePath().toString().replace("'", "''") + "'";
-        } else {
-            preload = "# citus extension not installed: the kit emulates it (search_path NOT reported)";
-        }
+    static void configure(Path dataDir, String superuser, boolean citus) throws IOException {
+        // citus_schema_move's default (logical) transfer mode needs logical decoding.
+        String preload = citus ? "shared_preload_libraries = 'citus'\nwal_level = logical" : "wal_level = replica";
         String conf = String.join("\n",
                 "",
                 "# citus-jdbc test kit",
@@ -77,7 +70,6 @@ final class PostgresServer {
                 "full_page_writes = off",
                 "max_connections = 300",
                 "shared_buffers = 32MB",
-                "wal_level = replica",
                 "max_wal_senders = 10",
                 "max_replication_slots = 10",
                 "wal_keep_size = 256MB",
@@ -106,7 +98,7 @@ final class PostgresServer {
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 Exec.runAsService(List.of(bin.tool("pg_ctl"), "-D", dataDir.toString(), "-l", logFile().toString(),
-                        "-w", "-t", "60", "-o", "-p " + port + " -k " + socketDir, "start"), null, 90);
+                        "-w", "-t", "60", "-o", "-p " + port + " -k " + socketDir, "start"), serverEnvironment(), 90);
                 return;
             } catch (IllegalStateException e) {
                 // After kill -9, orphaned backends may hold the old shared memory for a moment.
@@ -115,6 +107,12 @@ final class PostgresServer {
             }
         }
         throw new IllegalStateException(name + " did not start; log " + logFile() + ":\n" + tail(), last);
+    }
+
+    /** The node-to-node password file (Citus connects between nodes as the calling user), when the run has one. */
+    private java.util.Map<String, String> serverEnvironment() {
+        Path pgpass = dataDir.getParent().resolve("pgpass");
+        return java.nio.file.Files.exists(pgpass) ? java.util.Map.of("PGPASSFILE", pgpass.toString()) : null;
     }
 
     /** Fast shutdown: rolls back open transactions, disconnects clients, waits for the exit. */
@@ -176,36 +174,6 @@ final class PostgresServer {
         Exec.runAsService(List.of(bin.tool("pg_basebackup"), "-h", "127.0.0.1", "-p", Integer.toString(port),
                 "-U", superuser, "-D", target.toString(), "-R", "-X", "stream", "-c", "fast", "--no-sync"),
                 Map.of(), 180);
-    }
-
-    /**
-     * Makes {@code target} a streaming standby of this running server with the low-level backup
-     * API, for binary bundles without {@code pg_basebackup}: backup start, a file copy, backup stop,
-     * {@code backup_label}, {@code standby.signal} and {@code primary_conninfo}.
-     */
-    void lowLevelBackupTo(Path target, java.sql.Connection admin, String superuser, String standbyName)
-            throws IOException, java.sql.SQLException {
-        String label;
-        try (java.sql.Statement s = admin.createStatement()) {
-            s.execute("SELECT pg_backup_start('citus-testkit', true)");
-            Exec.runAsService(List.of("cp", "-a", dataDir.toString(), target.toString()), null, 120);
-            try (java.sql.ResultSet rs = s.executeQuery("SELECT labelfile FROM pg_backup_stop(false)")) {
-                rs.next();
-                label = rs.getString(1);
-            }
-        }
-        for (String stale : List.of("postmaster.pid", "postmaster.opts", "backup_label.old")) {
-            Files.deleteIfExists(target.resolve(stale));
-        }
-        // WAL copied mid-write may be torn: let the standby stream everything from the primary.
-        Exec.runAsService(List.of("find", target.resolve("pg_wal").toString(), "-maxdepth", "1", "-type", "f", "-delete"), null, 60);
-        Exec.runAsService(List.of("find", target.resolve("pg_replslot").toString(), "-mindepth", "1", "-delete"), null, 60);
-        Files.writeString(target.resolve("backup_label"), label, StandardCharsets.UTF_8);
-        Files.writeString(target.resolve("standby.signal"), "", StandardCharsets.UTF_8);
-        Files.writeString(target.resolve("postgresql.auto.conf"), "primary_conninfo = 'host=127.0.0.1 port=" + port
-                + " user=" + superuser + " application_name=" + standbyName + "'\n", StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        Exec.chownToService(target);
     }
 
     String tail() {

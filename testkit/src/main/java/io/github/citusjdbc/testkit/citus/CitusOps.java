@@ -74,7 +74,10 @@ public interface CitusOps {
     /** {@code citus_disable_node}: sets isactive = false. */
     void disableNode(ClusterNode node) throws SQLException;
 
-    /** {@code citus_activate_node}: sets isactive = true. */
+    /**
+     * {@code citus_activate_node}: sets isactive = true. Citus 12.1 does not re-activate a secondary
+     * that way; a secondary is removed and added again instead, and gets a new nodeid.
+     */
     void activateNode(ClusterNode node) throws SQLException;
 
     /** {@code citus_remove_node}: deletes the node's row. */

@@ -8,9 +8,8 @@ import java.sql.SQLException;
 import java.util.Objects;
 
 /**
- * Picks the {@link CitusOps} for a cluster: {@link RealCitus} when the coordinator's PostgreSQL
- * offers the {@code citus} extension ({@code pg_available_extensions}), otherwise the
- * {@link EmulatedCitus Citus emulation}.
+ * Makes the {@link CitusOps} of a cluster: always {@link RealCitus}. A server without the
+ * {@code citus} extension is refused with a message that says how to install it.
  */
 public final class CitusOpsFactory {
     private CitusOpsFactory() {
@@ -19,10 +18,10 @@ public final class CitusOpsFactory {
     /**
      * The roles the implementations need.
      *
-     * @param adminUser     a superuser (the kit's admin role); the emulation's postgres_fdw mappings use it
+     * @param adminUser     a superuser (the kit's admin role)
      * @param adminPassword its password
-     * @param appUser       the non-superuser application role; it gets its own postgres_fdw user mappings
-     * @param appPassword   its password (postgres_fdw needs it for a non-superuser)
+     * @param appUser       the non-superuser application role
+     * @param appPassword   its password
      * @param database      the cluster's database, the same on every node
      */
     public record Credentials(String adminUser, String adminPassword, String appUser, String appPassword, String database) {
@@ -42,36 +41,18 @@ public final class CitusOpsFactory {
     }
 
     /**
-     * Decides at {@link CitusOps#install install} time (the first primary is the coordinator asked),
-     * for a cluster the kit builds itself. Calls other than {@code describe}/{@code install} before
-     * install fail: for a cluster set up earlier use {@link #detect(AdminConnector, ClusterNode, Credentials)}.
+     * For a cluster that is already set up: the result works without {@code install}, discovering
+     * nodes from {@code pg_dist_node}.
      *
-     * @throws SQLException never today; declared so that callers need not change when detection moves here
-     */
-    public static CitusOps detect(AdminConnector admin, Credentials credentials) throws SQLException {
-        return new DeferredCitusOps(admin, credentials);
-    }
-
-    /**
-     * Decides now by asking {@code coordinator}. Use this for a cluster that is already set up
-     * (real Citus, or the emulation installed by another kit): the result works without
-     * {@code install}, discovering nodes from {@code pg_dist_node}.
+     * @throws SQLException when the coordinator cannot be asked, or has no Citus
      */
     public static CitusOps detect(AdminConnector admin, ClusterNode coordinator, Credentials credentials) throws SQLException {
         try (Connection c = admin.open(coordinator)) {
-            return create(admin, coordinator, credentials, citusAvailable(c));
+            if (Sql.longValue(c, "SELECT count(*) FROM pg_extension WHERE extname = 'citus'") == 0) {
+                throw new SQLException("no Citus at " + coordinator.address() + ": the citus extension is not created in "
+                        + c.getCatalog(), "55000");
+            }
         }
-    }
-
-    static CitusOps create(AdminConnector admin, ClusterNode coordinator, Credentials credentials, boolean realCitus) {
-        return realCitus ? new RealCitus(admin, coordinator, credentials) : new EmulatedCitus(admin, coordinator, credentials);
-    }
-
-    /** @return whether the server can {@code CREATE EXTENSION citus} */
-    static boolean citusAvailable(Connection c) throws SQLException {
-        if (io.github.citusjdbc.testkit.LocalCluster.emulationForced()) {
-            return false;
-        }
-        return Sql.longValue(c, "SELECT count(*) FROM pg_available_extensions WHERE name = 'citus'") > 0;
+        return new RealCitus(admin, coordinator, credentials);
     }
 }

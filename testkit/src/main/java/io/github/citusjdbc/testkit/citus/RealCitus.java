@@ -28,7 +28,7 @@ public final class RealCitus implements CitusOps {
     /**
      * @param admin       opens superuser connections to the nodes
      * @param coordinator the coordinator (may be null until {@link #install})
-     * @param credentials the superuser and application role (passwords go into {@code pg_dist_authinfo})
+     * @param credentials the superuser and application role
      */
     public RealCitus(AdminConnector admin, ClusterNode coordinator, CitusOpsFactory.Credentials credentials) {
         this.admin = admin;
@@ -57,13 +57,8 @@ public final class RealCitus implements CitusOps {
             }
         }
         try (Connection c = coord()) {
-            // Citus connects between nodes as the current user: give it the passwords (nodeid 0 = every node).
-            for (String[] role : new String[][]{{credentials.adminUser(), credentials.adminPassword()},
-                    {credentials.appUser(), credentials.appPassword()}}) {
-                Sql.exec(c, "DELETE FROM pg_dist_authinfo WHERE nodeid = 0 AND rolename = ?", role[0]);
-                Sql.exec(c, "INSERT INTO pg_dist_authinfo (nodeid, rolename, authinfo) VALUES (0, ?, ?)",
-                        role[0], "password=" + role[1]);
-            }
+            // Citus connects between nodes as the calling user: the passwords come from each server's
+            // PGPASSFILE (LocalCluster writes it), as an operator's ~/.pgpass would give them.
             Sql.exec(c, "SELECT citus_set_coordinator_host(?, ?)", coordinator.host(), coordinator.port());
             for (ClusterNode w : primaryNodes.subList(1, primaryNodes.size())) {
                 Sql.exec(c, "SELECT citus_add_node(?, ?)", w.host(), w.port());
@@ -72,7 +67,8 @@ public final class RealCitus implements CitusOps {
                 ClusterNode p = primaryOf(s);
                 Sql.exec(c, "SELECT citus_add_secondary_node(?, ?, ?, ?)", s.host(), s.port(), p.host(), p.port());
             }
-            version = Sql.strings(c, "SELECT extversion FROM pg_extension WHERE extname = 'citus'").get(0);
+            // citus_version(): "Citus 12.1.12 on x86_64-pc-linux-gnu, compiled by ..."
+            version = Sql.strings(c, "SELECT split_part(citus_version(), ' on ', 1)").get(0).replaceFirst("^Citus ", "");
         }
         awaitStandbys();
     }
@@ -182,6 +178,15 @@ public final class RealCitus implements CitusOps {
     public synchronized void activateNode(ClusterNode node) throws SQLException {
         try (Connection c = coord()) {
             Sql.exec(c, "SELECT citus_activate_node(?, ?)", node.host(), node.port());
+            Long active = Sql.longValue(c, "SELECT count(*) FROM pg_dist_node WHERE nodename = ? AND nodeport = ? AND isactive",
+                    node.host(), node.port());
+            if (node.isStandby() && active == 0) {
+                // Citus 12.1's citus_activate_node leaves a secondary inactive (it activates primaries
+                // only): as an operator would, register the secondary anew (it gets a new nodeid).
+                ClusterNode p = primaryOf(node);
+                Sql.exec(c, "SELECT citus_remove_node(?, ?)", node.host(), node.port());
+                Sql.exec(c, "SELECT citus_add_secondary_node(?, ?, ?, ?)", node.host(), node.port(), p.host(), p.port());
+            }
         }
         awaitStandbys();
     }
@@ -202,7 +207,10 @@ public final class RealCitus implements CitusOps {
             coordinator = promoted;
         }
         try (Connection c = coord()) {
-            Sql.exec(c, "SELECT citus_remove_node(?, ?)", promoted.host(), promoted.port());
+            // As an operator does on Citus 12.1: citus_remove_node of the secondary would sync metadata to
+            // every node, the stopped old primary included, and fail; its row is deleted instead.
+            Sql.exec(c, "DELETE FROM pg_dist_node WHERE nodename = ? AND nodeport = ? AND noderole = 'secondary'",
+                    promoted.host(), promoted.port());
             Sql.exec(c, "SELECT citus_update_node((SELECT nodeid FROM pg_dist_node WHERE nodename = ? AND nodeport = ?), ?, ?)",
                     oldPrimary.host(), oldPrimary.port(), promoted.host(), promoted.port());
         }

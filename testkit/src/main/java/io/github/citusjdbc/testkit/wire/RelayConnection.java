@@ -22,13 +22,15 @@ final class RelayConnection {
     private final Socket client;
     private final Socket server;
     private final long delayNanos;
+    private final boolean passEncryption;
     private final WireParser fromClient;
     private final WireParser fromServer;
     private final Object turnLock = new Object();
     private boolean startupDone;
     private boolean turnOpen;
 
-    RelayConnection(RoundTripRelay relay, Socket client, Socket server, long delayNanos) {
+    RelayConnection(RoundTripRelay relay, Socket client, Socket server, long delayNanos, boolean passEncryption) {
+        this.passEncryption = passEncryption;
         this.relay = relay;
         this.client = client;
         this.server = server;
@@ -55,13 +57,14 @@ final class RelayConnection {
             byte[] buf = new byte[16 * 1024];
             try {
                 int n;
+                if (parser == fromClient && !passEncryption) {
+                    byte[] first = refuseEncryption(in);
+                    parser.feed(first, 0, first.length);
+                    forward(first, first.length, out, queue);
+                }
                 while ((n = in.read(buf)) >= 0) {
                     parser.feed(buf, 0, n);
-                    if (queue == null) {
-                        out.write(buf, 0, n);
-                    } else {
-                        queue.add(new Chunk(System.nanoTime() + delayNanos, java.util.Arrays.copyOf(buf, n)));
-                    }
+                    forward(buf, n, out, queue);
                 }
             } catch (IOException e) {
                 // The peer or close() ended the connection.
@@ -75,6 +78,43 @@ final class RelayConnection {
         });
         if (queue != null) {
             relay.newThread(dir + "-deliver", () -> deliver(queue, out));
+        }
+    }
+
+    /**
+     * Answers the client's SSLRequests and GSSENCRequests with 'N' until it sends its first other
+     * packet (a startup or a cancel request), which is returned whole for forwarding.
+     * Such requests are exactly 8 bytes: length 8 and a request code.
+     */
+    private byte[] refuseEncryption(InputStream in) throws IOException {
+        java.io.DataInputStream data = new java.io.DataInputStream(in);
+        while (true) {
+            byte[] head = new byte[8];
+            data.readFully(head);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(head);
+            int length = b.getInt();
+            int code = b.getInt();
+            if (length == 8 && (code == WireParser.SSL_REQUEST || code == WireParser.GSSENC_REQUEST)) {
+                // The server has been sent nothing yet, so nothing else writes to the client now.
+                client.getOutputStream().write('N');
+                client.getOutputStream().flush();
+                continue;
+            }
+            if (length <= 8 || length > 1 << 20) {
+                return head; // not a startup packet we can frame: forward as it comes, the server judges it
+            }
+            // PgBouncer refuses a startup packet that does not arrive whole: forward it in one piece.
+            byte[] whole = java.util.Arrays.copyOf(head, length);
+            data.readFully(whole, 8, length - 8);
+            return whole;
+        }
+    }
+
+    private void forward(byte[] bytes, int n, OutputStream out, BlockingQueue<Chunk> queue) throws IOException {
+        if (queue == null) {
+            out.write(bytes, 0, n);
+        } else {
+            queue.add(new Chunk(System.nanoTime() + delayNanos, java.util.Arrays.copyOf(bytes, n)));
         }
     }
 

@@ -29,15 +29,20 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * over all connections and complete when the client has the server's answer (messages are
  * counted before they are forwarded). {@link #reset()} zeroes them.
  *
- * <p>SSLRequest and GSSENCRequest are forwarded and the server's one-byte answer passed back
- * (after 'S'/'G' the connection is relayed without parsing); CancelRequest connections are
- * forwarded. Each connection uses two threads (four with a delay). {@link #close()} closes every
+ * <p>Encryption: the relay answers an SSLRequest or GSSENCRequest itself with 'N' (no
+ * encryption), so that the client speaks plaintext the relay can count, also in front of a Citus
+ * node, which serves TLS (pgjdbc's default {@code sslmode=prefer} then falls back to plaintext;
+ * {@code sslmode=require} fails, as against a server without TLS). A relay started with
+ * {@link #startPassingEncryption} forwards both requests and passes the server's one-byte answer
+ * back instead (after 'S'/'G' the connection is relayed without parsing, and nothing is counted).
+ * CancelRequest connections are forwarded. Each connection uses two threads (four with a delay). {@link #close()} closes every
  * socket and waits for all threads. Thread-safe.
  */
 public final class RoundTripRelay implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final long delayNanos;
+    private final boolean passEncryption;
     private final ServerSocket listener;
     private final Thread acceptor;
     private final Set<RelayConnection> connections = ConcurrentHashMap.newKeySet();
@@ -54,7 +59,8 @@ public final class RoundTripRelay implements AutoCloseable {
     private final AtomicLongArray serverTypes = new AtomicLongArray(256);
     private volatile char lastStatus;
 
-    private RoundTripRelay(String targetHost, int targetPort, Duration delayPerDirection) throws IOException {
+    private RoundTripRelay(String targetHost, int targetPort, Duration delayPerDirection, boolean passEncryption) throws IOException {
+        this.passEncryption = passEncryption;
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         this.delayNanos = delayPerDirection.toNanos();
@@ -88,7 +94,15 @@ public final class RoundTripRelay implements AutoCloseable {
         if (delayPerDirection.isNegative()) {
             throw new IllegalArgumentException("negative delay " + delayPerDirection);
         }
-        return new RoundTripRelay(targetHost, targetPort, delayPerDirection);
+        return new RoundTripRelay(targetHost, targetPort, delayPerDirection, false);
+    }
+
+    /**
+     * Starts a relay without added delay that forwards encryption requests to the server, so a
+     * client may talk TLS through it (end to end with the server; only connections are counted).
+     */
+    public static RoundTripRelay startPassingEncryption(String targetHost, int targetPort) throws IOException {
+        return new RoundTripRelay(targetHost, targetPort, Duration.ZERO, true);
     }
 
     /**
@@ -260,7 +274,7 @@ public final class RoundTripRelay implements AutoCloseable {
                 client.setTcpNoDelay(true);
                 server.setTcpNoDelay(true);
                 server.connect(new InetSocketAddress(targetHost, targetPort), 10_000);
-                RelayConnection c = new RelayConnection(this, client, server, delayNanos);
+                RelayConnection c = new RelayConnection(this, client, server, delayNanos, passEncryption);
                 connections.add(c);
                 c.start();
                 if (closed) {

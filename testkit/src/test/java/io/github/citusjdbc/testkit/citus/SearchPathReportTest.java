@@ -21,8 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Citus 12+ reports {@code search_path} to clients (a ParameterStatus before ReadyForQuery whenever it
- * changed; FACTS section 5); the emulation does the same through the kit's module
- * {@code citus_report_search_path}. Checked with pgjdbc on every node, directly and through its
+ * changed). Checked with pgjdbc on every node, directly and through its
  * PgBouncer 1.18 (transaction pooling), which passes the messages through but does not track the value.
  */
 class SearchPathReportTest {
@@ -92,7 +91,7 @@ class SearchPathReportTest {
         }
     }
 
-    /** The sequence FACTS section 5 describes, asserted on one connection. */
+    /** When Citus reports search_path (start-up, SET, SET LOCAL, commit, rollback), asserted on one connection. */
     private static void assertReportedLikeCitus(Connection c, String where) throws SQLException {
         String initial = reported(c);
         assertNotNull(initial, where + ": search_path must be reported at connection start, as Citus 12+ does"

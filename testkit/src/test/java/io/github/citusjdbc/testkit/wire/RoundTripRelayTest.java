@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,7 +44,7 @@ class RoundTripRelayTest {
         direct.setProperty("password", cluster.password());
         Properties bouncer = new Properties();
         bouncer.putAll(direct);
-        // PgBouncer 1.18 in transaction mode cannot keep server-prepared statements (FACTS §6).
+        // PgBouncer 1.18 in transaction mode cannot keep server-prepared statements.
         bouncer.setProperty("prepareThreshold", "0");
         return List.of(new Target("direct", cluster.jdbcUrl(cluster.coordinator()), direct),
                 new Target("pgbouncer", cluster.bouncerJdbcUrl(cluster.coordinator()), bouncer));
@@ -134,14 +135,40 @@ class RoundTripRelayTest {
     }
 
     @Test
-    void sslRequestIsForwardedAndAnsweredByTheServer() throws Exception {
+    void sslRequestIsAnsweredNoByTheRelaySoTheSessionIsPlaintextAndCounted() throws Exception {
         Target t = targets().get(0);
-        Properties ssl = new Properties();
-        ssl.setProperty("sslmode", "prefer"); // the kit's servers have no TLS: they answer 'N'
+        Properties prefer = new Properties();
+        prefer.setProperty("sslmode", "prefer"); // pgjdbc's default; the Citus node itself serves TLS
         try (RoundTripRelay relay = RoundTripRelay.forUrl(t.jdbcUrl(), Duration.ZERO);
-             Connection c = connect(relay, t, ssl); Statement s = c.createStatement()) {
-            s.execute("SELECT 1");
-            assertEquals(1, relay.roundTrips());
+             Connection c = connect(relay, t, prefer); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+                assertTrue(rs.next());
+                assertFalse(rs.getBoolean(1), "the relay refused encryption, so the session is plaintext");
+            }
+            assertEquals(1, relay.roundTrips(), relay::toString);
+            Properties require = new Properties();
+            require.setProperty("sslmode", "require");
+            SQLException e = assertThrows(SQLException.class, () -> connect(relay, t, require).close());
+            assertTrue(e.getSQLState().startsWith("08"), e.getSQLState() + " " + e.getMessage());
+        }
+    }
+
+    @Test
+    void encryptionPassesThroughEndToEndWhenAsked() throws Exception {
+        LocalCluster cluster = LocalCluster.shared();
+        Target t = targets().get(0);
+        Properties verify = new Properties();
+        verify.setProperty("sslmode", "verify-full");
+        verify.setProperty("sslrootcert", cluster.sslRootCert().toString());
+        JdbcUrls.HostPort hp = JdbcUrls.hostPort(t.jdbcUrl());
+        try (RoundTripRelay relay = RoundTripRelay.startPassingEncryption(hp.host(), hp.port());
+             Connection c = connect(relay, t, verify); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+                assertTrue(rs.next());
+                assertTrue(rs.getBoolean(1), "TLS from pgjdbc to the server through the relay");
+            }
+            assertEquals(1, relay.acceptedConnections());
+            assertEquals(0, relay.roundTrips(), "encrypted bytes are relayed, not parsed");
         }
     }
 
