@@ -20,10 +20,48 @@ record Served(int port, boolean inRecovery) {
 
     static final String WHERE = "SELECT inet_server_port(), pg_is_in_recovery()";
 
-    /** Runs {@link #WHERE} (plus {@code extra}, e.g. a tenant table read) as one statement on {@code c}. */
+    /**
+     * Runs {@code extra} (e.g. a tenant table read), then {@link #WHERE} as a statement of its own in the
+     * same unit of work: an autocommit connection gets a transaction around the two. One statement
+     * would not do: Citus pushes a query that reads a distributed table down to the worker holding
+     * the shard, and {@code inet_server_port()} in it would name that worker, not the node the
+     * driver connected to.
+     */
     static Served by(Connection c, String extra) throws SQLException {
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(WHERE + (extra == null ? "" : ", (" + extra + ")"))) {
+        if (extra == null) {
+            return ask(c);
+        }
+        boolean autoCommit = c.getAutoCommit();
+        if (!autoCommit) {
+            runExtra(c, extra);
+            return ask(c);
+        }
+        c.setAutoCommit(false);
+        try {
+            runExtra(c, extra);
+            Served served = ask(c);
+            c.commit();
+            return served;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static void runExtra(Connection c, String extra) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(extra)) {
+            assertTrue(rs.next());
+        }
+    }
+
+    private static Served ask(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(WHERE)) {
             assertTrue(rs.next());
             return new Served(rs.getInt(1), rs.getBoolean(2));
         }

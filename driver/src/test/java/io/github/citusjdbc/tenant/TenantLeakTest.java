@@ -38,7 +38,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * pinned must see no tenant and no isolation level left behind.
  *
  * <p>Operations per run: system property {@code citus.leak.ops} (default {@value #DEFAULT_OPS});
- * {@code citus.leak.runs} picks the runs. The soak recorded in the README ran 1,000,000 through
+ * {@code citus.leak.runs} picks the runs ({@code via-mode}: via {@code pgbouncer} (1.18), {@code pgbouncer125}
+ * (1.25, tracking {@code search_path}) or {@code direct}). The soak recorded in the README ran 1,000,000 through
  * PgBouncer: {@code mvn -B -ntp -pl driver -am verify -Dtest=TenantLeakTest
  * -Dsurefire.failIfNoSpecifiedTests=false -Dpgjdbc.oldest.skip=true -Dcitus.leak.ops=1000000
  * -Dcitus.leak.runs=pgbouncer-transaction}.
@@ -74,7 +75,8 @@ class TenantLeakTest {
 
     /** @return the runs: all three, or those named in {@code citus.leak.runs} (e.g. {@code pgbouncer-transaction}) */
     static Stream<Arguments> runs() {
-        String only = System.getProperty("citus.leak.runs", "pgbouncer-transaction,direct-transaction,direct-session");
+        String only = System.getProperty("citus.leak.runs",
+                "pgbouncer-transaction,pgbouncer125-transaction,direct-transaction,direct-session");
         return Arrays.stream(only.split(",")).map(String::trim).map(r -> Arguments.of(r.substring(0, r.indexOf('-')),
                 r.substring(r.indexOf('-') + 1)));
     }
@@ -84,8 +86,10 @@ class TenantLeakTest {
     void noRowOfAnotherTenantAndNothingLeftBehind(String via, String mode) throws Exception {
         LocalCluster cluster = LocalCluster.shared();
         ClusterNode coordinator = cluster.coordinator();
-        boolean bouncer = via.equals("pgbouncer");
-        String pg = bouncer ? cluster.bouncerJdbcUrl(coordinator) : cluster.jdbcUrl(coordinator);
+        // pgbouncer: Debian's 1.18 (no tracking); pgbouncer125: 1.25 tracking search_path.
+        boolean bouncer = via.startsWith("pgbouncer");
+        String pg = via.equals("pgbouncer125") ? cluster.trackingBouncerJdbcUrl(coordinator)
+                : bouncer ? cluster.bouncerJdbcUrl(coordinator) : cluster.jdbcUrl(coordinator);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl("jdbc:citus:" + pg.substring("jdbc:postgresql:".length()));
         config.setUsername(cluster.user());

@@ -22,7 +22,7 @@ import java.util.TreeMap;
 /**
  * The main job of the README: starts a local multi-node cluster, creates a few tenants, and shows
  * for each step which node served it, proven server-side with {@code inet_server_port()} and
- * {@code pg_is_in_recovery()}.
+ * {@code pg_is_in_recovery()} asked in a statement of their own in the same unit of work.
  */
 public final class Demo {
     private final LocalCluster cluster;
@@ -192,12 +192,30 @@ public final class Demo {
         }
     }
 
+    /**
+     * Reads a tenant's first order, then asks the server which node it is, in a statement of its own
+     * within the same unit of work: Citus pushes a query on a distributed table down to the worker
+     * holding the shard, so {@code inet_server_port()} inside it would name that worker instead.
+     */
     private void readOrders(Connection c, String tenant, String what) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT item, current_schema(), inet_server_port(), pg_is_in_recovery() FROM orders")) {
-            rs.next();
-            out.printf("%-15s %-9s %-32s served by %-28s (schema %s; %s)%n", tenant, what, "'" + rs.getString(1) + "'",
-                    served(rs.getInt(3), rs.getBoolean(4)), rs.getString(2), reason(c));
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            String item;
+            try (ResultSet rs = s.executeQuery("SELECT item FROM orders ORDER BY id LIMIT 1")) {
+                rs.next();
+                item = rs.getString(1);
+            }
+            try (ResultSet rs = s.executeQuery("SELECT current_schema(), inet_server_port(), pg_is_in_recovery()")) {
+                rs.next();
+                out.printf("%-15s %-9s %-32s served by %-28s (schema %s; %s)%n", tenant, what, "'" + item + "'",
+                        served(rs.getInt(2), rs.getBoolean(3)), rs.getString(1), reason(c));
+            }
+        } finally {
+            if (autoCommit) {
+                c.commit();
+                c.setAutoCommit(true);
+            }
         }
     }
 
