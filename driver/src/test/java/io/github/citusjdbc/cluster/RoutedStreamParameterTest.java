@@ -106,6 +106,88 @@ class RoutedStreamParameterTest {
         assertEquals(List.of("1 hello 010203", "2 hello 0102"), stored());
     }
 
+    /** Sets parameters 2 (text) and 3 (bytea) with one stream setter. */
+    interface Setter {
+        void set(PreparedStatement ps) throws SQLException;
+    }
+
+    @SuppressWarnings("deprecation")
+    private static void unicode(PreparedStatement ps) throws SQLException {
+        ps.setUnicodeStream(2, new ByteArrayInputStream("h\u00e9llo world".getBytes(StandardCharsets.UTF_8)), 5);
+    }
+
+    /** Every stream setter pgjdbc implements without a large object, each storing "hello" or bytes 01 02 (03). */
+    private static List<Setter> setters() {
+        return List.of(
+                ps -> ps.setCharacterStream(2, new StringReader("hello")),
+                ps -> ps.setCharacterStream(2, new StringReader("hello world"), 5),
+                ps -> ps.setAsciiStream(2, new ByteArrayInputStream("hello world".getBytes(StandardCharsets.US_ASCII)), 5),
+                RoutedStreamParameterTest::unicode,
+                ps -> ps.setObject(2, new ByteArrayInputStream("hello".getBytes(StandardCharsets.UTF_8)),
+                        java.sql.Types.LONGVARCHAR),
+                ps -> ps.setBinaryStream(3, bytes(3)),
+                ps -> ps.setBinaryStream(3, bytes(5), 3),
+                ps -> ps.setBinaryStream(3, bytes(5), 3L));
+    }
+
+    private static String expected(int id, int setter) {
+        return setter < 5 ? id + (setter == 3 ? " h\u00e9llo null" : " hello null") : id + " null 010203";
+    }
+
+    /** Moves the connection to the coordinator (a unit of work without tenant), where new statements are then created. */
+    private static void toCoordinator(Connection c) throws SQLException {
+        c.setSchema(null);
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+        }
+        assertServedBy(c, cluster.coordinator(), "WRITE_COORDINATOR");
+    }
+
+    private static void set(PreparedStatement ps, int id, Setter setter) throws SQLException {
+        ps.setInt(1, id);
+        ps.setNull(2, java.sql.Types.VARCHAR);
+        ps.setNull(3, java.sql.Types.BINARY);
+        setter.set(ps);
+    }
+
+    /**
+     * Each setter, in statements created and given their parameters on the coordinator, then
+     * executed for the tenant on its worker: two single executions and a batch of two.
+     */
+    @Test
+    void everyStreamSetterSurvivesTheMoveToTheTenantsWorker() throws SQLException {
+        String insert = "INSERT INTO docs (id, t, b) VALUES (?, ?, ?)";
+        List<Setter> setters = setters();
+        List<String> want = new ArrayList<>();
+        try (Connection c = open("tenantRouting=affinity")) {
+            for (int k = 0; k < setters.size(); k++) {
+                for (int id = 10 * k + 1; id <= 10 * k + 2; id++) {
+                    toCoordinator(c);
+                    try (PreparedStatement ps = c.prepareStatement(insert)) {
+                        set(ps, id, setters.get(k));
+                        c.setSchema(tenant);
+                        assertEquals(1, ps.executeUpdate());
+                        assertServedBy(c, cluster.worker(1), "WRITE_TENANT_PRIMARY");
+                    }
+                    want.add(expected(id, k));
+                }
+                toCoordinator(c);
+                try (PreparedStatement ps = c.prepareStatement(insert)) {
+                    set(ps, 10 * k + 3, setters.get(k));
+                    c.setSchema(tenant);
+                    ps.addBatch(); // the batch is routed here: the statement moves to the worker
+                    set(ps, 10 * k + 4, setters.get(k));
+                    ps.addBatch();
+                    assertArrayEquals(new int[] {1, 1}, ps.executeBatch());
+                    assertServedBy(c, cluster.worker(1), "WRITE_TENANT_PRIMARY");
+                }
+                want.add(expected(10 * k + 3, k));
+                want.add(expected(10 * k + 4, k));
+            }
+        }
+        assertEquals(want, stored());
+    }
+
     @Test
     void aRoutedBatchStoresTheWholeStreams() throws SQLException {
         try (Connection c = open("tenantRouting=affinity");

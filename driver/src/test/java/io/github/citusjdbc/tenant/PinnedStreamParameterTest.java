@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.rowset.serial.SerialBlob;
 import javax.sql.rowset.serial.SerialClob;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,11 +40,22 @@ class PinnedStreamParameterTest {
     private static final String INSERT = "INSERT INTO sp_docs (id, t, b, o) VALUES (?, ?, ?, ?)";
     private static final byte[] BYTES = {1, 2, 3, 4, 5};
 
+    /** The coordinator as its superuser, for setup and to read what was stored. */
+    private static Connection admin;
+
+    @AfterAll
+    static void closeAdmin() throws SQLException {
+        if (admin != null) {
+            admin.close();
+        }
+    }
+
     @BeforeAll
     static void tables() throws SQLException {
         PinFixture.create();
         LocalCluster c = LocalCluster.shared();
-        try (Connection admin = c.admin(c.coordinator()); Statement s = admin.createStatement()) {
+        admin = c.admin(c.coordinator());
+        try (Statement s = admin.createStatement()) {
             for (String schema : List.of(A, B, "public")) {
                 String t = schema + ".sp_docs";
                 s.execute("DROP TABLE IF EXISTS " + t);
@@ -176,15 +188,13 @@ class PinnedStreamParameterTest {
     }
 
     private static void truncate() throws SQLException {
-        LocalCluster c = LocalCluster.shared();
-        try (Connection admin = c.admin(c.coordinator()); Statement s = admin.createStatement()) {
+        try (Statement s = admin.createStatement()) {
             s.execute("TRUNCATE " + A + ".sp_docs, " + B + ".sp_docs, public.sp_docs");
         }
     }
 
     private static long largeObjects() throws SQLException {
-        LocalCluster c = LocalCluster.shared();
-        try (Connection admin = c.admin(c.coordinator()); Statement s = admin.createStatement();
+        try (Statement s = admin.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_largeobject_metadata")) {
             rs.next();
             return rs.getLong(1);
@@ -193,9 +203,8 @@ class PinnedStreamParameterTest {
 
     /** Rows of {@code schema}.sp_docs as "id t b o", large objects read back as hex. */
     private static List<String> stored(String schema) throws SQLException {
-        LocalCluster c = LocalCluster.shared();
         List<String> rows = new ArrayList<>();
-        try (Connection admin = c.admin(c.coordinator()); Statement s = admin.createStatement();
+        try (Statement s = admin.createStatement();
              ResultSet rs = s.executeQuery("SELECT id, t, encode(b, 'hex'), encode(lo_get(o), 'hex') FROM "
                      + schema + ".sp_docs ORDER BY id")) {
             while (rs.next()) {
