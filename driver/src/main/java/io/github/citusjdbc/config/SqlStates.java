@@ -8,6 +8,8 @@ public final class SqlStates {
     public static final String CONNECTION_DOES_NOT_EXIST = "08003";
     /** {@code invalid_parameter_value}: a property has a bad or conflicting value. */
     public static final String INVALID_PARAMETER_VALUE = "22023";
+    /** {@code syntax_error}: SQL that ends inside a string, identifier or comment, refused with a tenant pinned. */
+    public static final String SYNTAX_ERROR = "42601";
 
     private SqlStates() {
     }

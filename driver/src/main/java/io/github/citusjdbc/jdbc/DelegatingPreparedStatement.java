@@ -62,20 +62,17 @@ abstract class DelegatingPreparedStatement extends LogicalStatement implements P
 
     @Override
     public void setAsciiStream(int p1, java.io.InputStream p2) throws SQLException {
-        ((PreparedStatement) delegate).setAsciiStream(p1, p2);
-        parameters.setAsciiStream(p1, p2);
+        StreamSetters.setAsciiStream(((PreparedStatement) delegate), parameters, p1, p2);
     }
 
     @Override
     public void setAsciiStream(int p1, java.io.InputStream p2, int p3) throws SQLException {
-        ((PreparedStatement) delegate).setAsciiStream(p1, p2, p3);
-        parameters.setAsciiStream(p1, p2, p3);
+        StreamSetters.setAsciiStream(((PreparedStatement) delegate), parameters, p1, p2, p3);
     }
 
     @Override
     public void setAsciiStream(int p1, java.io.InputStream p2, long p3) throws SQLException {
-        ((PreparedStatement) delegate).setAsciiStream(p1, p2, p3);
-        parameters.setAsciiStream(p1, p2, p3);
+        StreamSetters.setAsciiStream(((PreparedStatement) delegate), parameters, p1, p2, p3);
     }
 
     @Override
@@ -86,38 +83,32 @@ abstract class DelegatingPreparedStatement extends LogicalStatement implements P
 
     @Override
     public void setBinaryStream(int p1, java.io.InputStream p2) throws SQLException {
-        ((PreparedStatement) delegate).setBinaryStream(p1, p2);
-        parameters.setBinaryStream(p1, p2);
+        StreamSetters.setBinaryStream(((PreparedStatement) delegate), parameters, p1, p2);
     }
 
     @Override
     public void setBinaryStream(int p1, java.io.InputStream p2, int p3) throws SQLException {
-        ((PreparedStatement) delegate).setBinaryStream(p1, p2, p3);
-        parameters.setBinaryStream(p1, p2, p3);
+        StreamSetters.setBinaryStream(((PreparedStatement) delegate), parameters, p1, p2, p3);
     }
 
     @Override
     public void setBinaryStream(int p1, java.io.InputStream p2, long p3) throws SQLException {
-        ((PreparedStatement) delegate).setBinaryStream(p1, p2, p3);
-        parameters.setBinaryStream(p1, p2, p3);
+        StreamSetters.setBinaryStream(((PreparedStatement) delegate), parameters, p1, p2, p3);
     }
 
     @Override
     public void setBlob(int p1, java.io.InputStream p2) throws SQLException {
-        ((PreparedStatement) delegate).setBlob(p1, p2);
-        parameters.setBlob(p1, p2);
+        StreamSetters.setBlob(((PreparedStatement) delegate), parameters, p1, p2);
     }
 
     @Override
     public void setBlob(int p1, java.io.InputStream p2, long p3) throws SQLException {
-        ((PreparedStatement) delegate).setBlob(p1, p2, p3);
-        parameters.setBlob(p1, p2, p3);
+        StreamSetters.setBlob(((PreparedStatement) delegate), parameters, p1, p2, p3);
     }
 
     @Override
     public void setBlob(int p1, Blob p2) throws SQLException {
-        ((PreparedStatement) delegate).setBlob(p1, p2);
-        parameters.setBlob(p1, p2);
+        StreamSetters.setBlob(((PreparedStatement) delegate), parameters, p1, p2);
     }
 
     @Override
@@ -140,38 +131,32 @@ abstract class DelegatingPreparedStatement extends LogicalStatement implements P
 
     @Override
     public void setCharacterStream(int p1, java.io.Reader p2) throws SQLException {
-        ((PreparedStatement) delegate).setCharacterStream(p1, p2);
-        parameters.setCharacterStream(p1, p2);
+        StreamSetters.setCharacterStream(((PreparedStatement) delegate), parameters, p1, p2);
     }
 
     @Override
     public void setCharacterStream(int p1, java.io.Reader p2, int p3) throws SQLException {
-        ((PreparedStatement) delegate).setCharacterStream(p1, p2, p3);
-        parameters.setCharacterStream(p1, p2, p3);
+        StreamSetters.setCharacterStream(((PreparedStatement) delegate), parameters, p1, p2, p3);
     }
 
     @Override
     public void setCharacterStream(int p1, java.io.Reader p2, long p3) throws SQLException {
-        ((PreparedStatement) delegate).setCharacterStream(p1, p2, p3);
-        parameters.setCharacterStream(p1, p2, p3);
+        StreamSetters.setCharacterStream(((PreparedStatement) delegate), parameters, p1, p2, p3);
     }
 
     @Override
     public void setClob(int p1, java.io.Reader p2) throws SQLException {
-        ((PreparedStatement) delegate).setClob(p1, p2);
-        parameters.setClob(p1, p2);
+        StreamSetters.setClob(((PreparedStatement) delegate), parameters, p1, p2);
     }
 
     @Override
     public void setClob(int p1, java.io.Reader p2, long p3) throws SQLException {
-        ((PreparedStatement) delegate).setClob(p1, p2, p3);
-        parameters.setClob(p1, p2, p3);
+        StreamSetters.setClob(((PreparedStatement) delegate), parameters, p1, p2, p3);
     }
 
     @Override
     public void setClob(int p1, Clob p2) throws SQLException {
-        ((PreparedStatement) delegate).setClob(p1, p2);
-        parameters.setClob(p1, p2);
+        StreamSetters.setClob(((PreparedStatement) delegate), parameters, p1, p2);
     }
 
     @Override
@@ -212,32 +197,27 @@ abstract class DelegatingPreparedStatement extends LogicalStatement implements P
 
     @Override
     public void setNCharacterStream(int p1, java.io.Reader p2) throws SQLException {
-        ((PreparedStatement) delegate).setNCharacterStream(p1, p2);
-        parameters.setNCharacterStream(p1, p2);
+        StreamSetters.setNCharacterStream(((PreparedStatement) delegate), parameters, p1, p2);
     }
 
     @Override
     public void setNCharacterStream(int p1, java.io.Reader p2, long p3) throws SQLException {
-        ((PreparedStatement) delegate).setNCharacterStream(p1, p2, p3);
-        parameters.setNCharacterStream(p1, p2, p3);
+        StreamSetters.setNCharacterStream(((PreparedStatement) delegate), parameters, p1, p2, p3);
     }
 
     @Override
     public void setNClob(int p1, java.io.Reader p2) throws SQLException {
-        ((PreparedStatement) delegate).setNClob(p1, p2);
-        parameters.setNClob(p1, p2);
+        StreamSetters.setNClob(((PreparedStatement) delegate), parameters, p1, p2);
     }
 
     @Override
     public void setNClob(int p1, java.io.Reader p2, long p3) throws SQLException {
-        ((PreparedStatement) delegate).setNClob(p1, p2, p3);
-        parameters.setNClob(p1, p2, p3);
+        StreamSetters.setNClob(((PreparedStatement) delegate), parameters, p1, p2, p3);
     }
 
     @Override
     public void setNClob(int p1, NClob p2) throws SQLException {
-        ((PreparedStatement) delegate).setNClob(p1, p2);
-        parameters.setNClob(p1, p2);
+        StreamSetters.setNClob(((PreparedStatement) delegate), parameters, p1, p2);
     }
 
     @Override
@@ -260,32 +240,27 @@ abstract class DelegatingPreparedStatement extends LogicalStatement implements P
 
     @Override
     public void setObject(int p1, Object p2) throws SQLException {
-        ((PreparedStatement) delegate).setObject(p1, p2);
-        parameters.setObject(p1, p2);
+        StreamSetters.setObject(((PreparedStatement) delegate), parameters, p1, p2);
     }
 
     @Override
     public void setObject(int p1, Object p2, int p3) throws SQLException {
-        ((PreparedStatement) delegate).setObject(p1, p2, p3);
-        parameters.setObject(p1, p2, p3);
+        StreamSetters.setObject(((PreparedStatement) delegate), parameters, p1, p2, p3);
     }
 
     @Override
     public void setObject(int p1, Object p2, int p3, int p4) throws SQLException {
-        ((PreparedStatement) delegate).setObject(p1, p2, p3, p4);
-        parameters.setObject(p1, p2, p3, p4);
+        StreamSetters.setObject(((PreparedStatement) delegate), parameters, p1, p2, p3, p4);
     }
 
     @Override
     public void setObject(int p1, Object p2, SQLType p3) throws SQLException {
-        ((PreparedStatement) delegate).setObject(p1, p2, p3);
-        parameters.setObject(p1, p2, p3);
+        StreamSetters.setObject(((PreparedStatement) delegate), parameters, p1, p2, p3);
     }
 
     @Override
     public void setObject(int p1, Object p2, SQLType p3, int p4) throws SQLException {
-        ((PreparedStatement) delegate).setObject(p1, p2, p3, p4);
-        parameters.setObject(p1, p2, p3, p4);
+        StreamSetters.setObject(((PreparedStatement) delegate), parameters, p1, p2, p3, p4);
     }
 
     @Override
@@ -351,7 +326,6 @@ abstract class DelegatingPreparedStatement extends LogicalStatement implements P
     @Deprecated
     @Override
     public void setUnicodeStream(int p1, java.io.InputStream p2, int p3) throws SQLException {
-        ((PreparedStatement) delegate).setUnicodeStream(p1, p2, p3);
-        parameters.setUnicodeStream(p1, p2, p3);
+        StreamSetters.setUnicodeStream(((PreparedStatement) delegate), parameters, p1, p2, p3);
     }
 }

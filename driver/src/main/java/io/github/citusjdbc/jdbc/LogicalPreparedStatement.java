@@ -570,6 +570,11 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
         return info(sql).isSafeToWrap();
     }
 
+    @Override
+    boolean aroundTerminated() {
+        return info(sql).isTerminated();
+    }
+
     /** @return whether every execution pins "around" (CallableStatement) instead of in the same string */
     boolean aroundOnly() {
         return false;

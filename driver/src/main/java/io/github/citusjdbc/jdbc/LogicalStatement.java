@@ -45,6 +45,7 @@ class LogicalStatement extends DelegatingStatement {
 
     // One-entry classification cache: statements are usually re-executed with the same text.
     private String classifiedSql;
+    private boolean classifiedStd;
     private SqlInfo classified;
 
     LogicalStatement(LogicalConnection connection, Statement delegate) {
@@ -54,11 +55,13 @@ class LogicalStatement extends DelegatingStatement {
         this.home = connection.delegate;
     }
 
-    /** @return the classification of {@code sql}, cached for the last text */
+    /** @return the classification of {@code sql} as the server reads it now, cached for the last text */
     SqlInfo info(String sql) {
-        if (classified == null || !sql.equals(classifiedSql)) {
-            classified = SqlClassifier.classify(sql);
+        boolean std = connection.pins.standardConformingStrings();
+        if (classified == null || std != classifiedStd || !sql.equals(classifiedSql)) {
+            classified = SqlClassifier.classify(sql, std);
             classifiedSql = sql;
+            classifiedStd = std;
         }
         return classified;
     }
@@ -328,14 +331,15 @@ class LogicalStatement extends DelegatingStatement {
 
     /** The physical connection {@link #plain} was created on. */
     java.sql.Connection home;
-    private String kindSql;
+    private SqlInfo kindInfo;
     private io.github.citusjdbc.routing.WorkKind kind;
 
-    /** @return the routing kind of {@code sql}, cached for the last text */
+    /** @return the routing kind of {@code sql}, cached for the last classification */
     final io.github.citusjdbc.routing.WorkKind workKind(String sql) {
-        if (kind == null || !sql.equals(kindSql)) {
-            kind = io.github.citusjdbc.routing.WorkKind.of(info(sql));
-            kindSql = sql;
+        SqlInfo info = info(sql);
+        if (kind == null || kindInfo != info) {
+            kind = io.github.citusjdbc.routing.WorkKind.of(info);
+            kindInfo = info;
         }
         return kind;
     }
@@ -682,13 +686,19 @@ class LogicalStatement extends DelegatingStatement {
 
     /** @return whether the pending "around" operation may run inside the driver's transaction */
     boolean aroundWrappable() {
-        return pendingBatch == null || allWrappable(pendingBatch);
+        return pendingBatch == null || allLexed(pendingBatch, true);
     }
 
-    private static boolean allWrappable(ArrayList<String> entries) {
+    /** @return whether the SQL of the pending "around" operation ends outside any string, identifier or comment */
+    boolean aroundTerminated() {
+        return pendingBatch == null || allLexed(pendingBatch, false);
+    }
+
+    private boolean allLexed(ArrayList<String> entries, boolean wrappable) {
+        boolean std = connection.pins.standardConformingStrings();
         for (String s : entries) {
-            SqlInfo info = SqlClassifier.classify(s);
-            if (!info.isSafeToWrap()) {
+            SqlInfo info = SqlClassifier.classify(s, std);
+            if (wrappable ? !info.isSafeToWrap() : !info.isTerminated()) {
                 return false;
             }
         }

@@ -535,24 +535,24 @@ final class ParameterLog {
                 case 0 -> {
                 }
                 case 1 -> target.setArray(i, (Array) o0[p]);
-                case 2 -> target.setAsciiStream(i, (java.io.InputStream) o0[p]);
-                case 3 -> target.setAsciiStream(i, (java.io.InputStream) o0[p], (int) l1[p]);
-                case 4 -> target.setAsciiStream(i, (java.io.InputStream) o0[p], l1[p]);
+                case 2 -> target.setAsciiStream(i, (java.io.InputStream) StreamValues.again(o0[p]));
+                case 3 -> target.setAsciiStream(i, (java.io.InputStream) StreamValues.again(o0[p]), (int) l1[p]);
+                case 4 -> target.setAsciiStream(i, (java.io.InputStream) StreamValues.again(o0[p]), l1[p]);
                 case 5 -> target.setBigDecimal(i, (java.math.BigDecimal) o0[p]);
-                case 6 -> target.setBinaryStream(i, (java.io.InputStream) o0[p]);
-                case 7 -> target.setBinaryStream(i, (java.io.InputStream) o0[p], (int) l1[p]);
-                case 8 -> target.setBinaryStream(i, (java.io.InputStream) o0[p], l1[p]);
-                case 9 -> target.setBlob(i, (java.io.InputStream) o0[p]);
-                case 10 -> target.setBlob(i, (java.io.InputStream) o0[p], l1[p]);
+                case 6 -> target.setBinaryStream(i, (java.io.InputStream) StreamValues.again(o0[p]));
+                case 7 -> target.setBinaryStream(i, (java.io.InputStream) StreamValues.again(o0[p]), (int) l1[p]);
+                case 8 -> target.setBinaryStream(i, (java.io.InputStream) StreamValues.again(o0[p]), l1[p]);
+                case 9 -> target.setBlob(i, (java.io.InputStream) StreamValues.again(o0[p]));
+                case 10 -> target.setBlob(i, (java.io.InputStream) StreamValues.again(o0[p]), l1[p]);
                 case 11 -> target.setBlob(i, (Blob) o0[p]);
                 case 12 -> target.setBoolean(i, l0[p] != 0);
                 case 13 -> target.setByte(i, (byte) l0[p]);
                 case 14 -> target.setBytes(i, (byte[]) o0[p]);
-                case 15 -> target.setCharacterStream(i, (java.io.Reader) o0[p]);
-                case 16 -> target.setCharacterStream(i, (java.io.Reader) o0[p], (int) l1[p]);
-                case 17 -> target.setCharacterStream(i, (java.io.Reader) o0[p], l1[p]);
-                case 18 -> target.setClob(i, (java.io.Reader) o0[p]);
-                case 19 -> target.setClob(i, (java.io.Reader) o0[p], l1[p]);
+                case 15 -> target.setCharacterStream(i, (java.io.Reader) StreamValues.again(o0[p]));
+                case 16 -> target.setCharacterStream(i, (java.io.Reader) StreamValues.again(o0[p]), (int) l1[p]);
+                case 17 -> target.setCharacterStream(i, (java.io.Reader) StreamValues.again(o0[p]), l1[p]);
+                case 18 -> target.setClob(i, (java.io.Reader) StreamValues.again(o0[p]));
+                case 19 -> target.setClob(i, (java.io.Reader) StreamValues.again(o0[p]), l1[p]);
                 case 20 -> target.setClob(i, (Clob) o0[p]);
                 case 21 -> target.setDate(i, (Date) o0[p]);
                 case 22 -> target.setDate(i, (Date) o0[p], (java.util.Calendar) o1[p]);
@@ -560,19 +560,19 @@ final class ParameterLog {
                 case 24 -> target.setFloat(i, Float.intBitsToFloat((int) l0[p]));
                 case 25 -> target.setInt(i, (int) l0[p]);
                 case 26 -> target.setLong(i, l0[p]);
-                case 27 -> target.setNCharacterStream(i, (java.io.Reader) o0[p]);
-                case 28 -> target.setNCharacterStream(i, (java.io.Reader) o0[p], l1[p]);
-                case 29 -> target.setNClob(i, (java.io.Reader) o0[p]);
-                case 30 -> target.setNClob(i, (java.io.Reader) o0[p], l1[p]);
+                case 27 -> target.setNCharacterStream(i, (java.io.Reader) StreamValues.again(o0[p]));
+                case 28 -> target.setNCharacterStream(i, (java.io.Reader) StreamValues.again(o0[p]), l1[p]);
+                case 29 -> target.setNClob(i, (java.io.Reader) StreamValues.again(o0[p]));
+                case 30 -> target.setNClob(i, (java.io.Reader) StreamValues.again(o0[p]), l1[p]);
                 case 31 -> target.setNClob(i, (NClob) o0[p]);
                 case 32 -> target.setNString(i, (String) o0[p]);
                 case 33 -> target.setNull(i, (int) l0[p]);
                 case 34 -> target.setNull(i, (int) l0[p], (String) o1[p]);
-                case 35 -> target.setObject(i, (Object) o0[p]);
-                case 36 -> target.setObject(i, (Object) o0[p], (int) l1[p]);
-                case 37 -> target.setObject(i, (Object) o0[p], (int) l1[p], (int) l2[p]);
-                case 38 -> target.setObject(i, (Object) o0[p], (SQLType) o1[p]);
-                case 39 -> target.setObject(i, (Object) o0[p], (SQLType) o1[p], (int) l2[p]);
+                case 35 -> target.setObject(i, (Object) StreamValues.again(o0[p]));
+                case 36 -> target.setObject(i, (Object) StreamValues.again(o0[p]), (int) l1[p]);
+                case 37 -> target.setObject(i, (Object) StreamValues.again(o0[p]), (int) l1[p], (int) l2[p]);
+                case 38 -> target.setObject(i, (Object) StreamValues.again(o0[p]), (SQLType) o1[p]);
+                case 39 -> target.setObject(i, (Object) StreamValues.again(o0[p]), (SQLType) o1[p], (int) l2[p]);
                 case 40 -> target.setRef(i, (Ref) o0[p]);
                 case 41 -> target.setRowId(i, (RowId) o0[p]);
                 case 42 -> target.setSQLXML(i, (SQLXML) o0[p]);
@@ -583,7 +583,7 @@ final class ParameterLog {
                 case 47 -> target.setTimestamp(i, (Timestamp) o0[p]);
                 case 48 -> target.setTimestamp(i, (Timestamp) o0[p], (java.util.Calendar) o1[p]);
                 case 49 -> target.setURL(i, (java.net.URL) o0[p]);
-                case 50 -> target.setUnicodeStream(i, (java.io.InputStream) o0[p], (int) l1[p]);
+                case 50 -> target.setUnicodeStream(i, (java.io.InputStream) StreamValues.again(o0[p]), (int) l1[p]);
                 default -> throw new IllegalStateException("unknown setter " + op[p]);
             }
         }

@@ -146,7 +146,8 @@ final class RouteSession {
             use(fresh(url), statement);
             return;
         }
-        WorkKind kind = statement != null ? statement.workKind(sql) : WorkKind.of(SqlClassifier.classify(sql));
+        WorkKind kind = statement != null ? statement.workKind(sql)
+                : WorkKind.of(SqlClassifier.classify(sql, connection.pins.standardConformingStrings()));
         String tenant = connection.pins.currentTenant();
         ClusterView view = lease.current();
         Route r = router.route(view, tenant, readRouted, kind);
@@ -169,7 +170,8 @@ final class RouteSession {
 
     private void inTransaction(LogicalStatement statement, String sql) throws SQLException {
         if (current != url && unitOpen && unit != null && !unit.readsSecondary()) {
-            WorkKind kind = statement != null ? statement.workKind(sql) : WorkKind.of(SqlClassifier.classify(sql));
+            WorkKind kind = statement != null ? statement.workKind(sql)
+                    : WorkKind.of(SqlClassifier.classify(sql, connection.pins.standardConformingStrings()));
             if (kind == WorkKind.COORDINATOR) {
                 throw new SQLException("citus-jdbc: this statement (DDL, CREATE SCHEMA or a Citus management function)"
                         + " must run on the coordinator, but the open transaction was routed to worker " + current

@@ -1,6 +1,7 @@
 package io.github.citusjdbc.jdbc;
 
 import io.github.citusjdbc.config.Pooler;
+import io.github.citusjdbc.config.SqlStates;
 import io.github.citusjdbc.sql.SqlInfo;
 import io.github.citusjdbc.tenant.PinningMode;
 import io.github.citusjdbc.tenant.TenantPath;
@@ -90,6 +91,28 @@ final class TenantPins {
         }
     }
 
+    /**
+     * @return the physical connection's {@code standard_conforming_strings} as pgjdbc tracks it from
+     *         the server's reports (true without pgjdbc)
+     */
+    boolean standardConformingStrings() {
+        return base == null || base.getStandardConformingStrings();
+    }
+
+    /**
+     * The SQL cannot be lexed as the server will read it (it ends inside a string, quoted
+     * identifier, dollar quote or comment) while a pin has to go with it: it is not sent, since
+     * where the pin would go cannot be known and sending it unpinned could run it in another schema.
+     */
+    private SQLException unlexable() {
+        return new SQLException("citus-jdbc: the SQL text ends inside a quoted string, quoted identifier, dollar quote"
+                + " or comment as read with standard_conforming_strings = " + (standardConformingStrings() ? "on" : "off")
+                + " (the connection's current setting); it was not sent, because the tenant pin (or the isolation level"
+                + " the driver sends per transaction) could not be added to it. Terminate the text (with"
+                + " standard_conforming_strings = off a backslash escapes a quote"
+                + " inside '...').", SqlStates.SYNTAX_ERROR);
+    }
+
     /** Routing moved the logical connection to another physical one: session mode no longer knows the server's value. */
     void switchedPhysical(Connection physical) {
         attach(physical);
@@ -172,7 +195,11 @@ final class TenantPins {
             if (path == null && isolation < 0) {
                 return null; // nothing pinned: nothing added to the wire
             }
-            return statement.info(sql).isSafeToWrap() ? autoEnvelope(path) : null;
+            SqlInfo info = statement.info(sql);
+            if (!info.isTerminated()) {
+                throw unlexable();
+            }
+            return info.isSafeToWrap() ? autoEnvelope(path) : null;
         }
         return explicitPrefix(ts, statement, sql);
     }
@@ -194,17 +221,24 @@ final class TenantPins {
             if (path == null && isolation < 0) {
                 return null;
             }
+            if (statement != null && !statement.aroundTerminated()) {
+                throw unlexable();
+            }
             return statement == null || statement.aroundWrappable() ? autoEnvelope(path) : null;
         }
         if (statement != null && ts != TransactionState.FAILED && !statement.aroundWrappable()) {
+            if (!statement.aroundTerminated() && pinPending(ts)) {
+                throw unlexable();
+            }
             return null;
         }
         return explicitPrefix(ts, null, null);
     }
 
-    private Envelope explicitPrefix(TransactionState ts, LogicalStatement statement, String sql) throws SQLException {
+    /** @return whether the explicit transaction's pin (or isolation) still has to go with its next statement */
+    private boolean pinPending(TransactionState ts) throws SQLException {
         if (ts == TransactionState.FAILED) {
-            return null; // the server answers 25P02 whatever we add
+            return false; // the server answers 25P02 whatever we add
         }
         if (ts == TransactionState.IDLE || !txResolved) {
             txPath = resolve();
@@ -212,10 +246,17 @@ final class TenantPins {
             txPinned = false;
             txIsolationPending = ts == TransactionState.IDLE && isolation >= 0;
         }
-        if ((txPath == null || txPinned) && !txIsolationPending) {
+        return (txPath != null && !txPinned) || txIsolationPending;
+    }
+
+    private Envelope explicitPrefix(TransactionState ts, LogicalStatement statement, String sql) throws SQLException {
+        if (!pinPending(ts)) {
             return null;
         }
         if (statement != null && !prefixable(statement.info(sql))) {
+            if (!statement.info(sql).isTerminated()) {
+                throw unlexable();
+            }
             return null; // pinned with the next statement that can carry it
         }
         StringBuilder sb = new StringBuilder(64);

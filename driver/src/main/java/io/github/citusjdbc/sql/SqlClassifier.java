@@ -9,7 +9,8 @@ import java.util.List;
  *
  * <p>Lexing follows PostgreSQL ({@code --} and nested {@code /* *}{@code /} comments,
  * {@code '...'} with {@code ''}, {@code E'...'} with backslash escapes, {@code $tag$...$tag$},
- * {@code "..."} with {@code ""}, {@code standard_conforming_strings = on}). Statement boundaries
+ * {@code "..."} with {@code ""}, backslash escapes in {@code '...'} when the connection has
+ * {@code standard_conforming_strings = off}). Statement boundaries
  * and placeholders follow pgjdbc, which decides what reaches the server: a semicolon ends a
  * statement only outside parentheses (so a {@code BEGIN ATOMIC ... END} body with semicolons is
  * split, as pgjdbc splits it), and {@code ?} is a placeholder unless doubled. JDBC escapes
@@ -23,14 +24,26 @@ public final class SqlClassifier {
     }
 
     /**
-     * Classifies a SQL text. Costs one pass over the text; cache the result per distinct string.
+     * Classifies a SQL text as read with {@code standard_conforming_strings = on} (the default).
      *
      * @param sql the text as the application passes it to JDBC; {@code null} is treated as empty
      * @return the statements and derived facts, never null
      */
     public static SqlInfo classify(String sql) {
+        return classify(sql, true);
+    }
+
+    /**
+     * Classifies a SQL text. Costs one pass over the text; cache the result per distinct string
+     * and setting.
+     *
+     * @param sql                       the text as the application passes it to JDBC; {@code null} is treated as empty
+     * @param standardConformingStrings the connection's {@code standard_conforming_strings} (the server reports it)
+     * @return the statements and derived facts, never null
+     */
+    public static SqlInfo classify(String sql, boolean standardConformingStrings) {
         String text = sql == null ? "" : sql;
-        SqlLexer lexer = new SqlLexer(text);
+        SqlLexer lexer = new SqlLexer(text, standardConformingStrings);
         StatementScanner scanner = new StatementScanner(text);
         List<StatementInfo> statements = new ArrayList<>(2);
         int queries = 0;

@@ -6,7 +6,9 @@ package io.github.citusjdbc.sql;
  * per token. Comments and whitespace are skipped. Never throws: an unterminated string, quoted
  * identifier, dollar quote or block comment runs to the end of the text and sets {@link #unterminated}.
  *
- * <p>Lexical rules are PostgreSQL's with {@code standard_conforming_strings = on}; where pgjdbc's
+ * <p>Lexical rules are PostgreSQL's for the connection's {@code standard_conforming_strings}
+ * (off: a backslash escapes the next character in {@code '...'} and {@code N'...'}, as in
+ * {@code E'...'}); where pgjdbc's
  * own parser decides something the server would not see (statement splitting, {@code ?}
  * placeholders and their {@code ??} escape), pgjdbc's rule is followed, because pgjdbc decides
  * what is sent. Not thread-safe; one instance per pass.
@@ -33,6 +35,8 @@ final class SqlLexer {
 
     private final String s;
     private final int n;
+    /** The server's {@code standard_conforming_strings}: off makes backslashes escape in {@code '...'}. */
+    private final boolean standardConformingStrings;
     private int pos;
     /** Bounds of the last token returned: {@code [start, end)}. */
     int start;
@@ -42,9 +46,10 @@ final class SqlLexer {
     /** Whether a non-whitespace character (comments included) was seen since {@link #resetFragment()}: pgjdbc's notion of a non-empty query. */
     boolean fragmentNonEmpty;
 
-    SqlLexer(String s) {
+    SqlLexer(String s, boolean standardConformingStrings) {
         this.s = s;
         this.n = s.length();
+        this.standardConformingStrings = standardConformingStrings;
     }
 
     /** Starts a new pgjdbc fragment (after a splitting semicolon). */
@@ -65,7 +70,7 @@ final class SqlLexer {
         fragmentNonEmpty |= c != ';';
         int type;
         switch (c) {
-            case '\'' -> type = quoted(pos, false);
+            case '\'' -> type = quoted(pos, !standardConformingStrings);
             case '"' -> type = quotedIdent(pos);
             case '$' -> type = dollar();
             case '?' -> {
@@ -217,10 +222,12 @@ final class SqlLexer {
             char c = s.charAt(pos);
             char q = s.charAt(p);
             if (q == '\'') {
-                // E'..' has backslash escapes; B'..', X'..', N'..' are ordinary quoting.
+                // E'..' has backslash escapes; N'..' is an ordinary '..' (escapes when standard_conforming_strings
+                // is off); B'..' and X'..' never have escapes.
                 boolean e = c == 'e' || c == 'E';
-                if (e || c == 'b' || c == 'B' || c == 'x' || c == 'X' || c == 'n' || c == 'N') {
-                    return quoted(p, e);
+                boolean national = c == 'n' || c == 'N';
+                if (e || national || c == 'b' || c == 'B' || c == 'x' || c == 'X') {
+                    return quoted(p, e || (national && !standardConformingStrings));
                 }
             } else if ((c == 'u' || c == 'U') && q == '&' && p + 1 < n) {
                 // U&'..' and U&".." quote like '..' and ".." (escapes are decoded after lexing).

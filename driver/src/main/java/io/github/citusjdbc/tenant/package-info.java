@@ -63,8 +63,9 @@
  *
  * <h2>What the implementation must therefore do</h2>
  * <ul>
- *   <li>Classify user SQL ({@code io.github.citusjdbc.sql}); wrap only when
- *       {@code SqlInfo.isSafeToWrap()}, always putting the suffix on a new line.</li>
+ *   <li>Classify user SQL ({@code io.github.citusjdbc.sql}) with the connection's current
+ *       {@code standard_conforming_strings}; wrap only when {@code SqlInfo.isSafeToWrap()}, always
+ *       putting the suffix on a new line; refuse unterminated text rather than send it unpinned.</li>
  *   <li>Autocommit: send the envelope with {@code execute}, skip BEGIN/SET results, hide COMMIT's,
  *       re-implement {@code executeQuery}/{@code executeUpdate}/generated keys on top, and on
  *       error send {@code ROLLBACK} when the state is FAILED before rethrowing the user's error.</li>

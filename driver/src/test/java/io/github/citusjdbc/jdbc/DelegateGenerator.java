@@ -247,7 +247,11 @@ public final class DelegateGenerator {
             return;
         }
         String call = spec.target() + "." + m.getName() + "(" + args + ")";
-        if (spec.iface() == PreparedStatement.class && isParameterSetter(m)) {
+        if (spec.iface() == PreparedStatement.class && isParameterSetter(m) && isStreamSetter(m)) {
+            // Streams are read once and large objects written once, so that the value can be set again.
+            sb.append("StreamSetters.").append(m.getName()).append('(').append(spec.target()).append(", parameters, ")
+                    .append(args).append(");\n    }\n");
+        } else if (spec.iface() == PreparedStatement.class && isParameterSetter(m)) {
             // Recorded after pgjdbc accepted it, so that a re-targeted statement gets the same parameters.
             sb.append(call).append(";\n        parameters.").append(m.getName()).append('(').append(args)
                     .append(");\n    }\n");
@@ -265,6 +269,23 @@ public final class DelegateGenerator {
         Class<?>[] p = m.getParameterTypes();
         return m.getName().startsWith("set") && p.length >= 2 && p[0] == int.class
                 && m.getDeclaringClass() == PreparedStatement.class;
+    }
+
+    /**
+     * @return whether {@code m} is a parameter setter handled by {@code StreamSetters}: one taking a
+     *         stream, a Reader, a Blob or Clob, or {@code setObject} (whose value may be any of them)
+     */
+    static boolean isStreamSetter(Method m) {
+        if (m.getName().equals("setObject")) {
+            return true;
+        }
+        for (Class<?> p : m.getParameterTypes()) {
+            if (p == java.io.InputStream.class || p == java.io.Reader.class || java.sql.Blob.class.isAssignableFrom(p)
+                    || java.sql.Clob.class.isAssignableFrom(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The path of {@link #generateParameterLog()}'s class under a source root. */
@@ -349,6 +370,11 @@ public final class DelegateGenerator {
                 if (raw[i].isPrimitive()) {
                     sb.append("        l").append(j).append("[index] = ").append(encode(raw[i], p)).append(";\n");
                     args.add(decode(raw[i], "l" + j + "[p]"));
+                } else if (raw[i] == java.io.InputStream.class || raw[i] == java.io.Reader.class
+                        || raw[i] == Object.class) {
+                    // A stream read once (StreamValues) is given to each target from its start.
+                    sb.append("        o").append(j).append("[index] = ").append(p).append(";\n");
+                    args.add("(" + name(types[i]) + ") StreamValues.again(o" + j + "[p])");
                 } else {
                     sb.append("        o").append(j).append("[index] = ").append(p).append(";\n");
                     args.add("(" + name(types[i]) + ") o" + j + "[p]");

@@ -199,6 +199,26 @@ class SqlClassifierTest {
     }
 
     @Test
+    void withStandardConformingStringsOffBackslashesEscapeInOrdinaryAndNationalStrings() {
+        SqlInfo off = SqlClassifier.classify("SELECT 'it\\'s; ?', ?; SELECT 2", false);
+        assertTrue(off.isTerminated());
+        assertEquals(List.of("SELECT 'it\\'s; ?', ?", "SELECT 2"),
+                off.statements().stream().map(StatementInfo::text).toList());
+        assertEquals(1, off.parameterCount());
+        SqlInfo on = SqlClassifier.classify("SELECT 'it\\'s; ?', ?; SELECT 2", true);
+        assertFalse(on.isTerminated()); // the last quote opens a string that never ends
+        assertFalse(on.isSafeToWrap());
+        assertTrue(SqlClassifier.classify("SELECT N'a\\'b'", false).isTerminated());
+        assertFalse(SqlClassifier.classify("SELECT N'a\\'b'", true).isTerminated());
+        // B'' and X'' never have escapes; E'' always has them; dollar quotes never.
+        assertTrue(SqlClassifier.classify("SELECT X'a\\'", false).isTerminated());
+        assertTrue(SqlClassifier.classify("SELECT E'a\\'b'", true).isTerminated());
+        assertTrue(SqlClassifier.classify("SELECT $$a\\$$", false).isTerminated());
+        assertFalse(SqlClassifier.classify("SELECT 'a\\'", false).isTerminated());
+        assertTrue(SqlClassifier.classify("SELECT 'a\\\\'", false).isTerminated());
+    }
+
+    @Test
     void escapeStringsHonourBackslashes() {
         assertEquals(List.of("SELECT E'a\\'; b'", "SELECT 2"), texts("SELECT E'a\\'; b'; SELECT 2"));
         assertEquals(List.of("SELECT e'x\\\\'", "SELECT 2"), texts("SELECT e'x\\\\'; SELECT 2"));
