@@ -57,6 +57,9 @@ final class RelayConnection {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
                     parser.feed(buf, 0, n);
+                    if (parser == fromClient) {
+                        relay.rewriteClientBytes(buf, n);
+                    }
                     if (queue == null) {
                         out.write(buf, 0, n);
                     } else {
