@@ -16,6 +16,9 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     /** Wraps a result set of the delegate so that its identity leads back to the wrappers. */
     abstract ResultSet wrapResultSet(ResultSet resultSet) throws SQLException;
 
+    /** Called before each method that returns a result set, which pgjdbc queries the server for. */
+    abstract void beforeQuery() throws SQLException;
+
     @Override
     public boolean allProceduresAreCallable() throws SQLException {
         return delegate.allProceduresAreCallable();
@@ -58,11 +61,13 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
 
     @Override
     public ResultSet getAttributes(String p1, String p2, String p3, String p4) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getAttributes(p1, p2, p3, p4));
     }
 
     @Override
     public ResultSet getBestRowIdentifier(String p1, String p2, String p3, int p4, boolean p5) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getBestRowIdentifier(p1, p2, p3, p4, p5));
     }
 
@@ -78,21 +83,25 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
 
     @Override
     public ResultSet getCatalogs() throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getCatalogs());
     }
 
     @Override
     public ResultSet getClientInfoProperties() throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getClientInfoProperties());
     }
 
     @Override
     public ResultSet getColumnPrivileges(String p1, String p2, String p3, String p4) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getColumnPrivileges(p1, p2, p3, p4));
     }
 
     @Override
     public ResultSet getColumns(String p1, String p2, String p3, String p4) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getColumns(p1, p2, p3, p4));
     }
 
@@ -103,6 +112,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
 
     @Override
     public ResultSet getCrossReference(String p1, String p2, String p3, String p4, String p5, String p6) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getCrossReference(p1, p2, p3, p4, p5, p6));
     }
 
@@ -153,6 +163,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
 
     @Override
     public ResultSet getExportedKeys(String p1, String p2, String p3) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getExportedKeys(p1, p2, p3));
     }
 
@@ -163,11 +174,13 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
 
     @Override
     public ResultSet getFunctionColumns(String p1, String p2, String p3, String p4) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getFunctionColumns(p1, p2, p3, p4));
     }
 
     @Override
     public ResultSet getFunctions(String p1, String p2, String p3) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getFunctions(p1, p2, p3));
     }
 
@@ -178,11 +191,13 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
 
     @Override
     public ResultSet getImportedKeys(String p1, String p2, String p3) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getImportedKeys(p1, p2, p3));
     }
 
     @Override
     public ResultSet getIndexInfo(String p1, String p2, String p3, boolean p4, boolean p5) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getIndexInfo(p1, p2, p3, p4, p5));
     }
 
@@ -308,11 +323,13 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
 
     @Override
     public ResultSet getPrimaryKeys(String p1, String p2, String p3) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getPrimaryKeys(p1, p2, p3));
     }
 
     @Override
     public ResultSet getProcedureColumns(String p1, String p2, String p3, String p4) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getProcedureColumns(p1, p2, p3, p4));
     }
 
@@ -323,11 +340,13 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
 
     @Override
     public ResultSet getProcedures(String p1, String p2, String p3) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getProcedures(p1, p2, p3));
     }
 
     @Override
     public ResultSet getPseudoColumns(String p1, String p2, String p3, String p4) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getPseudoColumns(p1, p2, p3, p4));
     }
 
@@ -358,11 +377,13 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
 
     @Override
     public ResultSet getSchemas() throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getSchemas());
     }
 
     @Override
     public ResultSet getSchemas(String p1, String p2) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getSchemas(p1, p2));
     }
 
@@ -378,11 +399,13 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
 
     @Override
     public ResultSet getSuperTables(String p1, String p2, String p3) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getSuperTables(p1, p2, p3));
     }
 
     @Override
     public ResultSet getSuperTypes(String p1, String p2, String p3) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getSuperTypes(p1, p2, p3));
     }
 
@@ -393,16 +416,19 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
 
     @Override
     public ResultSet getTablePrivileges(String p1, String p2, String p3) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getTablePrivileges(p1, p2, p3));
     }
 
     @Override
     public ResultSet getTableTypes() throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getTableTypes());
     }
 
     @Override
     public ResultSet getTables(String p1, String p2, String p3, String[] p4) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getTables(p1, p2, p3, p4));
     }
 
@@ -413,11 +439,13 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
 
     @Override
     public ResultSet getTypeInfo() throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getTypeInfo());
     }
 
     @Override
     public ResultSet getUDTs(String p1, String p2, String p3, int[] p4) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getUDTs(p1, p2, p3, p4));
     }
 
@@ -433,6 +461,7 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
 
     @Override
     public ResultSet getVersionColumns(String p1, String p2, String p3) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getVersionColumns(p1, p2, p3));
     }
 

@@ -124,7 +124,9 @@ public final class DelegateGenerator {
                         "    final DatabaseMetaData delegate;\n\n"
                                 + "    DelegatingDatabaseMetaData(DatabaseMetaData delegate) {\n"
                                 + "        this.delegate = delegate;\n"
-                                + "    }\n\n" + abstractWrap,
+                                + "    }\n\n" + abstractWrap + "\n"
+                                + "    /** Called before each method that returns a result set, which pgjdbc queries the server for. */\n"
+                                + "    abstract void beforeQuery() throws SQLException;\n",
                         "delegate", true, Mode.DELEGATE,
                         "Delegates every {@link DatabaseMetaData} method to the physical metadata."),
                 new Spec("DelegatingResultSet", ResultSet.class, null,
@@ -254,6 +256,9 @@ public final class DelegateGenerator {
         } else if (m.getReturnType() == void.class) {
             sb.append(call).append(";\n    }\n");
         } else if (spec.wrapResultSets() && m.getReturnType() == ResultSet.class) {
+            if (spec.iface() == DatabaseMetaData.class) {
+                sb.append("beforeQuery();\n        ");
+            }
             sb.append("return wrapResultSet(").append(call).append(");\n    }\n");
         } else {
             sb.append("return ").append(call).append(";\n    }\n");
