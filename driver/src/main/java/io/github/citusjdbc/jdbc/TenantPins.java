@@ -165,7 +165,7 @@ final class TenantPins {
      */
     Envelope plan(LogicalStatement statement, String sql) throws SQLException {
         if (session) {
-            sessionBefore();
+            sessionBefore(statement, sql);
             return null;
         }
         TransactionState ts = state();
@@ -187,7 +187,7 @@ final class TenantPins {
      */
     Envelope planAround(LogicalStatement statement) throws SQLException {
         if (session) {
-            sessionBefore();
+            sessionBefore(statement, null);
             return null;
         }
         TransactionState ts = state();
@@ -207,7 +207,7 @@ final class TenantPins {
 
     private Envelope explicitPrefix(TransactionState ts, LogicalStatement statement, String sql) throws SQLException {
         if (ts != TransactionState.IDLE && txResolved) {
-            refuseOtherBoundTenant();
+            refuseOtherBoundTenant(statement, sql);
         }
         if (ts == TransactionState.FAILED) {
             return null; // the server answers 25P02 whatever we add
@@ -241,23 +241,47 @@ final class TenantPins {
     }
 
     /**
-     * Inside a transaction whose tenant is decided: a thread bound to another tenant must not run
-     * in it. With autocommit on, the transaction was opened with SQL text and left open (typically
-     * by a previous borrower of a pooled connection; pools roll back only with autocommit off): it
-     * is rolled back, as nobody else will end it. Either way the statement is refused.
+     * Inside a transaction whose tenant is decided: a statement of another tenant must not run in
+     * it. Another tenant is a different answer of the resolver; with autocommit on also a different
+     * tenant of the connection when the resolver is silent. With autocommit on the transaction was
+     * opened with SQL text and left open (typically by a previous borrower of a pooled connection;
+     * pools roll back only with autocommit off): it is rolled back, as nobody else will end it.
+     * Either way the statement is refused, unless it is transaction control.
+     *
+     * @param statement the statement, or null (around paths)
+     * @param sql       its SQL, or null
      */
-    private void refuseOtherBoundTenant() throws SQLException {
+    private void refuseOtherBoundTenant(LogicalStatement statement, String sql) throws SQLException {
         String bound = settings.resolver().currentTenant();
         TenantPath path = txPath;
-        if (bound == null || (path != null && path.tenant().equals(bound))) {
-            return;
+        String running = path == null ? null : path.tenant();
+        String wanted;
+        boolean autoCommit;
+        if (bound != null) {
+            if (bound.equals(running)) {
+                return;
+            }
+            wanted = settings.pathOf(bound).tenant(); // validates: 42602 before it reaches a message
+            autoCommit = connection.delegate.getAutoCommit();
+        } else {
+            wanted = explicit == null ? null : explicit.tenant();
+            if (java.util.Objects.equals(wanted, running)) {
+                return;
+            }
+            autoCommit = connection.delegate.getAutoCommit();
+            if (!autoCommit) {
+                return; // the application's transaction: it stays in its tenant, as before
+            }
         }
-        String wanted = settings.pathOf(bound).tenant(); // validates: 42602 before it reaches a message
-        StringBuilder msg = new StringBuilder(200).append("citus-jdbc: tenant \"").append(wanted)
-                .append("\" is bound, but the open transaction of this connection runs in ")
-                .append(path == null ? "no tenant" : "tenant \"" + path.tenant() + "\"");
+        if (statement != null && sql != null && statement.info(sql).hasTransactionControl()) {
+            return; // COMMIT, ROLLBACK...: no tenant's data, and the way out of the transaction
+        }
+        StringBuilder msg = new StringBuilder(200).append("citus-jdbc: this statement's tenant is ")
+                .append(wanted == null ? "none" : "\"" + wanted + "\"")
+                .append(", but the open transaction of this connection runs in ")
+                .append(running == null ? "no tenant" : "tenant \"" + running + "\"");
         SQLException rollbackFailure = null;
-        if (connection.delegate.getAutoCommit()) {
+        if (autoCommit) {
             msg.append("; it was opened with SQL text (BEGIN) and left open with autocommit on, e.g. by a previous"
                     + " user of a pooled connection, and has been rolled back: run the statement again");
             try {
@@ -388,7 +412,8 @@ final class TenantPins {
      * transaction control sent as SQL text may undo or end the pin: {@code ROLLBACK}, {@code ABORT}
      * and {@code ROLLBACK TO SAVEPOINT} undo a {@code SET}; {@code COMMIT}/{@code ROLLBACK AND CHAIN}
      * start a transaction without the {@code SET LOCAL}. Session mode then forgets what the server
-     * has; transaction mode pins again with the next statement of a transaction still open.
+     * has; transaction mode pins again with the next statement of a transaction still open. Only
+     * classified when something is pinned.
      */
     void afterDirect(LogicalStatement statement, String sql) {
         if (sql == null) {
@@ -397,11 +422,11 @@ final class TenantPins {
         if (session) {
             if (everPinned) {
                 SqlInfo info = statement.info(sql);
-                if (info.touchesSearchPath() || info.hasTransactionControl()) {
+                if (info.touchesSearchPath() || info.rollsBackOrChains()) {
                     markUnknown();
                 }
             }
-        } else if (txResolved && txPath != null && txPinned && statement.info(sql).hasTransactionControl()) {
+        } else if (txResolved && txPath != null && txPinned && statement.info(sql).rollsBackOrChains()) {
             txPinned = false;
         }
     }
@@ -430,10 +455,10 @@ final class TenantPins {
     // ------------------------------------------------------------------ isolation behind a transaction pooler
 
     /**
-     * Before pgjdbc sends a query of its own (metadata, {@code getSchema()}) that would open the
-     * transaction with a plain {@code BEGIN}: the isolation level kept here must go first, as
-     * {@code SET TRANSACTION} is refused after any query. One round trip, only when a level is set,
-     * autocommit is off and no transaction is open yet.
+     * Before pgjdbc may send a query of its own (a {@code DatabaseMetaData} method,
+     * {@code getSchema()}) that would open the transaction with a plain {@code BEGIN}: the isolation
+     * level kept here must go first, as {@code SET TRANSACTION} is refused after any query. One round
+     * trip, only when a level is set, autocommit is off and no transaction is open yet.
      */
     void beforeInternalQuery() throws SQLException {
         if (isolation < 0 || session || connection.delegate.getAutoCommit() || state() != TransactionState.IDLE) {
@@ -482,7 +507,7 @@ final class TenantPins {
 
     // ------------------------------------------------------------------ session mode
 
-    private void sessionBefore() throws SQLException {
+    private void sessionBefore(LogicalStatement statement, String sql) throws SQLException {
         TransactionState ts = state();
         TenantPath path;
         if (ts == TransactionState.IDLE && connection.delegate.getAutoCommit()) {
@@ -490,7 +515,7 @@ final class TenantPins {
             path = resolve();
         } else {
             if (ts != TransactionState.IDLE && txResolved) {
-                refuseOtherBoundTenant();
+                refuseOtherBoundTenant(statement, sql);
             }
             if (ts == TransactionState.FAILED) {
                 return;

@@ -125,7 +125,7 @@ public final class DelegateGenerator {
                                 + "    DelegatingDatabaseMetaData(DatabaseMetaData delegate) {\n"
                                 + "        this.delegate = delegate;\n"
                                 + "    }\n\n" + abstractWrap + "\n"
-                                + "    /** Called before each method that returns a result set, which pgjdbc queries the server for. */\n"
+                                + "    /** Called before each method: pgjdbc may query the server for it (result sets, keywords, limits). */\n"
                                 + "    abstract void beforeQuery() throws SQLException;\n",
                         "delegate", true, Mode.DELEGATE,
                         "Delegates every {@link DatabaseMetaData} method to the physical metadata."),
@@ -249,6 +249,9 @@ public final class DelegateGenerator {
             return;
         }
         String call = spec.target() + "." + m.getName() + "(" + args + ")";
+        if (spec.iface() == DatabaseMetaData.class && Arrays.asList(exceptions).contains(java.sql.SQLException.class)) {
+            sb.append("beforeQuery();\n        ");
+        }
         if (spec.iface() == PreparedStatement.class && isParameterSetter(m)) {
             // Recorded after pgjdbc accepted it, so that a re-targeted statement gets the same parameters.
             sb.append(call).append(";\n        parameters.").append(m.getName()).append('(').append(args)
@@ -256,9 +259,6 @@ public final class DelegateGenerator {
         } else if (m.getReturnType() == void.class) {
             sb.append(call).append(";\n    }\n");
         } else if (spec.wrapResultSets() && m.getReturnType() == ResultSet.class) {
-            if (spec.iface() == DatabaseMetaData.class) {
-                sb.append("beforeQuery();\n        ");
-            }
             sb.append("return wrapResultSet(").append(call).append(");\n    }\n");
         } else {
             sb.append("return ").append(call).append(";\n    }\n");

@@ -160,6 +160,25 @@ class PinStateTest {
                  Statement s = c.createStatement()) {
                 assertEquals("0", one(s, "SELECT count(*) FROM pin_items WHERE name = 'left-open'"),
                         "the transaction left open was rolled back");
+                s.execute("BEGIN");
+                assertEquals(1, s.executeUpdate("INSERT INTO pin_items (name) VALUES ('left-open')"));
+            }
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                SQLException e = assertThrows(SQLException.class, () -> one(s, FIRST),
+                        "a borrower without tenant must not run in pin_a's open transaction either");
+                assertEquals("25001", e.getSQLState(), e::toString);
+                assertEquals("WRONG", one(s, FIRST), "the retry runs unpinned (public), in autocommit");
+            }
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                try (CitusTenants.Scope a = CitusTenants.bind(A)) {
+                    assertEquals("0", one(s, "SELECT count(*) FROM pin_items WHERE name = 'left-open'"));
+                    s.execute("BEGIN");
+                    assertEquals(1, s.executeUpdate("INSERT INTO pin_items (name) VALUES ('committed-unbound')"));
+                }
+                s.execute("COMMIT"); // transaction control outside the scope is not refused: it ends the transaction
+                try (CitusTenants.Scope a = CitusTenants.bind(A)) {
+                    assertEquals(1, s.executeUpdate("DELETE FROM pin_items WHERE name = 'committed-unbound'"));
+                }
             }
             try (CitusTenants.Scope a = CitusTenants.bind(A); Connection c = pool.getConnection();
                  Statement s = c.createStatement()) {
@@ -247,7 +266,7 @@ class PinStateTest {
     @Test
     void isolationHoldsWhenPgjdbcsOwnQueryOpensTheTransaction() throws Exception {
         Target bouncer = PinFixture.targets().get(1);
-        for (String first : List.of("getTables", "getSchema", "getColumns")) {
+        for (String first : List.of("getTables", "getSchema", "getColumns", "getSQLKeywords")) {
             try (Connection c = PinFixture.citus(bouncer, null); Statement s = c.createStatement()) {
                 c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
                 c.setAutoCommit(false);
@@ -262,6 +281,7 @@ class PinStateTest {
                             assertTrue(rs.next(), first);
                         }
                     }
+                    case "getSQLKeywords" -> assertTrue(c.getMetaData().getSQLKeywords().contains(","), first);
                     default -> c.getSchema(); // unpinned: pgjdbc asks the server
                 }
                 assertEquals(Connection.TRANSACTION_SERIALIZABLE, c.getTransactionIsolation(), first);
