@@ -138,7 +138,8 @@ public enum CitusProperty {
      */
     TENANT_RESOLVER("tenantResolver", "io.github.citusjdbc.ThreadTenantResolver",
             "Class name of an `io.github.citusjdbc.spi.TenantResolver` (public, with a public no-argument"
-                    + " constructor), consulted when a transaction starts. A non-null answer wins over"
+                    + " constructor), consulted when a transaction starts, and again at each later statement of"
+                    + " it (another answer there is refused with SQLState `25001`). A non-null answer wins over"
                     + " `setSchema` and `currentSchema`. The default follows `CitusTenants.bind(tenant)` scopes"
                     + " of the calling thread.", Kind.TENANT),
 

@@ -16,118 +16,144 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     /** Wraps a result set of the delegate so that its identity leads back to the wrappers. */
     abstract ResultSet wrapResultSet(ResultSet resultSet) throws SQLException;
 
+    /** Called before each method: pgjdbc may query the server for it (result sets, keywords, limits). */
+    abstract void beforeQuery() throws SQLException;
+
     @Override
     public boolean allProceduresAreCallable() throws SQLException {
+        beforeQuery();
         return delegate.allProceduresAreCallable();
     }
 
     @Override
     public boolean allTablesAreSelectable() throws SQLException {
+        beforeQuery();
         return delegate.allTablesAreSelectable();
     }
 
     @Override
     public boolean autoCommitFailureClosesAllResultSets() throws SQLException {
+        beforeQuery();
         return delegate.autoCommitFailureClosesAllResultSets();
     }
 
     @Override
     public boolean dataDefinitionCausesTransactionCommit() throws SQLException {
+        beforeQuery();
         return delegate.dataDefinitionCausesTransactionCommit();
     }
 
     @Override
     public boolean dataDefinitionIgnoredInTransactions() throws SQLException {
+        beforeQuery();
         return delegate.dataDefinitionIgnoredInTransactions();
     }
 
     @Override
     public boolean deletesAreDetected(int p1) throws SQLException {
+        beforeQuery();
         return delegate.deletesAreDetected(p1);
     }
 
     @Override
     public boolean doesMaxRowSizeIncludeBlobs() throws SQLException {
+        beforeQuery();
         return delegate.doesMaxRowSizeIncludeBlobs();
     }
 
     @Override
     public boolean generatedKeyAlwaysReturned() throws SQLException {
+        beforeQuery();
         return delegate.generatedKeyAlwaysReturned();
     }
 
     @Override
     public ResultSet getAttributes(String p1, String p2, String p3, String p4) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getAttributes(p1, p2, p3, p4));
     }
 
     @Override
     public ResultSet getBestRowIdentifier(String p1, String p2, String p3, int p4, boolean p5) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getBestRowIdentifier(p1, p2, p3, p4, p5));
     }
 
     @Override
     public String getCatalogSeparator() throws SQLException {
+        beforeQuery();
         return delegate.getCatalogSeparator();
     }
 
     @Override
     public String getCatalogTerm() throws SQLException {
+        beforeQuery();
         return delegate.getCatalogTerm();
     }
 
     @Override
     public ResultSet getCatalogs() throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getCatalogs());
     }
 
     @Override
     public ResultSet getClientInfoProperties() throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getClientInfoProperties());
     }
 
     @Override
     public ResultSet getColumnPrivileges(String p1, String p2, String p3, String p4) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getColumnPrivileges(p1, p2, p3, p4));
     }
 
     @Override
     public ResultSet getColumns(String p1, String p2, String p3, String p4) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getColumns(p1, p2, p3, p4));
     }
 
     @Override
     public Connection getConnection() throws SQLException {
+        beforeQuery();
         return delegate.getConnection();
     }
 
     @Override
     public ResultSet getCrossReference(String p1, String p2, String p3, String p4, String p5, String p6) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getCrossReference(p1, p2, p3, p4, p5, p6));
     }
 
     @Override
     public int getDatabaseMajorVersion() throws SQLException {
+        beforeQuery();
         return delegate.getDatabaseMajorVersion();
     }
 
     @Override
     public int getDatabaseMinorVersion() throws SQLException {
+        beforeQuery();
         return delegate.getDatabaseMinorVersion();
     }
 
     @Override
     public String getDatabaseProductName() throws SQLException {
+        beforeQuery();
         return delegate.getDatabaseProductName();
     }
 
     @Override
     public String getDatabaseProductVersion() throws SQLException {
+        beforeQuery();
         return delegate.getDatabaseProductVersion();
     }
 
     @Override
     public int getDefaultTransactionIsolation() throws SQLException {
+        beforeQuery();
         return delegate.getDefaultTransactionIsolation();
     }
 
@@ -143,771 +169,925 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
 
     @Override
     public String getDriverName() throws SQLException {
+        beforeQuery();
         return delegate.getDriverName();
     }
 
     @Override
     public String getDriverVersion() throws SQLException {
+        beforeQuery();
         return delegate.getDriverVersion();
     }
 
     @Override
     public ResultSet getExportedKeys(String p1, String p2, String p3) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getExportedKeys(p1, p2, p3));
     }
 
     @Override
     public String getExtraNameCharacters() throws SQLException {
+        beforeQuery();
         return delegate.getExtraNameCharacters();
     }
 
     @Override
     public ResultSet getFunctionColumns(String p1, String p2, String p3, String p4) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getFunctionColumns(p1, p2, p3, p4));
     }
 
     @Override
     public ResultSet getFunctions(String p1, String p2, String p3) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getFunctions(p1, p2, p3));
     }
 
     @Override
     public String getIdentifierQuoteString() throws SQLException {
+        beforeQuery();
         return delegate.getIdentifierQuoteString();
     }
 
     @Override
     public ResultSet getImportedKeys(String p1, String p2, String p3) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getImportedKeys(p1, p2, p3));
     }
 
     @Override
     public ResultSet getIndexInfo(String p1, String p2, String p3, boolean p4, boolean p5) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getIndexInfo(p1, p2, p3, p4, p5));
     }
 
     @Override
     public int getJDBCMajorVersion() throws SQLException {
+        beforeQuery();
         return delegate.getJDBCMajorVersion();
     }
 
     @Override
     public int getJDBCMinorVersion() throws SQLException {
+        beforeQuery();
         return delegate.getJDBCMinorVersion();
     }
 
     @Override
     public int getMaxBinaryLiteralLength() throws SQLException {
+        beforeQuery();
         return delegate.getMaxBinaryLiteralLength();
     }
 
     @Override
     public int getMaxCatalogNameLength() throws SQLException {
+        beforeQuery();
         return delegate.getMaxCatalogNameLength();
     }
 
     @Override
     public int getMaxCharLiteralLength() throws SQLException {
+        beforeQuery();
         return delegate.getMaxCharLiteralLength();
     }
 
     @Override
     public int getMaxColumnNameLength() throws SQLException {
+        beforeQuery();
         return delegate.getMaxColumnNameLength();
     }
 
     @Override
     public int getMaxColumnsInGroupBy() throws SQLException {
+        beforeQuery();
         return delegate.getMaxColumnsInGroupBy();
     }
 
     @Override
     public int getMaxColumnsInIndex() throws SQLException {
+        beforeQuery();
         return delegate.getMaxColumnsInIndex();
     }
 
     @Override
     public int getMaxColumnsInOrderBy() throws SQLException {
+        beforeQuery();
         return delegate.getMaxColumnsInOrderBy();
     }
 
     @Override
     public int getMaxColumnsInSelect() throws SQLException {
+        beforeQuery();
         return delegate.getMaxColumnsInSelect();
     }
 
     @Override
     public int getMaxColumnsInTable() throws SQLException {
+        beforeQuery();
         return delegate.getMaxColumnsInTable();
     }
 
     @Override
     public int getMaxConnections() throws SQLException {
+        beforeQuery();
         return delegate.getMaxConnections();
     }
 
     @Override
     public int getMaxCursorNameLength() throws SQLException {
+        beforeQuery();
         return delegate.getMaxCursorNameLength();
     }
 
     @Override
     public int getMaxIndexLength() throws SQLException {
+        beforeQuery();
         return delegate.getMaxIndexLength();
     }
 
     @Override
     public long getMaxLogicalLobSize() throws SQLException {
+        beforeQuery();
         return delegate.getMaxLogicalLobSize();
     }
 
     @Override
     public int getMaxProcedureNameLength() throws SQLException {
+        beforeQuery();
         return delegate.getMaxProcedureNameLength();
     }
 
     @Override
     public int getMaxRowSize() throws SQLException {
+        beforeQuery();
         return delegate.getMaxRowSize();
     }
 
     @Override
     public int getMaxSchemaNameLength() throws SQLException {
+        beforeQuery();
         return delegate.getMaxSchemaNameLength();
     }
 
     @Override
     public int getMaxStatementLength() throws SQLException {
+        beforeQuery();
         return delegate.getMaxStatementLength();
     }
 
     @Override
     public int getMaxStatements() throws SQLException {
+        beforeQuery();
         return delegate.getMaxStatements();
     }
 
     @Override
     public int getMaxTableNameLength() throws SQLException {
+        beforeQuery();
         return delegate.getMaxTableNameLength();
     }
 
     @Override
     public int getMaxTablesInSelect() throws SQLException {
+        beforeQuery();
         return delegate.getMaxTablesInSelect();
     }
 
     @Override
     public int getMaxUserNameLength() throws SQLException {
+        beforeQuery();
         return delegate.getMaxUserNameLength();
     }
 
     @Override
     public String getNumericFunctions() throws SQLException {
+        beforeQuery();
         return delegate.getNumericFunctions();
     }
 
     @Override
     public ResultSet getPrimaryKeys(String p1, String p2, String p3) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getPrimaryKeys(p1, p2, p3));
     }
 
     @Override
     public ResultSet getProcedureColumns(String p1, String p2, String p3, String p4) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getProcedureColumns(p1, p2, p3, p4));
     }
 
     @Override
     public String getProcedureTerm() throws SQLException {
+        beforeQuery();
         return delegate.getProcedureTerm();
     }
 
     @Override
     public ResultSet getProcedures(String p1, String p2, String p3) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getProcedures(p1, p2, p3));
     }
 
     @Override
     public ResultSet getPseudoColumns(String p1, String p2, String p3, String p4) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getPseudoColumns(p1, p2, p3, p4));
     }
 
     @Override
     public int getResultSetHoldability() throws SQLException {
+        beforeQuery();
         return delegate.getResultSetHoldability();
     }
 
     @Override
     public RowIdLifetime getRowIdLifetime() throws SQLException {
+        beforeQuery();
         return delegate.getRowIdLifetime();
     }
 
     @Override
     public String getSQLKeywords() throws SQLException {
+        beforeQuery();
         return delegate.getSQLKeywords();
     }
 
     @Override
     public int getSQLStateType() throws SQLException {
+        beforeQuery();
         return delegate.getSQLStateType();
     }
 
     @Override
     public String getSchemaTerm() throws SQLException {
+        beforeQuery();
         return delegate.getSchemaTerm();
     }
 
     @Override
     public ResultSet getSchemas() throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getSchemas());
     }
 
     @Override
     public ResultSet getSchemas(String p1, String p2) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getSchemas(p1, p2));
     }
 
     @Override
     public String getSearchStringEscape() throws SQLException {
+        beforeQuery();
         return delegate.getSearchStringEscape();
     }
 
     @Override
     public String getStringFunctions() throws SQLException {
+        beforeQuery();
         return delegate.getStringFunctions();
     }
 
     @Override
     public ResultSet getSuperTables(String p1, String p2, String p3) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getSuperTables(p1, p2, p3));
     }
 
     @Override
     public ResultSet getSuperTypes(String p1, String p2, String p3) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getSuperTypes(p1, p2, p3));
     }
 
     @Override
     public String getSystemFunctions() throws SQLException {
+        beforeQuery();
         return delegate.getSystemFunctions();
     }
 
     @Override
     public ResultSet getTablePrivileges(String p1, String p2, String p3) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getTablePrivileges(p1, p2, p3));
     }
 
     @Override
     public ResultSet getTableTypes() throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getTableTypes());
     }
 
     @Override
     public ResultSet getTables(String p1, String p2, String p3, String[] p4) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getTables(p1, p2, p3, p4));
     }
 
     @Override
     public String getTimeDateFunctions() throws SQLException {
+        beforeQuery();
         return delegate.getTimeDateFunctions();
     }
 
     @Override
     public ResultSet getTypeInfo() throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getTypeInfo());
     }
 
     @Override
     public ResultSet getUDTs(String p1, String p2, String p3, int[] p4) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getUDTs(p1, p2, p3, p4));
     }
 
     @Override
     public String getURL() throws SQLException {
+        beforeQuery();
         return delegate.getURL();
     }
 
     @Override
     public String getUserName() throws SQLException {
+        beforeQuery();
         return delegate.getUserName();
     }
 
     @Override
     public ResultSet getVersionColumns(String p1, String p2, String p3) throws SQLException {
+        beforeQuery();
         return wrapResultSet(delegate.getVersionColumns(p1, p2, p3));
     }
 
     @Override
     public boolean insertsAreDetected(int p1) throws SQLException {
+        beforeQuery();
         return delegate.insertsAreDetected(p1);
     }
 
     @Override
     public boolean isCatalogAtStart() throws SQLException {
+        beforeQuery();
         return delegate.isCatalogAtStart();
     }
 
     @Override
     public boolean isReadOnly() throws SQLException {
+        beforeQuery();
         return delegate.isReadOnly();
     }
 
     @Override
     public boolean isWrapperFor(Class<?> p1) throws SQLException {
+        beforeQuery();
         return delegate.isWrapperFor(p1);
     }
 
     @Override
     public boolean locatorsUpdateCopy() throws SQLException {
+        beforeQuery();
         return delegate.locatorsUpdateCopy();
     }
 
     @Override
     public boolean nullPlusNonNullIsNull() throws SQLException {
+        beforeQuery();
         return delegate.nullPlusNonNullIsNull();
     }
 
     @Override
     public boolean nullsAreSortedAtEnd() throws SQLException {
+        beforeQuery();
         return delegate.nullsAreSortedAtEnd();
     }
 
     @Override
     public boolean nullsAreSortedAtStart() throws SQLException {
+        beforeQuery();
         return delegate.nullsAreSortedAtStart();
     }
 
     @Override
     public boolean nullsAreSortedHigh() throws SQLException {
+        beforeQuery();
         return delegate.nullsAreSortedHigh();
     }
 
     @Override
     public boolean nullsAreSortedLow() throws SQLException {
+        beforeQuery();
         return delegate.nullsAreSortedLow();
     }
 
     @Override
     public boolean othersDeletesAreVisible(int p1) throws SQLException {
+        beforeQuery();
         return delegate.othersDeletesAreVisible(p1);
     }
 
     @Override
     public boolean othersInsertsAreVisible(int p1) throws SQLException {
+        beforeQuery();
         return delegate.othersInsertsAreVisible(p1);
     }
 
     @Override
     public boolean othersUpdatesAreVisible(int p1) throws SQLException {
+        beforeQuery();
         return delegate.othersUpdatesAreVisible(p1);
     }
 
     @Override
     public boolean ownDeletesAreVisible(int p1) throws SQLException {
+        beforeQuery();
         return delegate.ownDeletesAreVisible(p1);
     }
 
     @Override
     public boolean ownInsertsAreVisible(int p1) throws SQLException {
+        beforeQuery();
         return delegate.ownInsertsAreVisible(p1);
     }
 
     @Override
     public boolean ownUpdatesAreVisible(int p1) throws SQLException {
+        beforeQuery();
         return delegate.ownUpdatesAreVisible(p1);
     }
 
     @Override
     public boolean storesLowerCaseIdentifiers() throws SQLException {
+        beforeQuery();
         return delegate.storesLowerCaseIdentifiers();
     }
 
     @Override
     public boolean storesLowerCaseQuotedIdentifiers() throws SQLException {
+        beforeQuery();
         return delegate.storesLowerCaseQuotedIdentifiers();
     }
 
     @Override
     public boolean storesMixedCaseIdentifiers() throws SQLException {
+        beforeQuery();
         return delegate.storesMixedCaseIdentifiers();
     }
 
     @Override
     public boolean storesMixedCaseQuotedIdentifiers() throws SQLException {
+        beforeQuery();
         return delegate.storesMixedCaseQuotedIdentifiers();
     }
 
     @Override
     public boolean storesUpperCaseIdentifiers() throws SQLException {
+        beforeQuery();
         return delegate.storesUpperCaseIdentifiers();
     }
 
     @Override
     public boolean storesUpperCaseQuotedIdentifiers() throws SQLException {
+        beforeQuery();
         return delegate.storesUpperCaseQuotedIdentifiers();
     }
 
     @Override
     public boolean supportsANSI92EntryLevelSQL() throws SQLException {
+        beforeQuery();
         return delegate.supportsANSI92EntryLevelSQL();
     }
 
     @Override
     public boolean supportsANSI92FullSQL() throws SQLException {
+        beforeQuery();
         return delegate.supportsANSI92FullSQL();
     }
 
     @Override
     public boolean supportsANSI92IntermediateSQL() throws SQLException {
+        beforeQuery();
         return delegate.supportsANSI92IntermediateSQL();
     }
 
     @Override
     public boolean supportsAlterTableWithAddColumn() throws SQLException {
+        beforeQuery();
         return delegate.supportsAlterTableWithAddColumn();
     }
 
     @Override
     public boolean supportsAlterTableWithDropColumn() throws SQLException {
+        beforeQuery();
         return delegate.supportsAlterTableWithDropColumn();
     }
 
     @Override
     public boolean supportsBatchUpdates() throws SQLException {
+        beforeQuery();
         return delegate.supportsBatchUpdates();
     }
 
     @Override
     public boolean supportsCatalogsInDataManipulation() throws SQLException {
+        beforeQuery();
         return delegate.supportsCatalogsInDataManipulation();
     }
 
     @Override
     public boolean supportsCatalogsInIndexDefinitions() throws SQLException {
+        beforeQuery();
         return delegate.supportsCatalogsInIndexDefinitions();
     }
 
     @Override
     public boolean supportsCatalogsInPrivilegeDefinitions() throws SQLException {
+        beforeQuery();
         return delegate.supportsCatalogsInPrivilegeDefinitions();
     }
 
     @Override
     public boolean supportsCatalogsInProcedureCalls() throws SQLException {
+        beforeQuery();
         return delegate.supportsCatalogsInProcedureCalls();
     }
 
     @Override
     public boolean supportsCatalogsInTableDefinitions() throws SQLException {
+        beforeQuery();
         return delegate.supportsCatalogsInTableDefinitions();
     }
 
     @Override
     public boolean supportsColumnAliasing() throws SQLException {
+        beforeQuery();
         return delegate.supportsColumnAliasing();
     }
 
     @Override
     public boolean supportsConvert() throws SQLException {
+        beforeQuery();
         return delegate.supportsConvert();
     }
 
     @Override
     public boolean supportsConvert(int p1, int p2) throws SQLException {
+        beforeQuery();
         return delegate.supportsConvert(p1, p2);
     }
 
     @Override
     public boolean supportsCoreSQLGrammar() throws SQLException {
+        beforeQuery();
         return delegate.supportsCoreSQLGrammar();
     }
 
     @Override
     public boolean supportsCorrelatedSubqueries() throws SQLException {
+        beforeQuery();
         return delegate.supportsCorrelatedSubqueries();
     }
 
     @Override
     public boolean supportsDataDefinitionAndDataManipulationTransactions() throws SQLException {
+        beforeQuery();
         return delegate.supportsDataDefinitionAndDataManipulationTransactions();
     }
 
     @Override
     public boolean supportsDataManipulationTransactionsOnly() throws SQLException {
+        beforeQuery();
         return delegate.supportsDataManipulationTransactionsOnly();
     }
 
     @Override
     public boolean supportsDifferentTableCorrelationNames() throws SQLException {
+        beforeQuery();
         return delegate.supportsDifferentTableCorrelationNames();
     }
 
     @Override
     public boolean supportsExpressionsInOrderBy() throws SQLException {
+        beforeQuery();
         return delegate.supportsExpressionsInOrderBy();
     }
 
     @Override
     public boolean supportsExtendedSQLGrammar() throws SQLException {
+        beforeQuery();
         return delegate.supportsExtendedSQLGrammar();
     }
 
     @Override
     public boolean supportsFullOuterJoins() throws SQLException {
+        beforeQuery();
         return delegate.supportsFullOuterJoins();
     }
 
     @Override
     public boolean supportsGetGeneratedKeys() throws SQLException {
+        beforeQuery();
         return delegate.supportsGetGeneratedKeys();
     }
 
     @Override
     public boolean supportsGroupBy() throws SQLException {
+        beforeQuery();
         return delegate.supportsGroupBy();
     }
 
     @Override
     public boolean supportsGroupByBeyondSelect() throws SQLException {
+        beforeQuery();
         return delegate.supportsGroupByBeyondSelect();
     }
 
     @Override
     public boolean supportsGroupByUnrelated() throws SQLException {
+        beforeQuery();
         return delegate.supportsGroupByUnrelated();
     }
 
     @Override
     public boolean supportsIntegrityEnhancementFacility() throws SQLException {
+        beforeQuery();
         return delegate.supportsIntegrityEnhancementFacility();
     }
 
     @Override
     public boolean supportsLikeEscapeClause() throws SQLException {
+        beforeQuery();
         return delegate.supportsLikeEscapeClause();
     }
 
     @Override
     public boolean supportsLimitedOuterJoins() throws SQLException {
+        beforeQuery();
         return delegate.supportsLimitedOuterJoins();
     }
 
     @Override
     public boolean supportsMinimumSQLGrammar() throws SQLException {
+        beforeQuery();
         return delegate.supportsMinimumSQLGrammar();
     }
 
     @Override
     public boolean supportsMixedCaseIdentifiers() throws SQLException {
+        beforeQuery();
         return delegate.supportsMixedCaseIdentifiers();
     }
 
     @Override
     public boolean supportsMixedCaseQuotedIdentifiers() throws SQLException {
+        beforeQuery();
         return delegate.supportsMixedCaseQuotedIdentifiers();
     }
 
     @Override
     public boolean supportsMultipleOpenResults() throws SQLException {
+        beforeQuery();
         return delegate.supportsMultipleOpenResults();
     }
 
     @Override
     public boolean supportsMultipleResultSets() throws SQLException {
+        beforeQuery();
         return delegate.supportsMultipleResultSets();
     }
 
     @Override
     public boolean supportsMultipleTransactions() throws SQLException {
+        beforeQuery();
         return delegate.supportsMultipleTransactions();
     }
 
     @Override
     public boolean supportsNamedParameters() throws SQLException {
+        beforeQuery();
         return delegate.supportsNamedParameters();
     }
 
     @Override
     public boolean supportsNonNullableColumns() throws SQLException {
+        beforeQuery();
         return delegate.supportsNonNullableColumns();
     }
 
     @Override
     public boolean supportsOpenCursorsAcrossCommit() throws SQLException {
+        beforeQuery();
         return delegate.supportsOpenCursorsAcrossCommit();
     }
 
     @Override
     public boolean supportsOpenCursorsAcrossRollback() throws SQLException {
+        beforeQuery();
         return delegate.supportsOpenCursorsAcrossRollback();
     }
 
     @Override
     public boolean supportsOpenStatementsAcrossCommit() throws SQLException {
+        beforeQuery();
         return delegate.supportsOpenStatementsAcrossCommit();
     }
 
     @Override
     public boolean supportsOpenStatementsAcrossRollback() throws SQLException {
+        beforeQuery();
         return delegate.supportsOpenStatementsAcrossRollback();
     }
 
     @Override
     public boolean supportsOrderByUnrelated() throws SQLException {
+        beforeQuery();
         return delegate.supportsOrderByUnrelated();
     }
 
     @Override
     public boolean supportsOuterJoins() throws SQLException {
+        beforeQuery();
         return delegate.supportsOuterJoins();
     }
 
     @Override
     public boolean supportsPositionedDelete() throws SQLException {
+        beforeQuery();
         return delegate.supportsPositionedDelete();
     }
 
     @Override
     public boolean supportsPositionedUpdate() throws SQLException {
+        beforeQuery();
         return delegate.supportsPositionedUpdate();
     }
 
     @Override
     public boolean supportsRefCursors() throws SQLException {
+        beforeQuery();
         return delegate.supportsRefCursors();
     }
 
     @Override
     public boolean supportsResultSetConcurrency(int p1, int p2) throws SQLException {
+        beforeQuery();
         return delegate.supportsResultSetConcurrency(p1, p2);
     }
 
     @Override
     public boolean supportsResultSetHoldability(int p1) throws SQLException {
+        beforeQuery();
         return delegate.supportsResultSetHoldability(p1);
     }
 
     @Override
     public boolean supportsResultSetType(int p1) throws SQLException {
+        beforeQuery();
         return delegate.supportsResultSetType(p1);
     }
 
     @Override
     public boolean supportsSavepoints() throws SQLException {
+        beforeQuery();
         return delegate.supportsSavepoints();
     }
 
     @Override
     public boolean supportsSchemasInDataManipulation() throws SQLException {
+        beforeQuery();
         return delegate.supportsSchemasInDataManipulation();
     }
 
     @Override
     public boolean supportsSchemasInIndexDefinitions() throws SQLException {
+        beforeQuery();
         return delegate.supportsSchemasInIndexDefinitions();
     }
 
     @Override
     public boolean supportsSchemasInPrivilegeDefinitions() throws SQLException {
+        beforeQuery();
         return delegate.supportsSchemasInPrivilegeDefinitions();
     }
 
     @Override
     public boolean supportsSchemasInProcedureCalls() throws SQLException {
+        beforeQuery();
         return delegate.supportsSchemasInProcedureCalls();
     }
 
     @Override
     public boolean supportsSchemasInTableDefinitions() throws SQLException {
+        beforeQuery();
         return delegate.supportsSchemasInTableDefinitions();
     }
 
     @Override
     public boolean supportsSelectForUpdate() throws SQLException {
+        beforeQuery();
         return delegate.supportsSelectForUpdate();
     }
 
     @Override
     public boolean supportsSharding() throws SQLException {
+        beforeQuery();
         return delegate.supportsSharding();
     }
 
     @Override
     public boolean supportsStatementPooling() throws SQLException {
+        beforeQuery();
         return delegate.supportsStatementPooling();
     }
 
     @Override
     public boolean supportsStoredFunctionsUsingCallSyntax() throws SQLException {
+        beforeQuery();
         return delegate.supportsStoredFunctionsUsingCallSyntax();
     }
 
     @Override
     public boolean supportsStoredProcedures() throws SQLException {
+        beforeQuery();
         return delegate.supportsStoredProcedures();
     }
 
     @Override
     public boolean supportsSubqueriesInComparisons() throws SQLException {
+        beforeQuery();
         return delegate.supportsSubqueriesInComparisons();
     }
 
     @Override
     public boolean supportsSubqueriesInExists() throws SQLException {
+        beforeQuery();
         return delegate.supportsSubqueriesInExists();
     }
 
     @Override
     public boolean supportsSubqueriesInIns() throws SQLException {
+        beforeQuery();
         return delegate.supportsSubqueriesInIns();
     }
 
     @Override
     public boolean supportsSubqueriesInQuantifieds() throws SQLException {
+        beforeQuery();
         return delegate.supportsSubqueriesInQuantifieds();
     }
 
     @Override
     public boolean supportsTableCorrelationNames() throws SQLException {
+        beforeQuery();
         return delegate.supportsTableCorrelationNames();
     }
 
     @Override
     public boolean supportsTransactionIsolationLevel(int p1) throws SQLException {
+        beforeQuery();
         return delegate.supportsTransactionIsolationLevel(p1);
     }
 
     @Override
     public boolean supportsTransactions() throws SQLException {
+        beforeQuery();
         return delegate.supportsTransactions();
     }
 
     @Override
     public boolean supportsUnion() throws SQLException {
+        beforeQuery();
         return delegate.supportsUnion();
     }
 
     @Override
     public boolean supportsUnionAll() throws SQLException {
+        beforeQuery();
         return delegate.supportsUnionAll();
     }
 
     @Override
     public <T> T unwrap(Class<T> p1) throws SQLException {
+        beforeQuery();
         return delegate.unwrap(p1);
     }
 
     @Override
     public boolean updatesAreDetected(int p1) throws SQLException {
+        beforeQuery();
         return delegate.updatesAreDetected(p1);
     }
 
     @Override
     public boolean usesLocalFilePerTable() throws SQLException {
+        beforeQuery();
         return delegate.usesLocalFilePerTable();
     }
 
     @Override
     public boolean usesLocalFiles() throws SQLException {
+        beforeQuery();
         return delegate.usesLocalFiles();
     }
 }

@@ -227,7 +227,24 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     public String getSchema() throws SQLException {
         checkOpen();
         String tenant = pins.currentTenant();
-        return tenant != null ? tenant : delegate.getSchema();
+        if (tenant != null) {
+            return tenant;
+        }
+        pins.beforeInternalQuery(); // pgjdbc's query may open the transaction
+        return delegate.getSchema();
+    }
+
+    /**
+     * A pool returning the connection: a transaction opened with SQL text ({@code BEGIN}) and left
+     * open with autocommit on is rolled back, so that it never reaches the next borrower.
+     */
+    @Override
+    public void endRequest() throws SQLException {
+        checkOpen();
+        if (pins.endRequest() && routing != null) {
+            routing.transactionEnded();
+        }
+        delegate.endRequest();
     }
 
     @Override

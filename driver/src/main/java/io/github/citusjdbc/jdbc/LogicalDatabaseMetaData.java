@@ -19,6 +19,12 @@ final class LogicalDatabaseMetaData extends DelegatingDatabaseMetaData {
         return resultSet == null ? null : new LogicalResultSet(null, resultSet);
     }
 
+    /** pgjdbc's metadata queries may open the transaction: what must come first (isolation) is sent first. */
+    @Override
+    void beforeQuery() throws java.sql.SQLException {
+        connection.pins.beforeInternalQuery();
+    }
+
     @Override
     public Connection getConnection() {
         return connection;

@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * statement of an explicit transaction) the {@code TenantResolver} is asked; its non-null answer
  * wins, otherwise the connection's own tenant ({@code setSchema}, initially {@code currentSchema})
  * applies. The tenant stays fixed until the transaction ends, except that {@code setSchema} inside
- * an open transaction re-pins it from the next statement on (when the resolver is silent).
+ * an open transaction re-pins it from the next statement on (when the resolver is silent). The
+ * resolver is asked again at each later statement of the transaction: a different answer is
+ * refused (25001), and a transaction opened with SQL text and left open under autocommit (by a
+ * previous borrower of a pooled connection) is rolled back first, as nobody else would end it.
  *
  * <p><b>Transaction mode.</b> Autocommit: {@link Envelope} {@code BEGIN; SET LOCAL ...; sql;
  * COMMIT} in one string; on error one {@code ROLLBACK}. Explicit transaction: {@code SET LOCAL}
@@ -185,7 +188,7 @@ final class TenantPins {
      */
     Envelope plan(LogicalStatement statement, String sql) throws SQLException {
         if (session) {
-            sessionBefore();
+            sessionBefore(statement, sql);
             return null;
         }
         TransactionState ts = state();
@@ -211,7 +214,7 @@ final class TenantPins {
      */
     Envelope planAround(LogicalStatement statement) throws SQLException {
         if (session) {
-            sessionBefore();
+            sessionBefore(statement, null);
             return null;
         }
         TransactionState ts = state();
@@ -227,7 +230,7 @@ final class TenantPins {
             return statement == null || statement.aroundWrappable() ? autoEnvelope(path) : null;
         }
         if (statement != null && ts != TransactionState.FAILED && !statement.aroundWrappable()) {
-            if (!statement.aroundTerminated() && pinPending(ts)) {
+            if (!statement.aroundTerminated() && pinPending(ts, null, null)) {
                 throw unlexable();
             }
             return null;
@@ -235,8 +238,15 @@ final class TenantPins {
         return explicitPrefix(ts, null, null);
     }
 
-    /** @return whether the explicit transaction's pin (or isolation) still has to go with its next statement */
-    private boolean pinPending(TransactionState ts) throws SQLException {
+    /**
+     * @param statement the statement, or null (around paths): checked against the transaction's tenant
+     * @param sql       its SQL, or null
+     * @return whether the explicit transaction's pin (or isolation) still has to go with its next statement
+     */
+    private boolean pinPending(TransactionState ts, LogicalStatement statement, String sql) throws SQLException {
+        if (ts != TransactionState.IDLE && txResolved) {
+            refuseOtherBoundTenant(statement, sql);
+        }
         if (ts == TransactionState.FAILED) {
             return false; // the server answers 25P02 whatever we add
         }
@@ -250,7 +260,7 @@ final class TenantPins {
     }
 
     private Envelope explicitPrefix(TransactionState ts, LogicalStatement statement, String sql) throws SQLException {
-        if (!pinPending(ts)) {
+        if (!pinPending(ts, statement, sql)) {
             return null;
         }
         if (statement != null && !prefixable(statement.info(sql))) {
@@ -273,6 +283,89 @@ final class TenantPins {
         txIsolationPending = false;
         String prefix = sb.toString();
         return new Envelope(prefix, skip, false, prefix);
+    }
+
+    /**
+     * Inside a transaction whose tenant is decided: a statement of another tenant must not run in
+     * it. Another tenant is a different answer of the resolver; with autocommit on also a different
+     * tenant of the connection when the resolver is silent. With autocommit on the transaction was
+     * opened with SQL text and left open (typically by a previous borrower of a pooled connection;
+     * pools roll back only with autocommit off): it is rolled back, as nobody else will end it.
+     * Either way the statement is refused, unless it is transaction control.
+     *
+     * @param statement the statement, or null (around paths)
+     * @param sql       its SQL, or null
+     */
+    private void refuseOtherBoundTenant(LogicalStatement statement, String sql) throws SQLException {
+        String bound = settings.resolver().currentTenant();
+        TenantPath path = txPath;
+        String running = path == null ? null : path.tenant();
+        String wanted;
+        boolean autoCommit;
+        if (bound != null) {
+            if (bound.equals(running)) {
+                return;
+            }
+            wanted = settings.pathOf(bound).tenant(); // validates: 42602 before it reaches a message
+            autoCommit = connection.delegate.getAutoCommit();
+        } else {
+            wanted = explicit == null ? null : explicit.tenant();
+            if (java.util.Objects.equals(wanted, running)) {
+                return;
+            }
+            autoCommit = connection.delegate.getAutoCommit();
+            if (!autoCommit) {
+                return; // the application's transaction: it stays in its tenant, as before
+            }
+        }
+        if (statement != null && sql != null && statement.info(sql).hasTransactionControl()) {
+            return; // COMMIT, ROLLBACK...: no tenant's data, and the way out of the transaction
+        }
+        StringBuilder msg = new StringBuilder(200).append("citus-jdbc: this statement's tenant is ")
+                .append(wanted == null ? "none" : "\"" + wanted + "\"")
+                .append(", but the open transaction of this connection runs in ")
+                .append(running == null ? "no tenant" : "tenant \"" + running + "\"");
+        SQLException rollbackFailure = null;
+        if (autoCommit) {
+            msg.append("; it was opened with SQL text (BEGIN) and left open with autocommit on, e.g. by a previous"
+                    + " user of a pooled connection, and has been rolled back: run the statement again");
+            try {
+                Statement internal = connection.internal();
+                internal.execute("ROLLBACK");
+                internal.clearWarnings();
+            } catch (SQLException e) {
+                rollbackFailure = e;
+            }
+            txResolved = false;
+            if (session) {
+                markUnknown();
+            }
+        } else {
+            msg.append("; a transaction runs in one tenant: end it before binding another");
+        }
+        PSQLException refused = new PSQLException(msg.toString(), PSQLState.ACTIVE_SQL_TRANSACTION);
+        if (rollbackFailure != null) {
+            refused.addSuppressed(rollbackFailure);
+        }
+        throw refused;
+    }
+
+    /**
+     * {@code Connection.endRequest} (a pool returning the connection): a transaction opened with SQL
+     * text and left open under autocommit is rolled back, so that it never reaches the next request.
+     *
+     * @return whether a transaction was rolled back
+     */
+    boolean endRequest() throws SQLException {
+        txResolved = false;
+        if (!connection.delegate.getAutoCommit() || state() == TransactionState.IDLE) {
+            return false;
+        }
+        Statement internal = connection.internal();
+        internal.execute("ROLLBACK");
+        internal.clearWarnings();
+        onRollback();
+        return true;
     }
 
     private static boolean prefixable(SqlInfo info) {
@@ -320,8 +413,11 @@ final class TenantPins {
 
     /**
      * After an execution failed: an autocommit envelope left its transaction open or failed, so
-     * one {@code ROLLBACK} cleans the connection; explicit transactions are left to the application
-     * (25P02 preserved). Session mode forgets what the server has.
+     * one {@code ROLLBACK} cleans the connection (tried twice); explicit transactions are left to
+     * the application (25P02 preserved). When the transaction cannot be ended the physical
+     * connection is closed: left aborted it would answer 25P02 to every later statement while
+     * {@code isValid} passes (and keep a pooler's server connection). Session mode forgets what the
+     * server has.
      *
      * @param e     the envelope used, or null
      * @param cause the application's error, to which a failing ROLLBACK is added as suppressed
@@ -334,22 +430,49 @@ final class TenantPins {
         if (e == null || !e.commit) {
             return;
         }
-        try {
-            if (base == null || base.getTransactionState() != TransactionState.IDLE) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                if (base != null && base.getTransactionState() == TransactionState.IDLE) {
+                    return;
+                }
                 Statement internal = connection.internal();
                 internal.execute("ROLLBACK");
                 internal.clearWarnings();
+                return;
+            } catch (SQLException rollback) {
+                cause.addSuppressed(rollback);
+                LOG.debug("{}: ROLLBACK after a failed envelope failed: {}", connection, rollback.toString());
             }
-        } catch (SQLException rollback) {
-            cause.addSuppressed(rollback);
-            LOG.debug("{}: ROLLBACK after a failed envelope failed: {}", connection, rollback.toString());
+        }
+        try {
+            connection.delegate.close();
+            LOG.debug("{}: physical connection closed, its transaction could not be rolled back", connection);
+        } catch (SQLException close) {
+            cause.addSuppressed(close);
         }
     }
 
-    /** After a successful statement executed as it is: session mode notices user SQL that changes search_path. */
+    /**
+     * After a successful statement executed as it is. User SQL may change {@code search_path}, and
+     * transaction control sent as SQL text may undo or end the pin: {@code ROLLBACK}, {@code ABORT}
+     * and {@code ROLLBACK TO SAVEPOINT} undo a {@code SET}; {@code COMMIT}/{@code ROLLBACK AND CHAIN}
+     * start a transaction without the {@code SET LOCAL}. Session mode then forgets what the server
+     * has; transaction mode pins again with the next statement of a transaction still open. Only
+     * classified when something is pinned.
+     */
     void afterDirect(LogicalStatement statement, String sql) {
-        if (session && everPinned && sql != null && statement.info(sql).touchesSearchPath()) {
-            markUnknown();
+        if (sql == null) {
+            return;
+        }
+        if (session) {
+            if (everPinned) {
+                SqlInfo info = statement.info(sql);
+                if (info.touchesSearchPath() || info.rollsBackOrChains()) {
+                    markUnknown();
+                }
+            }
+        } else if (txResolved && txPath != null && txPinned && statement.info(sql).rollsBackOrChains()) {
+            txPinned = false;
         }
     }
 
@@ -375,6 +498,22 @@ final class TenantPins {
     }
 
     // ------------------------------------------------------------------ isolation behind a transaction pooler
+
+    /**
+     * Before pgjdbc may send a query of its own (a {@code DatabaseMetaData} method,
+     * {@code getSchema()}) that would open the transaction with a plain {@code BEGIN}: the isolation
+     * level kept here must go first, as {@code SET TRANSACTION} is refused after any query. One round
+     * trip, only when a level is set, autocommit is off and no transaction is open yet.
+     */
+    void beforeInternalQuery() throws SQLException {
+        if (isolation < 0 || session || connection.delegate.getAutoCommit() || state() != TransactionState.IDLE) {
+            return;
+        }
+        Envelope e = planAround(null);
+        if (e != null) {
+            before(e);
+        }
+    }
 
     /** @return whether {@code setTransactionIsolation} is handled here rather than by pgjdbc */
     boolean ownsIsolation() {
@@ -413,13 +552,16 @@ final class TenantPins {
 
     // ------------------------------------------------------------------ session mode
 
-    private void sessionBefore() throws SQLException {
+    private void sessionBefore(LogicalStatement statement, String sql) throws SQLException {
         TransactionState ts = state();
         TenantPath path;
         if (ts == TransactionState.IDLE && connection.delegate.getAutoCommit()) {
             txResolved = false;
             path = resolve();
         } else {
+            if (ts != TransactionState.IDLE && txResolved) {
+                refuseOtherBoundTenant(statement, sql);
+            }
             if (ts == TransactionState.FAILED) {
                 return;
             }

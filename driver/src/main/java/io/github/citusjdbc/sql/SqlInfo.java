@@ -17,6 +17,7 @@ public final class SqlInfo {
     private final boolean nonTransactional;
     private final boolean citusFunction;
     private final boolean searchPath;
+    private final boolean rollbackOrChain;
 
     SqlInfo(String sql, List<StatementInfo> statements, boolean terminated, int pgjdbcQueryCount) {
         this.sql = sql;
@@ -29,6 +30,7 @@ public final class SqlInfo {
         boolean nonTx = false;
         boolean citus = false;
         boolean path = false;
+        boolean rewind = false;
         for (StatementInfo st : this.statements) {
             params += st.parameterCount();
             wrappable &= st.kind().wrappable();
@@ -36,6 +38,7 @@ public final class SqlInfo {
             nonTx |= st.kind() == StatementKind.NON_TRANSACTIONAL;
             citus |= st.callsCitusFunction();
             path |= st.touchesSearchPath();
+            rewind |= st.rollsBackOrChains();
         }
         this.parameterCount = params;
         this.safeToWrap = terminated && !this.statements.isEmpty() && wrappable;
@@ -43,6 +46,7 @@ public final class SqlInfo {
         this.nonTransactional = nonTx;
         this.citusFunction = citus;
         this.searchPath = path;
+        this.rollbackOrChain = rewind;
     }
 
     /** @return the text that was classified */
@@ -117,6 +121,11 @@ public final class SqlInfo {
     /** @return whether any statement may change {@code search_path} (see {@link StatementInfo#touchesSearchPath()}) */
     public boolean touchesSearchPath() {
         return searchPath;
+    }
+
+    /** @return whether any statement rolls back or chains a transaction (see {@link StatementInfo#rollsBackOrChains()}) */
+    public boolean rollsBackOrChains() {
+        return rollbackOrChain;
     }
 
     /** @return the number of JDBC {@code ?} placeholders in the whole text, counted as pgjdbc does */

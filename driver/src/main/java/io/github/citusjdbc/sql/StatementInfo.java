@@ -8,6 +8,7 @@ public final class StatementInfo {
     static final int RETURNING = 1;
     static final int CITUS_FUNCTION = 2;
     static final int SEARCH_PATH = 4;
+    static final int ROLLBACK_OR_CHAIN = 8;
 
     private final String sql;
     private final StatementKind kind;
@@ -71,6 +72,15 @@ public final class StatementInfo {
      */
     public boolean touchesSearchPath() {
         return (flags & SEARCH_PATH) != 0;
+    }
+
+    /**
+     * @return whether the statement rolls back ({@code ROLLBACK}, {@code ABORT}, also {@code TO SAVEPOINT}
+     *     or {@code AND CHAIN}; settings made since are undone) or chains a new transaction
+     *     ({@code COMMIT|END AND CHAIN}; {@code SET LOCAL} of the ended one is gone)
+     */
+    public boolean rollsBackOrChains() {
+        return (flags & ROLLBACK_OR_CHAIN) != 0;
     }
 
     @Override

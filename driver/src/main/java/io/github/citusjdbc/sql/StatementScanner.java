@@ -219,6 +219,9 @@ final class StatementScanner {
         } else if (k == 25) {
             return StatementKind.NON_TRANSACTIONAL;
         } else if (k <= 33) {
+            if (k == 30 || k == 31 || ((k == 28 || k == 29) && chains(i + 1))) {
+                flags |= StatementInfo.ROLLBACK_OR_CHAIN;
+            }
             return StatementKind.TRANSACTION_CONTROL;
         } else if (k == 34) {
             return kw(i + 1, "transaction") ? StatementKind.TRANSACTION_CONTROL : StatementKind.SESSION;
@@ -241,6 +244,16 @@ final class StatementScanner {
             return StatementKind.CALL;
         }
         return StatementKind.DO;
+    }
+
+    /** {@code COMMIT|END [WORK|TRANSACTION] AND CHAIN} (not {@code AND NO CHAIN}). */
+    private boolean chains(int i) {
+        for (int j = i; j < count; j++) {
+            if (kw(j, "chain")) {
+                return !kw(j - 1, "no");
+            }
+        }
+        return false;
     }
 
     private StatementKind create(int i) {

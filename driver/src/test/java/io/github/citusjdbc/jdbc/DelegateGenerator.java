@@ -124,7 +124,9 @@ public final class DelegateGenerator {
                         "    final DatabaseMetaData delegate;\n\n"
                                 + "    DelegatingDatabaseMetaData(DatabaseMetaData delegate) {\n"
                                 + "        this.delegate = delegate;\n"
-                                + "    }\n\n" + abstractWrap,
+                                + "    }\n\n" + abstractWrap + "\n"
+                                + "    /** Called before each method: pgjdbc may query the server for it (result sets, keywords, limits). */\n"
+                                + "    abstract void beforeQuery() throws SQLException;\n",
                         "delegate", true, Mode.DELEGATE,
                         "Delegates every {@link DatabaseMetaData} method to the physical metadata."),
                 new Spec("DelegatingResultSet", ResultSet.class, null,
@@ -247,6 +249,9 @@ public final class DelegateGenerator {
             return;
         }
         String call = spec.target() + "." + m.getName() + "(" + args + ")";
+        if (spec.iface() == DatabaseMetaData.class && Arrays.asList(exceptions).contains(java.sql.SQLException.class)) {
+            sb.append("beforeQuery();\n        ");
+        }
         if (spec.iface() == PreparedStatement.class && isParameterSetter(m) && isStreamSetter(m)) {
             // Streams are read once and large objects written once, so that the value can be set again.
             sb.append("StreamSetters.").append(m.getName()).append('(').append(spec.target()).append(", parameters, ")

@@ -311,6 +311,20 @@ class SqlClassifierTest {
     }
 
     @Test
+    void rollbacksAndChainsAreFlagged() {
+        for (String sql : List.of("ROLLBACK", "rollback work", "ABORT", "ROLLBACK TO SAVEPOINT s", "ROLLBACK TO s",
+                "ROLLBACK AND CHAIN", "COMMIT AND CHAIN", "commit work and chain", "END TRANSACTION AND CHAIN",
+                "SELECT 1; ROLLBACK", "/* x */ ROLLBACK;")) {
+            assertTrue(SqlClassifier.classify(sql).rollsBackOrChains(), sql);
+        }
+        for (String sql : List.of("COMMIT", "COMMIT AND NO CHAIN", "END", "BEGIN", "START TRANSACTION", "SAVEPOINT s",
+                "RELEASE SAVEPOINT s", "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", "SELECT 'ROLLBACK'",
+                "PREPARE TRANSACTION 'x'", "SELECT chain FROM t")) {
+            assertFalse(SqlClassifier.classify(sql).rollsBackOrChains(), sql);
+        }
+    }
+
+    @Test
     void searchPathChangesAreFlagged() {
         for (String sql : List.of("SET search_path TO a", "set session SEARCH_PATH = a", "SET LOCAL search_path TO a",
                 "SET SCHEMA 'a'", "RESET search_path", "RESET ALL", "DISCARD ALL",

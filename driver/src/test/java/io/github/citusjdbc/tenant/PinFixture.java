@@ -22,6 +22,7 @@ final class PinFixture {
     static final String B = "pin_b";
     private static boolean created;
     private static boolean functionsCreated;
+    private static Target plain;
 
     /** Where a test connects: the coordinator directly or through its PgBouncer. */
     record Target(String name, String pgjdbcUrl, boolean bouncer) {
@@ -44,11 +45,30 @@ final class PinFixture {
                 new Target("pgbouncer", c.bouncerJdbcUrl(c.coordinator()), true));
     }
 
+    /**
+     * @return a plain PostgreSQL server (no Citus, so {@code search_path} is not reported), started once
+     *         per JVM with the same schemas, for what the driver must do where the server does not say
+     *         what its {@code search_path} is
+     */
+    static synchronized Target plainPostgres() throws SQLException {
+        if (plain == null) {
+            LocalCluster c = LocalCluster.start(LocalCluster.Options.plainPostgres());
+            Runtime.getRuntime().addShutdownHook(new Thread(c::close, "pin-fixture-plain-postgres"));
+            createSchemas(c);
+            plain = new Target("plain-postgresql", c.jdbcUrl(c.coordinator()), false);
+        }
+        return plain;
+    }
+
     static synchronized void create() throws SQLException {
         if (created) {
             return;
         }
-        LocalCluster c = LocalCluster.shared();
+        createSchemas(LocalCluster.shared());
+        created = true;
+    }
+
+    private static void createSchemas(LocalCluster c) throws SQLException {
         try (Connection admin = c.admin(c.coordinator()); Statement s = admin.createStatement()) {
             for (String schema : List.of(A, B)) {
                 s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
@@ -65,7 +85,6 @@ final class PinFixture {
             s.execute("GRANT ALL ON public.pin_items TO " + c.user());
             s.execute("GRANT ALL ON SEQUENCE public.pin_items_id_seq TO " + c.user());
         }
-        created = true;
     }
 
     /**

@@ -64,6 +64,9 @@ final class RelayConnection {
                 }
                 while ((n = in.read(buf)) >= 0) {
                     parser.feed(buf, 0, n);
+                    if (parser == fromClient) {
+                        relay.rewriteClientBytes(buf, n);
+                    }
                     forward(buf, n, out, queue);
                 }
             } catch (IOException e) {

@@ -59,6 +59,11 @@ public final class RoundTripRelay implements AutoCloseable {
     private final AtomicLongArray serverTypes = new AtomicLongArray(256);
     private volatile char lastStatus;
 
+    // Fault injection: client bytes replaced before forwarding (see rewriteClientText).
+    private volatile byte[] rewriteFrom;
+    private volatile byte[] rewriteTo;
+    private final AtomicInteger rewritesLeft = new AtomicInteger();
+
     private RoundTripRelay(String targetHost, int targetPort, Duration delayPerDirection, boolean passEncryption) throws IOException {
         this.passEncryption = passEncryption;
         this.targetHost = targetHost;
@@ -197,6 +202,35 @@ public final class RoundTripRelay implements AutoCloseable {
         return connections.size();
     }
 
+    /**
+     * Fault injection: replaces the next {@code times} occurrences of {@code from} in what clients send
+     * with {@code to}, before forwarding. Both must have the same length in UTF-8 (framing is left
+     * unchanged), e.g. {@code "ROLLBACK"} into {@code "SELECT 1"}, which a server answers with an error
+     * (25P02) inside a failed transaction. An occurrence split across two reads of the socket is not
+     * replaced (client messages of a few bytes arrive whole on loopback). The message counters see
+     * what clients sent. {@code times} 0 disarms.
+     *
+     * @param from  text to find
+     * @param to    its replacement, of the same length
+     * @param times how many occurrences to replace, over all connections
+     */
+    public void rewriteClientText(String from, String to, int times) {
+        byte[] f = from.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] t = to.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (f.length == 0 || f.length != t.length || times < 0) {
+            throw new IllegalArgumentException("rewrite needs non-empty texts of equal length and times >= 0");
+        }
+        rewritesLeft.set(0);
+        rewriteFrom = f;
+        rewriteTo = t;
+        rewritesLeft.set(times);
+    }
+
+    /** @return replacements of {@link #rewriteClientText} not yet made */
+    public int rewritesLeft() {
+        return rewritesLeft.get();
+    }
+
     /** Zeroes every counter except {@link #acceptedConnections()}. */
     public void reset() {
         roundTrips.set(0);
@@ -231,6 +265,24 @@ public final class RoundTripRelay implements AutoCloseable {
         readyForQuery.incrementAndGet();
         if (turnEnded) {
             roundTrips.incrementAndGet();
+        }
+    }
+
+    /** Applies {@link #rewriteClientText} to {@code len} bytes a client sent, in place. */
+    void rewriteClientBytes(byte[] buf, int len) {
+        if (rewritesLeft.get() <= 0) {
+            return;
+        }
+        byte[] f = rewriteFrom;
+        byte[] t = rewriteTo;
+        for (int i = 0; i + f.length <= len; i++) {
+            if (java.util.Arrays.equals(buf, i, i + f.length, f, 0, f.length)) {
+                if (rewritesLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) <= 0) {
+                    return;
+                }
+                System.arraycopy(t, 0, buf, i, t.length);
+                i += f.length - 1;
+            }
         }
     }
 

@@ -65,6 +65,28 @@ class RoundTripRelayTest {
 
     @ParameterizedTest
     @MethodSource("targets")
+    void rewrittenClientTextMakesTheServerAnswerAnErrorAsManyTimesAsArmed(Target t) throws Exception {
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.jdbcUrl(), Duration.ZERO);
+             Connection c = connect(relay, t); Statement s = c.createStatement()) {
+            assertThrows(IllegalArgumentException.class, () -> relay.rewriteClientText("ROLLBACK", "SELECT", 1));
+            s.execute("BEGIN");
+            assertEquals("22012", assertThrows(SQLException.class, () -> s.execute("SELECT 1/0")).getSQLState());
+            relay.rewriteClientText("ROLLBACK", "SELECT 1", 1);
+            assertEquals("25P02", assertThrows(SQLException.class, () -> s.execute("ROLLBACK")).getSQLState(),
+                    "the server saw SELECT 1 in the failed transaction");
+            assertEquals('E', relay.lastTransactionStatus());
+            assertEquals(0, relay.rewritesLeft());
+            s.execute("ROLLBACK"); // armed once: this one reaches the server as sent
+            assertEquals('I', relay.lastTransactionStatus());
+            try (ResultSet rs = s.executeQuery("SELECT 'ROLLBACK'")) {
+                assertTrue(rs.next());
+                assertEquals("ROLLBACK", rs.getString(1), "disarmed: nothing replaced");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
     void autocommitSelectIsOneRoundTrip(Target t) throws Exception {
         try (RoundTripRelay relay = RoundTripRelay.forUrl(t.jdbcUrl(), Duration.ZERO);
              Connection c = connect(relay, t); Statement s = c.createStatement()) {
