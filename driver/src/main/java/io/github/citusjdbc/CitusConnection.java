@@ -18,7 +18,7 @@ public interface CitusConnection extends Connection {
      * answered within {@code topologyInitialLoadTimeout}, by one query on this connection). On plain
      * PostgreSQL the driver does no routing, but tenant pinning still applies.
      *
-     * @return true when connected to a Citus cluster (or the test kit's Citus emulation)
+     * @return true when connected to a Citus cluster
      */
     boolean isCitus();
 

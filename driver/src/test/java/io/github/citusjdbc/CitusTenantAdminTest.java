@@ -19,7 +19,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The tenant life cycle against the test kit's cluster (Citus or its emulation), through the coordinator's PgBouncer. */
+/** The tenant life cycle against the test kit's cluster (real Citus), through the coordinator's PgBouncer. */
 class CitusTenantAdminTest {
     static LocalCluster cluster;
     static CitusDataSource coordinator;

@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The routing decision of one unit of work (issue 5 goal: &lt; 1 µs, no allocation), on a real
- * {@link ClusterView} of a {@link ClusterTopology} fed with an emulated catalog of 100 nodes
+ * {@link ClusterView} of a {@link ClusterTopology} fed with a synthetic catalog of 100 nodes
  * (coordinator + 49 workers, each with a secondary) and 10,000 tenant schemas, lag measured (0)
  * for every secondary and {@code maxReplicationLag} set, so every check of the table runs. Each
  * invocation takes the next tenant of the 10,000 (the hash lookups see the whole map).
@@ -69,7 +69,7 @@ public class RoutingDecisionBenchmark {
         }
     }
 
-    /** Loads the emulated catalog into a real topology holder and builds two routers. */
+    /** Loads the synthetic catalog into a real topology holder and builds two routers. */
     @Setup(Level.Trial)
     public void setUp() throws SQLException {
         List<Node> nodes = new ArrayList<>();

@@ -12,7 +12,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Building a topology snapshot from emulated catalog rows: 100 nodes (50 groups, each a primary
+ * Building a topology snapshot from synthetic catalog rows: 100 nodes (50 groups, each a primary
  * and a secondary) and 10,000 tenant schemas, the issue's sizing goal (&lt; 50 ms, &lt; 10 MB
  * retained). {@code build} is what one refresh does with the rows once read;
  * {@code compareUnchanged} is the extra work of a steady-state refresh that finds nothing changed.

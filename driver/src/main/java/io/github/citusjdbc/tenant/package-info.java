@@ -55,7 +55,7 @@
  *       text each transaction, Parse messages per transaction go 3, 1, 1, 1; alternating tenants,
  *       3 every transaction: a changed {@code search_path} SET text makes pgjdbc re-parse its
  *       statements (inside the same pipeline, no extra round trip). On a server that reports it
- *       (Citus 12+, and the test kit's emulation) pgjdbc 42.7.13+ ignores the SET text and
+ *       (Citus 12+) pgjdbc 42.7.13+ ignores the SET text and
  *       invalidates on every <i>reported</i> change instead: {@code SET LOCAL} and then COMMIT
  *       each report one, so it is 3 every transaction, same tenant or not
  *       ({@code EnvelopeSpikeTest}; the driver's figures in {@code PinningRoundTripTest}).</li>

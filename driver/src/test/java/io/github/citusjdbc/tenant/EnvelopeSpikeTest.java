@@ -333,8 +333,8 @@ class EnvelopeSpikeTest {
     /**
      * pgjdbc 42.7.14 drops its server-prepared statements when {@code search_path} changes. On a server
      * that does not report it (plain PostgreSQL) it guesses from the text: a {@code SET ... search_path}
-     * whose text differs from the last one it saw. On a server that reports it (Citus 12+, the kit's
-     * emulation) it ignores the text and drops them on every reported change: {@code SET LOCAL} reports
+     * whose text differs from the last one it saw. On a server that reports it (Citus 12+) it ignores
+     * the text and drops them on every reported change: {@code SET LOCAL} reports
      * the tenant and {@code COMMIT} the reverted value, so every pinned explicit transaction starts with
      * an empty cache. The Parse messages ride in the same pipeline: no extra round trip either way.
      */

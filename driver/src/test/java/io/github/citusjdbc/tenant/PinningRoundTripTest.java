@@ -85,14 +85,14 @@ class PinningRoundTripTest {
     /**
      * Parse messages per pinned unit of work with server-side prepared statements ({@code prepareThreshold=1},
      * direct). pgjdbc 42.7.14 drops its server-prepared statements when {@code search_path} changes: on a
-     * server that reports it (Citus 12+, the kit's emulation) at every reported change, otherwise when a
+     * server that reports it (Citus 12+) at every reported change, otherwise (plain PostgreSQL) when a
      * {@code SET ... search_path} text differs from the last one. An autocommit envelope reports nothing
      * (the value at ReadyForQuery is the session's), an explicit transaction reports its tenant and then
      * the reverted value at COMMIT. The Parses ride in the same round trips either way.
      */
-    @Test
-    void serverPreparedStatementsAcrossPinnedUnitsOfWork() throws Exception {
-        Target t = targets().get(0);
+    @ParameterizedTest
+    @MethodSource("citusAndPlainPostgres")
+    void serverPreparedStatementsAcrossPinnedUnitsOfWork(Target t) throws Exception {
         Boolean reported = null;
         List<List<Long>> parses = new ArrayList<>();
         for (boolean autocommit : List.of(true, false)) {
@@ -119,6 +119,7 @@ class PinningRoundTripTest {
                 }
             }
         }
+        assertEquals(t != PinFixture.plainPostgres(), reported, "Citus reports search_path, plain PostgreSQL does not");
         if (System.getProperty("citus.expectPgjdbc") != null) {
             return; // the pgjdbc-oldest run: the round trips above hold; the Parse figures below are 42.7.14's
         }
@@ -133,6 +134,10 @@ class PinningRoundTripTest {
                         List.of(3L, 3L, 3L, 3L, 3L, 3L));
         assertEquals(expected, parses, (reported ? "search_path reported (Citus 12+)" : "search_path not reported")
                 + ", " + io.github.citusjdbc.config.PgjdbcVersion.found());
+    }
+
+    static List<Target> citusAndPlainPostgres() throws java.sql.SQLException {
+        return List.of(targets().get(0), PinFixture.plainPostgres());
     }
 
     @ParameterizedTest

@@ -362,7 +362,7 @@ class PinningSemanticsTest {
             c.rollback();
             relay.reset();
             assertEquals("pin_b-3", one(s, "SELECT name FROM pin_items WHERE id = 3"));
-            // Citus 12+ (and the kit's emulation) report search_path: the server's value stays known.
+            // Citus 12+ reports search_path: the server's value stays known.
             boolean reported = c.unwrap(PGConnection.class).getParameterStatus("search_path") != null;
             assertEquals(reported ? 1 : 2, relay.roundTrips(), reported ? "reported by the server: still known after a rollback"
                     : "unknown after a rollback on a server that does not report search_path: set again");

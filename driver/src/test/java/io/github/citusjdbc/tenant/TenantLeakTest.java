@@ -64,7 +64,7 @@ class TenantLeakTest {
                         cluster.user());
             }
         }
-        // Rows go in once the tables are distributed (Citus moves existing rows; the emulation refuses them).
+        // Rows go in once the tables are distributed.
         try (Connection c = cluster.appConnection(cluster.coordinator()); Statement s = c.createStatement()) {
             for (String name : TENANTS) {
                 s.execute("INSERT INTO " + name + ".items (id, tenant) SELECT g, '" + name + "' FROM generate_series(1, 3) g"

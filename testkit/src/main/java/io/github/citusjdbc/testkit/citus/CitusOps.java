@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * The Citus operations the test kit needs, implemented either on real Citus
- * ({@link RealCitus}) or on plain PostgreSQL by the emulation ({@link EmulatedCitus}).
+ * The Citus operations the test kit needs: {@link RealCitus} on a Citus cluster, {@link NoCitus}
+ * (every operation refused) on a plain PostgreSQL server.
  *
  * <p>Every method runs with superuser rights through the kit's {@code AdminConnector};
  * the tests then check the outcome through ordinary (non-superuser) connections. Every mutating
@@ -20,7 +20,7 @@ public interface CitusOps {
     /** @return one line telling which implementation is in use, printed at cluster start */
     String describe();
 
-    /** @return true on real Citus, false for the emulation */
+    /** @return true on Citus, false on a plain PostgreSQL server */
     boolean isRealCitus();
 
     /**
@@ -42,19 +42,9 @@ public interface CitusOps {
 
     /**
      * Runs DDL for an existing tenant (statements with unqualified names, {@code search_path} set
-     * to the schema) where Citus would: on real Citus through the coordinator; in the emulation on
-     * the holder, after which every other node's forwarding is rebuilt. New tables get their shard.
-     * Not safe against concurrent writers in the emulation.
+     * to the schema) through the coordinator, one statement at a time. New tables get their shard.
      */
     void tenantDdl(String schema, List<String> ddl) throws SQLException;
-
-    /**
-     * Lets another (non-superuser) role use the cluster like the application role: in the emulation
-     * it gets postgres_fdw user mappings on every node (forwarding needs its password); on real
-     * Citus nothing is needed beyond the role itself, which the caller creates.
-     */
-    default void addApplicationRole(String role, String password) throws SQLException {
-    }
 
     /** Moves a tenant to another worker without losing rows written concurrently. */
     void moveTenant(String schema, ClusterNode target) throws SQLException;
@@ -86,7 +76,7 @@ public interface CitusOps {
     /**
      * After {@code promoted} (a standby of {@code oldPrimary}) was promoted: removes the
      * secondary's row and points the old primary's row at the promoted server
-     * ({@code citus_update_node}); the emulation also repoints every node's forwarding.
+     * ({@code citus_update_node}).
      */
     void failover(ClusterNode oldPrimary, ClusterNode promoted) throws SQLException;
 }

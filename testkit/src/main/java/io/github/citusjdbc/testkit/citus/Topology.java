@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The emulation's view of the cluster's servers: the primaries with their Citus group (the
+ * The kit's view of the cluster's servers: the primaries with their Citus group (the
  * coordinator first), the standbys, and which primaries are disabled. Not thread-safe: the owner
  * synchronizes.
  */
@@ -82,7 +82,7 @@ final class Topology {
                 return p;
             }
         }
-        throw new IllegalStateException("no coordinator known: install the emulation first");
+        throw new IllegalStateException("no coordinator known: install Citus first");
     }
 
     /** @return every primary, coordinator first */
