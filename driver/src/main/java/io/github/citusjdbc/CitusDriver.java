@@ -128,8 +128,8 @@ public final class CitusDriver implements Driver {
             if (owned != null) {
                 pg.description = "citus-jdbc: " + owned.behaviour() + " pgjdbc: " + pg.description;
             }
-            if (property == PGProperty.PASSWORD) {
-                pg.value = null; // never echo a secret
+            if (CitusDataSource.isSecret(property.getName())) {
+                pg.value = null; // never echo a secret: password, sslpassword
             }
             result.add(pg);
         }
