@@ -130,6 +130,7 @@ public final class DriverConfig {
         merged.remove(OwnedPgjdbcProperty.PGDBNAME.key());
         merged.putAll(parsed.query());
 
+        UnknownKeys.check(merged);
         Pooler pooler = Pooler.from(merged);
         for (CitusProperty property : CitusProperty.values()) {
             property.getString(merged); // validate every key of ours, even those not used yet
