@@ -100,8 +100,8 @@ public final class TopologyRegistry {
 
     /**
      * @param pgjdbc pgjdbc properties including user and password (copied)
-     * @return a factory of holders reading through {@link MetadataConnectionSource} and measuring
-     *         lag with {@link ReplicationLagProbe}, both over pgjdbc
+     * @return a factory of holders reading through {@link MetadataConnectionSource} and, when the key asks
+     *         for it, measuring lag with {@link ReplicationLagProbe} on the hosts it allows, both over pgjdbc
      */
     public static Factory pgjdbcFactory(Properties pgjdbc) {
         Properties copy = new Properties();
@@ -109,7 +109,8 @@ public final class TopologyRegistry {
         return (key, settings, ticker, scheduler) -> new ClusterTopology(key.toString(), settings,
                 new MetadataConnectionSource(PgjdbcConnections.metadata(key.hosts(), key.database(), copy, settings),
                         new TopologyReader(key.clusterName()), key.toString()),
-                new ReplicationLagProbe(PgjdbcConnections.nodes(key.database(), copy, settings)),
+                key.lagProbe() == null ? LagMeasurer.none()
+                        : new ReplicationLagProbe(PgjdbcConnections.nodes(key.database(), copy, settings), key::lagProbeMayDial),
                 ticker, scheduler);
     }
 
