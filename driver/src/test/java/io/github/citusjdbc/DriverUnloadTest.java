@@ -94,7 +94,8 @@ class DriverUnloadTest {
         p.setProperty("user", cluster.user());
         p.setProperty("password", cluster.password());
         String url = "jdbc:citus://" + cluster.coordinator().address() + "/" + cluster.database()
-                + "?topologyRefreshInterval=500ms&clusterName=unload_test&tenantResolver="
+                // Without TLS: what is tested is the driver's own references, not the JDK's TLS caches.
+                + "?sslmode=disable&topologyRefreshInterval=500ms&clusterName=unload_test&tenantResolver="
                 + FixedTenantResolver.class.getName();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
