@@ -71,29 +71,50 @@ public class CitusDataSource extends BaseDataSource implements DataSource {
         if (password != null) {
             info.setProperty(PGProperty.PASSWORD.getName(), password);
         }
-        return CitusDriver.instance().connect(getUrl(), info);
+        return CitusDriver.instance().connect(url(true), info);
     }
 
     /**
-     * Builds the {@code jdbc:citus:} URL from the configured servers, database and properties
-     * (never the user or password).
+     * Builds the {@code jdbc:citus:} URL from the configured servers, database and properties,
+     * without secrets: never the user, a password or an SSL key password ({@code sslpassword}), which
+     * {@link #getConnection} passes all the same.
      *
      * @return the URL
      */
     @Override
     public String getUrl() {
+        return url(false);
+    }
+
+    private String url(boolean withSecrets) {
         String pgUrl = super.getUrl(); // jdbc:postgresql://hosts/db?pgjdbc keys, values URL-encoded
+        int query = pgUrl.indexOf('?');
         StringBuilder url = new StringBuilder(CitusDriver.URL_PREFIX)
-                .append(pgUrl, "jdbc:postgresql:".length(), pgUrl.length());
-        char separator = pgUrl.indexOf('?') < 0 ? '?' : '&';
+                .append(pgUrl, "jdbc:postgresql:".length(), query < 0 ? pgUrl.length() : query);
+        char separator = '?';
+        if (query >= 0) {
+            for (String pair : pgUrl.substring(query + 1).split("&")) {
+                if (!pair.isEmpty() && (withSecrets || !isSecret(pair.substring(0, Math.max(0, pair.indexOf('=')))))) {
+                    url.append(separator).append(pair);
+                    separator = '&';
+                }
+            }
+        }
         for (Properties extra : new Properties[] {otherProperties, citusProperties}) {
             for (String key : extra.stringPropertyNames().stream().sorted().toList()) {
-                url.append(separator).append(URLEncoder.encode(key, StandardCharsets.UTF_8)).append('=')
-                        .append(URLEncoder.encode(extra.getProperty(key), StandardCharsets.UTF_8));
-                separator = '&';
+                if (withSecrets || !isSecret(key)) {
+                    url.append(separator).append(URLEncoder.encode(key, StandardCharsets.UTF_8)).append('=')
+                            .append(URLEncoder.encode(extra.getProperty(key), StandardCharsets.UTF_8));
+                    separator = '&';
+                }
             }
         }
         return url.toString();
+    }
+
+    /** @return whether a property key names a secret ({@code password}, {@code sslpassword}, ...) */
+    static boolean isSecret(String key) {
+        return key.toLowerCase(java.util.Locale.ROOT).contains("password");
     }
 
     /** @return the same as {@link #getUrl()} */
@@ -407,7 +428,7 @@ public class CitusDataSource extends BaseDataSource implements DataSource {
         throw new SQLException("Cannot unwrap to " + iface.getName());
     }
 
-    /** @return the URL (which never contains the password) */
+    /** @return the URL (which never contains a password nor an SSL key password) */
     @Override
     public String toString() {
         return "CitusDataSource[" + getUrl() + ", user=" + getUser() + "]";

@@ -7,6 +7,8 @@ import io.github.citusjdbc.config.ParsedUrl;
 import io.github.citusjdbc.config.SqlStates;
 import io.github.citusjdbc.jdbc.LogicalConnections;
 import io.github.citusjdbc.spi.NodeAddress;
+import io.github.citusjdbc.topology.RefreshScheduler;
+import io.github.citusjdbc.topology.TopologyRegistry;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -31,7 +33,10 @@ import org.postgresql.PGProperty;
  * the few the driver owns (see the README).
  *
  * <p>Registered with {@link DriverManager} when the class loads (also through
- * {@code META-INF/services/java.sql.Driver}). Thread-safe.
+ * {@code META-INF/services/java.sql.Driver}). Deregistering it ({@link #deregister()}, or
+ * {@link DriverManager#deregisterDriver} as application servers do when they unload an
+ * application) closes every shared topology and stops the driver's background threads, so that
+ * its class loader can be collected. Thread-safe.
  */
 public final class CitusDriver implements Driver {
 
@@ -45,12 +50,50 @@ public final class CitusDriver implements Driver {
     // Called directly rather than through DriverManager: no lookup per connect, no dependency on registration order.
     private static final Driver PGJDBC = new org.postgresql.Driver();
 
+    private static volatile boolean registered; // written under CitusDriver.class, or by the deregistration action
+
     static {
         try {
-            DriverManager.registerDriver(INSTANCE);
+            register();
         } catch (SQLException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    /**
+     * Registers the driver with {@link DriverManager} (done when the class loads; again after
+     * {@link #deregister()}).
+     *
+     * @throws IllegalStateException when it is registered already
+     * @throws SQLException          as {@link DriverManager#registerDriver(Driver, DriverAction)} throws it
+     */
+    public static synchronized void register() throws SQLException {
+        if (registered) {
+            throw new IllegalStateException("citus-jdbc is registered already");
+        }
+        DriverManager.registerDriver(INSTANCE, CitusDriver::releaseResources);
+        registered = true;
+    }
+
+    /**
+     * Deregisters the driver from {@link DriverManager}, which closes every shared topology (and its
+     * metadata connection) and stops the driver's threads. For an application (or container) that
+     * unloads the driver; connections still open keep working with the topology they last saw. Does
+     * nothing when not registered.
+     *
+     * @throws SQLException as {@link DriverManager#deregisterDriver} throws it
+     */
+    public static synchronized void deregister() throws SQLException {
+        if (registered) {
+            DriverManager.deregisterDriver(INSTANCE); // calls releaseResources
+        }
+    }
+
+    /** The {@link java.sql.DriverAction}: what deregistration releases. */
+    private static void releaseResources() {
+        registered = false; // also when a container deregistered the driver through DriverManager
+        TopologyRegistry.shared().closeAll();
+        RefreshScheduler.shared().shutdown();
     }
 
     /** Creates a driver; applications normally use {@link DriverManager} or {@link CitusDataSource} instead. */
@@ -128,8 +171,8 @@ public final class CitusDriver implements Driver {
             if (owned != null) {
                 pg.description = "citus-jdbc: " + owned.behaviour() + " pgjdbc: " + pg.description;
             }
-            if (property == PGProperty.PASSWORD) {
-                pg.value = null; // never echo a secret
+            if (CitusDataSource.isSecret(property.getName())) {
+                pg.value = null; // never echo a secret: password, sslpassword
             }
             result.add(pg);
         }

@@ -22,11 +22,14 @@ public enum CitusProperty {
 
     /** Hosts that may ever receive credentials from routing. */
     ALLOWED_HOSTS("allowedHosts", null,
-            "Comma-separated allow-list of the addresses routing may connect to (and so send credentials to):"
+            "Comma-separated allow-list of the addresses the driver may connect to (and so send credentials to),"
+                    + " for routing and for measuring replication lag alike:"
                     + " `host`, `host:port`, `[ipv6]`, `[ipv6]:port`, or `*.domain` for every host under a domain;"
                     + " host names compare case-insensitively, after `nodeAddressMap`. A node whose address is not"
-                    + " listed is never routed to (its work goes where the node's absence sends it). Empty (the"
-                    + " default): every node of the topology. The URL's own hosts are always allowed.",
+                    + " listed is never connected to: it is never routed to (its work goes where the node's absence"
+                    + " sends it) and its lag is not measured (so with `maxReplicationLag` a secondary needs itself and"
+                    + " its primary listed). Empty (the default): every node of the topology. The URL's own hosts are"
+                    + " always allowed.",
             Kind.ROUTING),
 
     /** The {@code nodecluster} whose secondaries are used. */
@@ -39,9 +42,10 @@ public enum CitusProperty {
     /** Largest replication lag of a secondary that receives reads. */
     MAX_REPLICATION_LAG("maxReplicationLag", null,
             "Largest replication lag, in bytes of WAL, of a secondary that receives read-only work (suffixes"
-                    + " `kB`, `MB`, `GB`: powers of 1024). Lag is measured in the background at each topology"
-                    + " refresh; a secondary whose lag is unknown is then not eligible. Empty (the default): lag"
-                    + " is not checked.",
+                    + " `kB`, `MB`, `GB`: powers of 1024; at most 8589934591GB). Lag is measured in the background at"
+                    + " each topology refresh (one short login to each allowed secondary and its primary) while a"
+                    + " connection with this property and `readRouting=secondary` is open; a secondary whose lag is"
+                    + " unknown is then not eligible. Empty (the default): lag is neither checked nor measured.",
             Kind.ROUTING),
 
     /** Maps registered node addresses to the addresses to dial. */
@@ -69,8 +73,10 @@ public enum CitusProperty {
 
     /** Connect timeout of physical connections to routed nodes. */
     NODE_CONNECT_TIMEOUT("nodeConnectTimeout", "5s",
-            "Connect timeout of the physical connections routing opens to single nodes (pgjdbc's"
-                    + " `connectTimeout` for them is the smaller of the two, in whole seconds). With"
+            "Connect and login timeout of the physical connections routing opens to single nodes: pgjdbc's"
+                    + " `connectTimeout`, `loginTimeout` and, during the login only, `socketTimeout` for them are the"
+                    + " smaller of their own value and this (in whole seconds), so a node that accepts the connection"
+                    + " and then stalls does not block the application. With"
                     + " `pooler=pgbouncer-transaction` or `pgbouncer-session` a new routed connection is also checked"
                     + " with one empty query bounded by it, because PgBouncer 1.18 accepts clients of a dead server and"
                     + " holds their first query for `query_wait_timeout`. A duration: `500ms`, `5s`; a bare number"

@@ -72,7 +72,10 @@ public final class DriverConfig {
         this.topology = topology;
         String user = pgjdbc.getProperty("user");
         String map = pgjdbcAddressMap;
-        this.cluster = new ClusterKey(hosts, database, user == null ? "" : user, clusterName, map);
+        // Lag is measured only for connections that use it, and only on hosts they may connect to.
+        boolean lagUsed = routing.lagChecked() && routing.readRouting() == RoutingSettings.ReadRouting.SECONDARY;
+        this.cluster = new ClusterKey(hosts, database, user == null ? "" : user, clusterName, map,
+                lagUsed ? routing.allowedHosts() : null);
         this.idleValidation = idleValidation;
     }
 
@@ -130,6 +133,7 @@ public final class DriverConfig {
         merged.remove(OwnedPgjdbcProperty.PGDBNAME.key());
         merged.putAll(parsed.query());
 
+        UnknownKeys.check(merged);
         Pooler pooler = Pooler.from(merged);
         for (CitusProperty property : CitusProperty.values()) {
             property.getString(merged); // validate every key of ours, even those not used yet

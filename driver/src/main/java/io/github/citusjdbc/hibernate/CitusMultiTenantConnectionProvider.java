@@ -97,7 +97,7 @@ public class CitusMultiTenantConnectionProvider implements MultiTenantConnection
         if (url == null || !url.toString().startsWith("jdbc:citus:")) {
             throw new IllegalArgumentException(getClass().getSimpleName() + " needs a DataSource ("
                     + AvailableSettings.DATASOURCE + ") or a jdbc:citus: URL (" + AvailableSettings.URL + "), got "
-                    + (url == null ? "neither" : "URL " + url));
+                    + (url == null ? "neither" : "a URL of another driver (" + scheme(url.toString()) + ")"));
         }
         CitusDataSource built = new CitusDataSource();
         built.setUrl(url.toString());
@@ -110,6 +110,12 @@ public class CitusMultiTenantConnectionProvider implements MultiTenantConnection
             built.setPassword(password.toString());
         }
         dataSource = built;
+    }
+
+    /** @return {@code jdbc:name:} of a URL, never the rest (which may hold a password) */
+    private static String scheme(String url) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^jdbc:[A-Za-z0-9_.-]{1,30}:").matcher(url);
+        return m.find() ? m.group() : "not a JDBC URL";
     }
 
     private static Object first(Map<String, Object> settings, String... keys) {

@@ -381,10 +381,12 @@ final class RouteSession {
         Properties props = config.pgjdbcProperties();
         long timeoutMillis = config.routing().nodeConnectTimeout().toMillis();
         int seconds = (int) Math.max(1, (timeoutMillis + 999) / 1000);
-        String given = props.getProperty("connectTimeout");
-        if (given == null || parseOr(given, Integer.MAX_VALUE) <= 0 || parseOr(given, Integer.MAX_VALUE) > seconds) {
-            props.setProperty("connectTimeout", Integer.toString(seconds));
-        }
+        // The whole login is bounded, not only the TCP connect: a node (or PgBouncer) that accepts the
+        // connection and then stalls in authentication must not hold the application thread.
+        atMost(props, "connectTimeout", seconds);
+        atMost(props, "loginTimeout", seconds);
+        String socketTimeout = props.getProperty("socketTimeout");
+        atMost(props, "socketTimeout", seconds); // during the startup only: restored below
         props.remove("targetServerType"); // one node: secondaries must be accepted
         String target = "jdbc:postgresql://" + address + "/" + urlDatabase();
         Connection c = pgjdbc.connect(target, props);
@@ -393,6 +395,9 @@ final class RouteSession {
         }
         Physical p = new Physical(address, c);
         try {
+            // The application's own socketTimeout (0: none) applies once logged in, as on the URL's connection.
+            int applicationSocketTimeout = socketTimeout == null ? 0 : Math.max(0, parseOr(socketTimeout, 0));
+            c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, applicationSocketTimeout * 1000L));
             if (config.pooler().isPgBouncer() && !c.isValid(seconds)) {
                 // PgBouncer 1.18 accepts clients of a dead server and holds their first query for
                 // query_wait_timeout: one empty query bounded by nodeConnectTimeout finds out at connect time.
@@ -412,6 +417,15 @@ final class RouteSession {
     private String urlDatabase() {
         String u = config.pgjdbcUrl();
         return u.substring(u.indexOf('/', "jdbc:postgresql://".length()) + 1);
+    }
+
+    /** Sets a pgjdbc timeout in seconds to {@code seconds} unless it is set to a positive smaller value. */
+    private static void atMost(Properties props, String key, int seconds) {
+        String given = props.getProperty(key);
+        int value = given == null ? 0 : parseOr(given, 0);
+        if (value <= 0 || value > seconds) {
+            props.setProperty(key, Integer.toString(seconds));
+        }
     }
 
     private static int parseOr(String s, int otherwise) {

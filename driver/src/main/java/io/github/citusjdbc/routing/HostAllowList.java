@@ -2,6 +2,7 @@ package io.github.citusjdbc.routing;
 
 import io.github.citusjdbc.CitusProperty;
 import io.github.citusjdbc.spi.NodeAddress;
+import io.github.citusjdbc.topology.DialFilter;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,7 +19,7 @@ import java.util.Set;
  * <p>Checked once per node and topology snapshot (when the routing table is built), never per
  * statement. Immutable and thread-safe.
  */
-public final class HostAllowList {
+public final class HostAllowList implements DialFilter {
 
     private static final HostAllowList ALL = new HostAllowList(Set.of(), Set.of(), List.of(), "");
 
@@ -93,6 +94,7 @@ public final class HostAllowList {
      * @param dialled an address routing would connect to (after the address translation)
      * @return whether routing may connect to it
      */
+    @Override
     public boolean allows(NodeAddress dialled) {
         if (allowsAll()) {
             return true;

@@ -7,7 +7,8 @@ import java.sql.SQLException;
 /**
  * Creates the {@link NodeSelector} named by the {@code nodeSelector} property. Called when a
  * router is built (once per cluster), never per statement; a class name is instantiated there
- * (the only reflective step of routing).
+ * (the only reflective step of routing), and only initialised once it is known to be a
+ * {@link NodeSelector}.
  */
 public final class NodeSelectors {
 
@@ -48,7 +49,8 @@ public final class NodeSelectors {
         Class<?> type;
         try {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            type = Class.forName(className, true, loader != null ? loader : NodeSelectors.class.getClassLoader());
+            // Not initialised before its type is checked: a class named in a URL must not run static code otherwise.
+            type = Class.forName(className, false, loader != null ? loader : NodeSelectors.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
             throw invalid(className, "not roundRobin, random, leastOutstanding nor a loadable class: " + e, e);
         }

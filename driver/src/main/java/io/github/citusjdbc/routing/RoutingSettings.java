@@ -33,6 +33,12 @@ public record RoutingSettings(ReadRouting readRouting, ReadFallback readFallback
                               Duration nodeConnectTimeout, HostAllowList allowedHosts,
                               MappedAddressTranslator addressMap, String nodeSelector) {
 
+    /**
+     * The longest duration any duration key takes: long enough for any use, short enough that every
+     * value converts to nanoseconds and to pgjdbc's whole seconds ({@code int}) without overflow.
+     */
+    public static final Duration MAX_DURATION = Duration.ofDays(7);
+
     /** {@link #maxReplicationLag()} when lag is not checked. */
     public static final long LAG_UNCHECKED = -1;
 
@@ -259,7 +265,11 @@ public record RoutingSettings(ReadRouting readRouting, ReadFallback readFallback
         if (end == 0 || end > 15 || shift < 0) {
             throw p.invalidValue(v, "expected a number of bytes, optionally with unit kB, MB or GB (e.g. 16MB)");
         }
-        return Long.parseLong(v.substring(0, end)) << shift;
+        long n = Long.parseLong(v.substring(0, end));
+        if (n > Long.MAX_VALUE >> shift) {
+            throw p.invalidValue(v, "too large: at most " + (Long.MAX_VALUE >> 30) + "GB");
+        }
+        return n << shift;
     }
 
     /** Parses a positive duration: digits with unit {@code ms}, {@code s} or {@code m}; bare digits are seconds. */
@@ -281,6 +291,9 @@ public record RoutingSettings(ReadRouting readRouting, ReadFallback readFallback
         };
         if (d.isZero()) {
             throw p.invalidValue(v, "must be positive");
+        }
+        if (d.compareTo(MAX_DURATION) > 0) {
+            throw p.invalidValue(v, "too long: at most 7 days (10080m)");
         }
         return d;
     }

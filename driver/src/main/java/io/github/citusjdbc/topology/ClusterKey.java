@@ -22,8 +22,13 @@ import java.util.stream.Collectors;
  * @param addressMap  the {@code nodeAddressMap} text (empty for none): the topology translates addresses
  *                    once per snapshot, so data sources dialling nodes differently (directly, or through
  *                    each node's PgBouncer) need separate topologies
+ * @param lagProbe    null when no replication lag is measured (no {@code maxReplicationLag}, or no read
+ *                    routed to secondaries); otherwise the addresses the lag probe may log in to besides
+ *                    the URL's hosts ({@code allowedHosts}). Part of the key so that a topology never
+ *                    probes beyond the allow-list of any connection sharing it.
  */
-public record ClusterKey(List<NodeAddress> hosts, String database, String user, String clusterName, String addressMap) {
+public record ClusterKey(List<NodeAddress> hosts, String database, String user, String clusterName, String addressMap,
+                         DialFilter lagProbe) {
 
     /**
      * Creates a key.
@@ -43,6 +48,27 @@ public record ClusterKey(List<NodeAddress> hosts, String database, String user, 
     }
 
     /**
+     * Creates a key whose topology measures no replication lag.
+     *
+     * @param hosts       the hosts of the URL, in URL order; not empty
+     * @param database    the database name
+     * @param user        the user name, or the empty string
+     * @param clusterName the {@code nodecluster} of the secondaries to use
+     * @param addressMap  the {@code nodeAddressMap} text (empty for none)
+     */
+    public ClusterKey(List<NodeAddress> hosts, String database, String user, String clusterName, String addressMap) {
+        this(hosts, database, user, clusterName, addressMap, null);
+    }
+
+    /**
+     * @param dialled an address the lag probe would log in to
+     * @return whether it may: lag is measured, and the address is one of the URL's or allowed
+     */
+    public boolean lagProbeMayDial(NodeAddress dialled) {
+        return lagProbe != null && (hosts.contains(dialled) || lagProbe.allows(dialled));
+    }
+
+    /**
      * Creates a key without address map.
      *
      * @param hosts       the hosts of the URL, in URL order; not empty
@@ -51,7 +77,7 @@ public record ClusterKey(List<NodeAddress> hosts, String database, String user, 
      * @param clusterName the {@code nodecluster} of the secondaries to use
      */
     public ClusterKey(List<NodeAddress> hosts, String database, String user, String clusterName) {
-        this(hosts, database, user, clusterName, "");
+        this(hosts, database, user, clusterName, "", null);
     }
 
     /** @return {@code user@h1:p1,h2:p2/db}, plus {@code [cluster=x]} when not default; no secrets */
@@ -60,6 +86,6 @@ public record ClusterKey(List<NodeAddress> hosts, String database, String user, 
         String hostList = hosts.stream().map(NodeAddress::toString).collect(Collectors.joining(","));
         return user + "@" + hostList + "/" + database
                 + (TopologySettings.DEFAULT_CLUSTER_NAME.equals(clusterName) ? "" : "[cluster=" + clusterName + "]")
-                + (addressMap.isEmpty() ? "" : "[mapped]");
+                + (addressMap.isEmpty() ? "" : "[mapped]") + (lagProbe == null ? "" : "[lag]");
     }
 }

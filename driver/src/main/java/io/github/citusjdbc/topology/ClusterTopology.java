@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Versions: a snapshot keeps its version (and identity) while the catalogs are unchanged;
  *       any change of a node or a tenant's group gives a new snapshot with a higher version, and
  *       {@link TopologyListener}s are then called on the refresh thread, in version order.</li>
- *   <li>Replication lag of every active secondary is measured after every refresh (also when
- *       the catalog read failed, against the last good snapshot).</li>
+ *   <li>Replication lag of the active secondaries is measured by the {@link LagMeasurer} after
+ *       every refresh (also when the catalog read failed, against the last good snapshot); the
+ *       registry gives one that measures nothing unless a connection uses lag.</li>
  * </ul>
  *
  * <p>Thread-safe. Usually obtained through {@link TopologyRegistry}, which shares one instance per

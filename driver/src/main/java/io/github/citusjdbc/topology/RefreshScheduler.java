@@ -30,31 +30,35 @@ public interface RefreshScheduler {
         void cancel();
     }
 
-    /** @return the JVM-wide scheduler: two daemon threads named {@code citus-jdbc-topology-N} */
-    static RefreshScheduler shared() {
+    /**
+     * @return the JVM-wide scheduler: up to two daemon threads named {@code citus-jdbc-topology-N},
+     *         which end when idle and are created again when needed
+     */
+    static Shared shared() {
         return Shared.INSTANCE;
     }
 
-    /** Holder of the shared scheduler, created on first use. */
+    /**
+     * The JVM-wide scheduler. Its threads leak nothing of the application: they end after
+     * {@link #KEEP_ALIVE_SECONDS} without work, inherit no thread-local values, and their context
+     * class loader is the driver's (not that of whichever application thread first needed one), so a
+     * redeployed application's class loader can be collected. {@link #shutdown()} (the driver's
+     * deregistration) stops them at once; the next schedule starts new ones.
+     */
     final class Shared implements RefreshScheduler {
         private static final Logger LOG = LoggerFactory.getLogger(RefreshScheduler.class);
         private static final Shared INSTANCE = new Shared();
-        private final ScheduledThreadPoolExecutor executor;
+        /** How long an idle thread is kept. */
+        static final long KEEP_ALIVE_SECONDS = 5;
+        private final AtomicInteger n = new AtomicInteger();
+        private ScheduledThreadPoolExecutor executor; // guarded by this; null until needed and after shutdown
 
         private Shared() {
-            AtomicInteger n = new AtomicInteger();
-            // Two threads: a refresh stuck on a dead host (bounded by the socket timeout) delays no other cluster.
-            executor = new ScheduledThreadPoolExecutor(2, r -> {
-                Thread t = new Thread(r, "citus-jdbc-topology-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-            executor.setRemoveOnCancelPolicy(true);
         }
 
         @Override
         public Cancellable schedule(Runnable task, long delayNanos) {
-            ScheduledFuture<?> f = executor.schedule(() -> {
+            ScheduledFuture<?> f = executor().schedule(() -> {
                 try {
                     task.run();
                 } catch (RuntimeException e) {
@@ -62,6 +66,35 @@ public interface RefreshScheduler {
                 }
             }, delayNanos, TimeUnit.NANOSECONDS);
             return () -> f.cancel(false);
+        }
+
+        /** Stops the threads now, dropping every scheduled task; a later {@link #schedule} starts new ones. */
+        public synchronized void shutdown() {
+            if (executor != null) {
+                executor.shutdownNow();
+                executor = null;
+            }
+        }
+
+        private synchronized ScheduledThreadPoolExecutor executor() {
+            if (executor == null) {
+                // Two threads: a refresh stuck on a dead host (bounded by the socket timeout) delays no other cluster.
+                executor = new ScheduledThreadPoolExecutor(2, this::newThread);
+                executor.setRemoveOnCancelPolicy(true);
+                executor.setKeepAliveTime(KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
+                executor.allowCoreThreadTimeOut(true);
+            }
+            return executor;
+        }
+
+        @SuppressWarnings("removal") // doPrivileged: the thread must not inherit the caller's access control context
+        private Thread newThread(Runnable r) {
+            return java.security.AccessController.doPrivileged((java.security.PrivilegedAction<Thread>) () -> {
+                Thread t = new Thread(null, r, "citus-jdbc-topology-" + n.incrementAndGet(), 0, false);
+                t.setDaemon(true);
+                t.setContextClassLoader(RefreshScheduler.class.getClassLoader());
+                return t;
+            });
         }
     }
 }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Measures each active secondary's replication lag in bytes of WAL, with functions any role may
- * call (FACTS §9): the standby's {@code pg_last_wal_replay_lsn()} and, afterwards, its primary's
+ * call: the standby's {@code pg_last_wal_replay_lsn()} and, afterwards, its primary's
  * {@code pg_current_wal_flush_lsn()}. Lag = primary flush position − standby replay position,
  * never negative.
  *
@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>Connections are opened per measurement and closed at once (one round trip each, once per
  * refresh interval), so the probe holds no idle connection. A node that cannot be reached, a
  * "secondary" that is not in recovery (promoted) or has replayed nothing yet is left out: its lag
- * is unknown. Thread-safe.
+ * is unknown. Only addresses the {@link DialFilter} allows are ever connected to (the application's
+ * credentials go nowhere else): a secondary or a primary outside it leaves the lag unknown. Thread-safe.
  */
 public final class ReplicationLagProbe implements LagMeasurer {
 
@@ -41,10 +42,20 @@ public final class ReplicationLagProbe implements LagMeasurer {
     static final String PRIMARY_QUERY = "SELECT pg_catalog.pg_current_wal_flush_lsn()::text";
 
     private final NodeConnector connector;
+    private final DialFilter allowed;
 
-    /** @param connector opens connections to single nodes, e.g. {@link PgjdbcConnections#nodes} */
-    public ReplicationLagProbe(NodeConnector connector) {
+    /**
+     * @param connector opens connections to single nodes, e.g. {@link PgjdbcConnections#nodes}
+     * @param allowed   the addresses the probe may connect to
+     */
+    public ReplicationLagProbe(NodeConnector connector, DialFilter allowed) {
         this.connector = Objects.requireNonNull(connector, "connector");
+        this.allowed = Objects.requireNonNull(allowed, "allowed");
+    }
+
+    /** @param connector opens connections to single nodes; every address is allowed */
+    public ReplicationLagProbe(NodeConnector connector) {
+        this(connector, address -> true);
     }
 
     @Override
@@ -56,9 +67,18 @@ public final class ReplicationLagProbe implements LagMeasurer {
             if (secondaries.isEmpty() || primary.isEmpty()) {
                 continue;
             }
+            NodeAddress primaryAddress = dialAddresses.getOrDefault(primary.get().nodeId(), primary.get().address());
+            if (!allowed.allows(primaryAddress)) {
+                LOG.debug("primary of group {} ({}) is not allowed: lag of its secondaries unknown", group, primaryAddress);
+                continue;
+            }
             Map<Integer, Long> replayed = new LinkedHashMap<>();
             for (Node s : secondaries) {
                 NodeAddress address = dialAddresses.getOrDefault(s.nodeId(), s.address());
+                if (!allowed.allows(address)) {
+                    LOG.debug("secondary {} ({}) is not allowed: lag unknown", s.nodeId(), address);
+                    continue;
+                }
                 try (Connection c = connector.connect(address); Statement st = c.createStatement();
                      ResultSet rs = st.executeQuery(STANDBY_QUERY)) {
                     rs.next();
@@ -75,7 +95,6 @@ public final class ReplicationLagProbe implements LagMeasurer {
             if (replayed.isEmpty()) {
                 continue;
             }
-            NodeAddress primaryAddress = dialAddresses.getOrDefault(primary.get().nodeId(), primary.get().address());
             long flushed;
             try (Connection c = connector.connect(primaryAddress); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery(PRIMARY_QUERY)) {

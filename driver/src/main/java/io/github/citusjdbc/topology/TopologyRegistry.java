@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Users take a {@link Lease} ({@link #acquire}) and close it when done (a logical connection
  * on close, a data source on close). An entry with leases never expires; once its last lease is
- * closed it stays, still refreshed, for {@link TopologySettings#idleTimeout()} (so that
- * open/close cycles through {@code DriverManager} do not reload it) and is then closed.
+ * closed it stays until its next scheduled refresh (so that open/close cycles through
+ * {@code DriverManager} within a refresh interval do not reload it), or at most
+ * {@link TopologySettings#idleTimeout()}, and is then closed instead of refreshed: its metadata
+ * connection closes and nothing of it runs any more.
  *
  * <p>Thread-safe.
  */
@@ -73,14 +75,17 @@ public final class TopologyRegistry {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(factory, "factory");
+        ClusterTopology[] created = new ClusterTopology[1];
         Entry entry = entries.asMap().compute(key, (k, e) -> {
             if (e == null) {
-                ClusterTopology t = factory.create(k, settings, ticker, scheduler);
-                t.start();
-                return new Entry(t, 1, settings.idleTimeout().toNanos());
+                created[0] = factory.create(k, settings, ticker, whileLeased(k));
+                return new Entry(created[0], 1, settings.idleTimeout().toNanos());
             }
             return new Entry(e.topology, e.leases + 1, e.idleNanos);
         });
+        if (created[0] != null) {
+            created[0].start(); // outside the map's lock: its first refresh looks the entry up
+        }
         entry.topology.awaitFirstLoad();
         return new Lease(this, key, entry.topology);
     }
@@ -100,8 +105,8 @@ public final class TopologyRegistry {
 
     /**
      * @param pgjdbc pgjdbc properties including user and password (copied)
-     * @return a factory of holders reading through {@link MetadataConnectionSource} and measuring
-     *         lag with {@link ReplicationLagProbe}, both over pgjdbc
+     * @return a factory of holders reading through {@link MetadataConnectionSource} and, when the key asks
+     *         for it, measuring lag with {@link ReplicationLagProbe} on the hosts it allows, both over pgjdbc
      */
     public static Factory pgjdbcFactory(Properties pgjdbc) {
         Properties copy = new Properties();
@@ -109,8 +114,42 @@ public final class TopologyRegistry {
         return (key, settings, ticker, scheduler) -> new ClusterTopology(key.toString(), settings,
                 new MetadataConnectionSource(PgjdbcConnections.metadata(key.hosts(), key.database(), copy, settings),
                         new TopologyReader(key.clusterName()), key.toString()),
-                new ReplicationLagProbe(PgjdbcConnections.nodes(key.database(), copy, settings)),
+                key.lagProbe() == null ? LagMeasurer.none()
+                        : new ReplicationLagProbe(PgjdbcConnections.nodes(key.database(), copy, settings), key::lagProbeMayDial),
                 ticker, scheduler);
+    }
+
+    /**
+     * The scheduler a holder of {@code key} gets: each of its tasks (refreshes) first checks that the
+     * holder still has a lease; when it has none the holder is removed (and so closed) instead.
+     */
+    private RefreshScheduler whileLeased(ClusterKey key) {
+        return (task, delayNanos) -> scheduler.schedule(() -> {
+            if (stillLeased(key)) {
+                task.run();
+            }
+        }, delayNanos);
+    }
+
+    private boolean stillLeased(ClusterKey key) {
+        boolean[] leased = new boolean[1];
+        entries.asMap().computeIfPresent(key, (k, e) -> {
+            leased[0] = e.leases > 0;
+            return leased[0] ? e : null; // no lease left: removed, the removal listener closes the holder
+        });
+        if (!leased[0]) {
+            LOG.debug("[{}] no connection left at refresh time: topology closed", key);
+        }
+        return leased[0];
+    }
+
+    /**
+     * Closes every registered holder (the driver's deregistration): refreshes stop, metadata
+     * connections close. Leases still out keep their last view; new leases register anew.
+     */
+    public void closeAll() {
+        entries.invalidateAll();
+        entries.cleanUp();
     }
 
     /** @return the number of clusters registered (including idle ones not yet expired) */

@@ -19,8 +19,8 @@ import java.util.Objects;
  *                                afterwards it proceeds with a coordinator-only view
  * @param earlyRefreshMinInterval the least time between the start of one refresh and an early
  *                                refresh requested by routing (rate limit against error storms)
- * @param idleTimeout             how long a cluster nobody holds a lease on is kept (and refreshed)
- *                                before it is closed, so that open/close cycles do not reload it
+ * @param idleTimeout             the longest a cluster nobody holds a lease on is kept before it is
+ *                                closed; it is closed at its next refresh anyway (see {@link TopologyRegistry})
  * @param connectTimeout          connect timeout of metadata and lag-probe connections
  * @param queryTimeout            socket timeout of metadata and lag-probe connections: the longest a
  *                                hung server can hold the refresh thread

@@ -50,8 +50,9 @@ class RoutingClusterTest {
         Properties p = new Properties();
         p.setProperty("user", cluster.user());
         p.setProperty("password", cluster.password());
+        // Lag measured on every node (as with maxReplicationLag and no allowedHosts).
         ClusterKey key = new ClusterKey(List.of(address(cluster.coordinator())), cluster.database(), cluster.user(),
-                TopologySettings.DEFAULT_CLUSTER_NAME);
+                TopologySettings.DEFAULT_CLUSTER_NAME, "", HostAllowList.allowAll());
         // A private holder (not the shared registry): its first read is guaranteed to see the tenants just created.
         topology = TopologyRegistry.pgjdbcFactory(p).create(key, TopologySettings.defaults(), Ticker.systemTicker(),
                 RefreshScheduler.shared());

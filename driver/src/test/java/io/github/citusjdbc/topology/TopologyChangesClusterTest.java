@@ -51,7 +51,7 @@ class TopologyChangesClusterTest {
         p.setProperty("password", cluster.password());
         // The URL lists the coordinator and its standby, as an application with coordinator HA would.
         ClusterKey key = new ClusterKey(List.of(addr(cluster.coordinator()), addr(cluster.standbyOf(cluster.coordinator()))),
-                cluster.database(), cluster.user(), TopologySettings.DEFAULT_CLUSTER_NAME);
+                cluster.database(), cluster.user(), TopologySettings.DEFAULT_CLUSTER_NAME, "", dialled -> true);
         TopologySettings settings = TopologySettings.defaults().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5));
         clock = new ManualClock();
         topology = TopologyRegistry.pgjdbcFactory(p).create(key, settings, clock, clock);

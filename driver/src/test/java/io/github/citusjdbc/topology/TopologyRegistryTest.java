@@ -45,7 +45,7 @@ class TopologyRegistryTest {
     }
 
     @Test
-    void aLeasedClusterNeverExpiresAndAnIdleOneIsClosedAfterTheIdleTimeout() {
+    void aLeasedClusterNeverExpiresAndAnIdleOneIsClosedAtItsNextRefresh() {
         TopologyRegistry.Lease a = registry.acquire(key("db"), settings, factory);
         clock.runDue();
         clock.advance(Duration.ofHours(2));
@@ -55,25 +55,52 @@ class TopologyRegistryTest {
 
         a.close();
         a.close(); // idempotent: must not release twice
-        clock.advance(Duration.ofMinutes(4));
-        registry.cleanUp();
-        assertFalse(sources.get(0).closed, "kept during the idle timeout");
+        clock.advance(Duration.ofSeconds(10));
+        assertFalse(sources.get(0).closed, "kept until its next refresh (every 30 s)");
         TopologyRegistry.Lease again = registry.acquire(key("db"), settings, factory);
-        assertSame(a.topology(), again.topology(), "reacquired within the idle timeout: no reload");
+        assertSame(a.topology(), again.topology(), "reacquired before its next refresh: no reload");
         assertEquals(1, sources.size());
+        clock.advance(Duration.ofSeconds(30));
+        assertFalse(sources.get(0).closed, "leased again: refreshed");
         again.close();
 
-        clock.advance(Duration.ofMinutes(5).plusSeconds(1));
-        registry.cleanUp();
-        assertTrue(sources.get(0).closed);
-        assertEquals(0, registry.size());
         int reads = sources.get(0).reads.get();
+        clock.advance(Duration.ofSeconds(30));
+        assertTrue(sources.get(0).closed, "closed at the first refresh without a lease");
+        assertEquals(reads, sources.get(0).reads.get(), "closed instead of refreshed");
+        assertEquals(0, registry.size());
+        assertEquals(null, clock.nextDelay(), "nothing scheduled any more");
         clock.advance(Duration.ofMinutes(5));
         assertEquals(reads, sources.get(0).reads.get(), "a closed holder no longer refreshes");
 
         try (TopologyRegistry.Lease fresh = registry.acquire(key("db"), settings, factory)) {
             assertNotSame(a.topology(), fresh.topology());
             assertEquals(2, sources.size());
+        }
+    }
+
+    @Test
+    void theIdleTimeoutBoundsTheLifetimeOfAnIdleClusterWhenShorterThanTheInterval() {
+        TopologySettings shortIdle = settings.withIdleTimeout(Duration.ofSeconds(5));
+        TopologyRegistry.Lease a = registry.acquire(key("db"), shortIdle, factory);
+        clock.runDue();
+        a.close();
+        clock.advance(Duration.ofSeconds(6));
+        registry.cleanUp();
+        assertTrue(sources.get(0).closed);
+        assertEquals(0, registry.size());
+    }
+
+    @Test
+    void closeAllClosesEveryHolderAndNewLeasesRegisterAnew() {
+        TopologyRegistry.Lease a = registry.acquire(key("db"), settings, factory);
+        clock.runDue();
+        registry.closeAll();
+        assertTrue(sources.get(0).closed);
+        assertEquals(0, registry.size());
+        a.close(); // harmless
+        try (TopologyRegistry.Lease b = registry.acquire(key("db"), settings, factory)) {
+            assertNotSame(a.topology(), b.topology());
         }
     }
 
