@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * A whole topology read against a real server whose catalogs hold 100 nodes and 10,000 tenant
  * schemas (each with one table, shard and placement): the query, the transfer and the snapshot
  * build, as the application role, in the steady state (one round trip). {@code factsQuery} runs
- * the verified FACTS §1 tenant query alone, for comparison with the set-based one the reader uses.
+ * the per-schema tenant query of docs/facts.md (Catalogs) alone, for comparison with the set-based one the reader uses.
  * Starts a private Citus cluster (no standbys, no PgBouncer) and fills its catalogs directly as superuser
  * (not re-measured since the kit moved from its emulation to real Citus).
  */
@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class TopologyReadBenchmark {
 
     private static final int TENANTS = 10_000;
-    private static final String FACTS_QUERY = "SELECT s.schemaid::regnamespace::text AS schema_name, pl.groupid,"
+    private static final String PER_SCHEMA_QUERY = "SELECT s.schemaid::regnamespace::text AS schema_name, pl.groupid,"
             + " n.nodename AS primary_host, n.nodeport AS primary_port, n.isactive FROM pg_dist_schema s"
             + " LEFT JOIN LATERAL (SELECT DISTINCT pl.groupid FROM pg_dist_partition p"
             + " JOIN pg_dist_shard sh ON sh.logicalrelid = p.logicalrelid"
@@ -98,11 +98,11 @@ public class TopologyReadBenchmark {
         return reader.read(app, ++version);
     }
 
-    /** @return rows of the verified FACTS §1 tenant query (per-schema lateral subquery), read but not built */
+    /** @return rows of the per-schema tenant query (lateral subquery, docs/facts.md), read but not built */
     @Benchmark
     public int factsQuery() throws SQLException {
         int rows = 0;
-        try (Statement st = app.createStatement(); ResultSet rs = st.executeQuery(FACTS_QUERY)) {
+        try (Statement st = app.createStatement(); ResultSet rs = st.executeQuery(PER_SCHEMA_QUERY)) {
             while (rs.next()) {
                 rs.getString(1);
                 rs.getInt(2);

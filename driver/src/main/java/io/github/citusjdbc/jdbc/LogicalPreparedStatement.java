@@ -648,7 +648,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
     /**
      * The current result's metadata when there is one; otherwise pgjdbc describes the plain
      * statement, inside the pin when a tenant is pinned (describing the enveloped text would make
-     * pgjdbc split its next execution: FACTS §7).
+     * pgjdbc split its next execution: docs/facts.md, pgjdbc's Sync split).
      */
     @Override
     public ResultSetMetaData getMetaData() throws SQLException {

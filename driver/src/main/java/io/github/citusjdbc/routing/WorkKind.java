@@ -24,7 +24,7 @@ public enum WorkKind {
      */
     GENERIC,
     /**
-     * Must run on the coordinator primary whatever the read-only flag (FACTS §2: workers reject
+     * Must run on the coordinator primary whatever the read-only flag (docs/facts.md, query from any node: workers reject
      * DDL): {@link StatementKind#DDL}, {@link StatementKind#CREATE_SCHEMA},
      * {@link StatementKind#NON_TRANSACTIONAL} ({@code VACUUM}, {@code CREATE DATABASE}...), and any
      * call of a Citus management function.

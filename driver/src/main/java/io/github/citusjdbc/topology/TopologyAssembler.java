@@ -17,7 +17,7 @@ import java.util.Objects;
  * <p>Filtering rules: a primary is always kept (Citus requires primaries in the {@code default}
  * cluster); any other node is kept only when its {@code nodecluster} equals the configured cluster
  * name, as Citus itself only uses the secondaries of its session's {@code citus.cluster_name}
- * (FACTS §3). A tenant without a placement belongs to the coordinator's group 0; a tenant listed
+ * (docs/facts.md, Standbys). A tenant without a placement belongs to the coordinator's group 0; a tenant listed
  * with several groups (a move in flight) keeps the lowest, so that answers are deterministic.
  *
  * <p>Separate from {@link TopologyReader} so that snapshot construction can be measured without a

@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * Reads Citus's catalogs through any connection (any role, on the coordinator, a worker or a
- * standby: the catalogs are identical everywhere, FACTS §1) into a {@link CatalogRead}.
+ * standby: the catalogs are identical everywhere: docs/facts.md, Catalogs) into a {@link CatalogRead}.
  *
  * <p>Round trips: the first read of an instance sends a probe (is there a {@code pg_dist_node},
  * a {@code pg_dist_schema}?) and then the batch; every later read sends one multi-statement batch
@@ -17,7 +17,7 @@ import java.util.Objects;
  * assumption; a batch failing with {@code 42P01} (a catalog vanished) is retried once after a
  * fresh probe.
  *
- * <p>The tenant query is equivalent to the verified one of FACTS §1 (integration-tested against
+ * <p>The tenant query is equivalent to the per-schema one of docs/facts.md (Catalogs) (integration-tested against
  * it) with three deliberate differences: the schema name is {@code pg_namespace.nspname} (as
  * stored, never quoted, matching {@link io.github.citusjdbc.spi.Topology#groupOfTenant}), the
  * placement is aggregated per colocation with a hash join instead of a per-schema lateral

@@ -7,7 +7,7 @@ import java.sql.SQLException;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
-/** The PgBouncer suite through pgjdbc, configured as FACTS §7 says it must be. */
+/** The PgBouncer suite through pgjdbc, configured as docs/facts.md (PgBouncer) says it must be. */
 class PgjdbcBouncerConformanceTest extends BouncerConformanceSuite {
 
     @Override

@@ -274,7 +274,7 @@ class EnvelopeSpikeTest {
         }
     }
 
-    /** FACTS §7's Sync split: pgjdbc describes first when parameter types are unknown to a server-prepared statement, or after getMetaData(). */
+    /** pgjdbc's Sync split (docs/facts.md): pgjdbc describes first when parameter types are unknown to a server-prepared statement, or after getMetaData(). */
     @Test
     void envelopeStaysPinnedWhenPgjdbcSplitsThePipelineButCostsTwoMoreRoundTrips() throws Exception {
         Target direct = targets().get(0);

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class TopologyReaderClusterTest {
 
     private static final String PREFIX = "topo_it_";
-    private static final String FACTS_QUERY = """
+    private static final String PER_SCHEMA_QUERY = """
             SELECT s.schemaid::regnamespace::text AS schema_name, pl.groupid,
                    n.nodename AS primary_host, n.nodeport AS primary_port, n.isactive
             FROM pg_dist_schema s
@@ -127,7 +127,7 @@ class TopologyReaderClusterTest {
         try (Connection c = cluster.appConnection(cluster.coordinator())) {
             Topology t = new TopologyReader("default").read(c, 1) instanceof CatalogRead.Citus ci ? ci.topology() : null;
             Map<String, Integer> facts = new HashMap<>();
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(FACTS_QUERY)) {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(PER_SCHEMA_QUERY)) {
                 while (rs.next()) {
                     String schema = rs.getString(1);
                     int group = rs.getInt(2);

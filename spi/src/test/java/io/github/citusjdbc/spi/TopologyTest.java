@@ -15,7 +15,7 @@ class TopologyTest {
         return new Node(id, group, new NodeAddress("127.0.0.1", port), role, active, "default", group != 0);
     }
 
-    // The sample of FACTS §1: coordinator + standby, two workers, a standby of worker 1, plus a disabled one.
+    // The pg_dist_node sample of docs/facts.md (Catalogs): coordinator + standby, two workers, a standby of worker 1, plus a disabled one.
     private final Topology topology = new Topology(7, List.of(
             node(9, 1, 9711, NodeRole.SECONDARY, true),
             node(1, 0, 9700, NodeRole.PRIMARY, true),
