@@ -156,6 +156,11 @@ public final class DriverConfig {
         limitOptions(merged, pooler);
         limitChoice(merged, OwnedPgjdbcProperty.TARGET_SERVER_TYPE, ACCEPTED_TARGET_SERVER_TYPES,
                 "the driver chooses the server per route; accepted: any, primary");
+        if (parsed.hosts().size() > 1 && merged.getProperty(OwnedPgjdbcProperty.TARGET_SERVER_TYPE.key()) == null) {
+            // The URL's connection carries writes and DDL: with several hosts (a coordinator and its
+            // standby, in whatever order, before or after a failover) it must reach the primary.
+            merged.setProperty(OwnedPgjdbcProperty.TARGET_SERVER_TYPE.key(), "primary");
+        }
         limitChoice(merged, OwnedPgjdbcProperty.READ_ONLY_MODE, READ_ONLY_MODES,
                 "accepted: ignore, transaction, always");
         if (pooler.isTransactionPooler() && "always".equals(merged.getProperty(OwnedPgjdbcProperty.READ_ONLY_MODE.key()))) {

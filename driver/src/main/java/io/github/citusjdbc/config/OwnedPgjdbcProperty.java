@@ -39,7 +39,10 @@ public enum OwnedPgjdbcProperty {
     /** pgjdbc's {@code targetServerType}: only {@code any} or {@code primary}. */
     TARGET_SERVER_TYPE("targetServerType",
             "Passed to pgjdbc when `any`, `primary` or `master`; the others (`secondary`, `preferSecondary`, ...)"
-                    + " are rejected: the driver chooses the server per route.");
+                    + " are rejected: the driver chooses the server per route. Unset with several hosts in the URL,"
+                    + " the driver sets `primary`: the URL's connection carries writes and DDL, so it must reach the"
+                    + " coordinator primary whatever the host order (e.g. a standby listed first, or after a failover)."
+                    + " With one host pgjdbc's default `any` stays.");
 
     private final String key;
     private final String behaviour;
