@@ -1,12 +1,14 @@
 package io.github.citusjdbc.routing;
 
 /**
- * Whether a failed statement may run again on another route. Only one case is retried: an
- * autocommit read-only statement whose node was unavailable, when nothing can have happened on
- * the server — it failed while connecting, or it failed before any result arrived on a secondary
- * (a hot standby cannot have written anything). It is retried once. Everything else surfaces:
- * transactions (their earlier statements are lost with the node), statements after a result
- * arrived (the application saw part of it), writes, and the application's own errors. Pure.
+ * Whether a failed statement may run again on another route, once, when its node was unavailable
+ * and nothing can have happened on the server: any unit of work whose physical connection could
+ * not be opened (nothing was sent: the unit moves on to the next eligible node, also a transaction
+ * or a write, at its first statement), and an autocommit read-only statement that failed before any
+ * result arrived on a secondary (a hot standby cannot have written anything). Everything else
+ * surfaces: a transaction's later statements (its earlier ones are lost with the node), statements
+ * after a result arrived (the application saw part of it), writes in flight, and the application's
+ * own errors. Pure.
  */
 public final class RetryPolicy {
 
@@ -36,9 +38,12 @@ public final class RetryPolicy {
      */
     public static boolean mayRetry(boolean autocommit, boolean readOnly, int attempt, Phase phase, SqlErrors.Kind kind,
                                    Route failed) {
-        if (!autocommit || !readOnly || attempt != 1 || kind != SqlErrors.Kind.NODE_UNAVAILABLE) {
+        if (attempt != 1 || kind != SqlErrors.Kind.NODE_UNAVAILABLE) {
             return false;
         }
-        return phase == Phase.CONNECT || (phase == Phase.BEFORE_RESULT && failed.readsSecondary());
+        if (phase == Phase.CONNECT) {
+            return true;
+        }
+        return autocommit && readOnly && phase == Phase.BEFORE_RESULT && failed.readsSecondary();
     }
 }

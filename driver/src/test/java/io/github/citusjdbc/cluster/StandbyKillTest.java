@@ -2,6 +2,8 @@ package io.github.citusjdbc.cluster;
 
 import static io.github.citusjdbc.cluster.Served.app;
 import static io.github.citusjdbc.cluster.Served.awaitTenants;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.citusjdbc.testkit.ClusterNode;
@@ -64,6 +66,91 @@ class StandbyKillTest {
         String url = "jdbc:citus://" + cluster.coordinator().bouncerAddress() + "/" + cluster.database() + "?"
                 + ClusterChangesRoutingTest.FAST + "&pooler=pgbouncer-transaction&nodeAddressMap=" + map;
         killUnderLoad(url, standby.port());
+    }
+
+    /**
+     * A read-only transaction whose standby dies: the statement in flight fails with a connection error,
+     * and once the application has ended the transaction (its rollback may report the dead connection,
+     * as pgjdbc's does) the next unit of work of the same logical connection runs on another node.
+     */
+    @Test
+    void aTransactionWhoseStandbyDiesFailsAloneAndTheNextUnitRunsElsewhere() throws Exception {
+        String url = "jdbc:citus://" + cluster.coordinator().address() + "/" + cluster.database() + "?"
+                + ClusterChangesRoutingTest.FAST;
+        awaitTenants(url, app(cluster), "sk_a");
+        try (Connection c = DriverManager.getConnection(url, app(cluster))) {
+            c.setReadOnly(true);
+            c.setSchema("sk_a");
+            c.setAutoCommit(false);
+            assertEquals(standby.port(), Served.by(c).port(), "the transaction runs on the tenant's standby");
+            cluster.kill(standby);
+            SQLException inFlight = assertThrows(SQLException.class, () -> Served.by(c));
+            assertTrue(inFlight.getSQLState().startsWith("08") || inFlight.getSQLState().startsWith("57P0"),
+                    inFlight.getSQLState() + " " + inFlight.getMessage());
+            try {
+                c.rollback();
+            } catch (SQLException deadConnection) {
+                assertTrue(deadConnection.getSQLState().startsWith("08"), deadConnection.getSQLState());
+            }
+            Served next = Served.by(c);
+            assertTrue(next.port() != standby.port(), "the next unit of work runs elsewhere");
+            c.commit();
+            c.setAutoCommit(true);
+            assertTrue(Served.by(c).port() != standby.port(), "and so does the next autocommit statement");
+        } finally {
+            cluster.start(standby);
+            cluster.waitForReplay(cluster.worker(1), standby);
+        }
+    }
+
+    /**
+     * While the tenant's standby is down, read-only transactions (autocommit off, one every few
+     * milliseconds) keep succeeding: a transaction routed to the standby when its back-off expires
+     * cannot connect, has sent nothing, and moves on to the fallback instead of failing.
+     */
+    @Test
+    void readOnlyTransactionsKeepSucceedingWhileTheStandbyIsDown() throws Exception {
+        String url = "jdbc:citus://" + cluster.coordinator().address() + "/" + cluster.database() + "?"
+                + ClusterChangesRoutingTest.FAST;
+        awaitTenants(url, app(cluster), "sk_a");
+        try (Connection c = DriverManager.getConnection(url, app(cluster))) {
+            c.setReadOnly(true);
+            c.setSchema("sk_a");
+            c.setAutoCommit(false);
+            assertEquals(standby.port(), Served.by(c).port());
+            c.commit();
+            cluster.kill(standby);
+            long end = System.nanoTime() + 4_000_000_000L; // several back-off expiries (FAST: 200 ms to 1 s)
+            int units = 0;
+            List<String> failures = new ArrayList<>();
+            boolean first = true;
+            while (System.nanoTime() < end) {
+                try {
+                    Served s = Served.by(c);
+                    assertTrue(s.port() != standby.port(), "nothing served by the dead standby");
+                    c.commit();
+                    units++;
+                } catch (SQLException e) {
+                    if (!first) {
+                        failures.add(e.getSQLState() + " " + e.getMessage());
+                    }
+                    try {
+                        c.rollback();
+                    } catch (SQLException ignored) {
+                        // the dead physical connection: the unit is over either way
+                    }
+                }
+                first = false;
+                Thread.sleep(5);
+            }
+            LOG.info("{} read-only transactions while the standby was down, {} failed after the first", units,
+                    failures.size());
+            assertTrue(units > 100, "units run: " + units);
+            assertEquals(List.of(), failures, "no transaction failed beyond the one in flight at the kill");
+        } finally {
+            cluster.start(standby);
+            cluster.waitForReplay(cluster.worker(1), standby);
+        }
     }
 
     private record Sample(long nanos, int port, String sqlState) {

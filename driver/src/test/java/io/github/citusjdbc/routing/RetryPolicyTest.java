@@ -20,7 +20,7 @@ class RetryPolicyTest {
     }
 
     @Test
-    void onlyAnAutocommitReadOnlyStatementOnAnUnavailableNodeIsRetriedOnce() {
+    void aUnitThatCouldNotConnectOrAnAutocommitReadBeforeItsResultOnASecondaryIsRetriedOnce() {
         int retried = 0;
         for (boolean autocommit : new boolean[] {false, true}) {
             for (boolean readOnly : new boolean[] {false, true}) {
@@ -29,8 +29,8 @@ class RetryPolicyTest {
                         for (Kind kind : Kind.values()) {
                             for (Route r : new Route[] {secondary, url}) {
                                 boolean may = RetryPolicy.mayRetry(autocommit, readOnly, attempt, phase, kind, r);
-                                boolean expected = autocommit && readOnly && attempt == 1 && kind == Kind.NODE_UNAVAILABLE
-                                        && (phase == Phase.CONNECT || (phase == Phase.BEFORE_RESULT && r == secondary));
+                                boolean expected = attempt == 1 && kind == Kind.NODE_UNAVAILABLE && (phase == Phase.CONNECT
+                                        || (autocommit && readOnly && phase == Phase.BEFORE_RESULT && r == secondary));
                                 assertEquals(expected, may, autocommit + " " + readOnly + " " + attempt + " " + phase
                                         + " " + kind + " " + r);
                                 retried += may ? 1 : 0;
@@ -40,6 +40,6 @@ class RetryPolicyTest {
                 }
             }
         }
-        assertEquals(3, retried, "connect on either route, before result on the secondary");
+        assertEquals(9, retried, "connect on either route for every unit (8), before result on the secondary (1)");
     }
 }

@@ -46,8 +46,10 @@ class RouterTest {
         router.ended(first);
         router.connected(retry);
         router.ended(retry);
-        assertNull(router.retryRoute(v, first, kind, Phase.CONNECT, false, "t1", true, WorkKind.DATA),
-                "a transaction is never retried");
+        assertEquals(COORD_STANDBY, router.retryRoute(v, first, kind, Phase.CONNECT, false, "t1", true, WorkKind.DATA).node(),
+                "a transaction that could not connect has sent nothing: it moves on");
+        assertNull(router.retryRoute(v, first, kind, Phase.BEFORE_RESULT, false, "t1", true, WorkKind.DATA),
+                "a transaction that sent a statement is never retried");
         assertEquals(COORD_STANDBY, router.route(v, "t1", true, WorkKind.DATA).node(), "later units avoid the node");
     }
 
