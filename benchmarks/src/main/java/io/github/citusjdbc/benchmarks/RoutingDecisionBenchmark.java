@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The routing decision of one unit of work (issue 5 goal: &lt; 1 µs, no allocation), on a real
+ * The routing decision of one unit of work (goal: &lt; 1 µs, no allocation), on a real
  * {@link ClusterView} of a {@link ClusterTopology} fed with a synthetic catalog of 100 nodes
  * (coordinator + 49 workers, each with a secondary) and 10,000 tenant schemas, lag measured (0)
  * for every secondary and {@code maxReplicationLag} set, so every check of the table runs. Each

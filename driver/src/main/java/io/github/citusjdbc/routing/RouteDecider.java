@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Decides where one unit of work (a transaction, or one autocommit statement) runs: the decision
- * table of ARCHITECTURE.md and issue 5, items 3 and 7.
+ * Decides where one unit of work (a transaction, or one autocommit statement) runs, by the decision
+ * table below (the README's "Cluster awareness" explains it for users).
  *
  * <table>
  *   <caption>Targets, in order of preference (the first that exists, is usable and is not down wins)</caption>

@@ -3,7 +3,7 @@
  *
  * <p>{@link io.github.citusjdbc.routing.Router} is the one object the logical connection talks to:
  * it asks for a {@link io.github.citusjdbc.routing.Route} when a unit of work starts
- * ({@link io.github.citusjdbc.routing.RouteDecider}: the decision table of issue 5, O(1) per unit
+ * ({@link io.github.citusjdbc.routing.RouteDecider}: its decision table, O(1) per unit
  * through a {@code RoutingTable} precomputed per topology snapshot), reports failures
  * ({@link io.github.citusjdbc.routing.SqlErrors} classifies them,
  * {@link io.github.citusjdbc.routing.NodeHealth} backs off dead nodes, the topology is asked for an

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The decision table of ARCHITECTURE.md / issue 5 items 3 and 7, on hand-built snapshots of the
+ * The decision table of {@link RouteDecider}, on hand-built snapshots of the
  * test kit's shape: coordinator + standby (group 0), worker 1 + standby (group 1, tenant t1),
  * worker 2 without standby (group 2, tenant t2), and t0 without placement (group 0).
  */

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.postgresql.PGConnection;
 
 /**
- * The hard gate of issue 4, counted on the wire with {@code RoundTripRelay}: a pinned autocommit
+ * Pinning adds no round trip, counted on the wire with {@code RoundTripRelay}: a pinned autocommit
  * statement is 1 round trip, a pinned explicit transaction costs what raw pgjdbc's costs, an
  * unpinned connection adds nothing, and a hostile tenant name never reaches the wire.
  */
