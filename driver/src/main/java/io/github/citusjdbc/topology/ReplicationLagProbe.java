@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * <p>Connections are opened per measurement and closed at once (one round trip each, once per
  * refresh interval), so the probe holds no idle connection. A node that cannot be reached, a
  * "secondary" that is not in recovery (promoted) or has replayed nothing yet is left out: its lag
- * is unknown. Only addresses the {@link DialFilter} allows are ever connected to (the application's
+ * is unknown. When a group's primary cannot be reached (it is down), its secondaries' lag is measured
+ * against the last WAL position that primary gave: a standby that replayed it has everything the
+ * primary had then, which is the same guarantee every measurement gives (each is up to one refresh
+ * interval old), and it keeps the tenant readable on its standby while the primary is down. Only addresses the {@link DialFilter} allows are ever connected to (the application's
  * credentials go nowhere else): a secondary or a primary outside it leaves the lag unknown. Thread-safe.
  */
 public final class ReplicationLagProbe implements LagMeasurer {
@@ -43,6 +46,7 @@ public final class ReplicationLagProbe implements LagMeasurer {
 
     private final NodeConnector connector;
     private final DialFilter allowed;
+    private final Map<Integer, Long> lastFlushedByGroup = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param connector opens connections to single nodes, e.g. {@link PgjdbcConnections#nodes}
@@ -100,12 +104,21 @@ public final class ReplicationLagProbe implements LagMeasurer {
                  ResultSet rs = st.executeQuery(PRIMARY_QUERY)) {
                 rs.next();
                 flushed = parseLsn(rs.getString(1));
+                lastFlushedByGroup.put(group, flushed);
             } catch (SQLException e) {
-                // In recovery ("recovery is in progress") or unreachable: a primary in trouble, lag unknown.
-                LOG.debug("primary of group {} ({}) gave no WAL position: {}", group, primaryAddress, e.getSQLState());
-                continue;
+                // In recovery ("recovery is in progress") or unreachable: a primary in trouble.
+                Long last = lastFlushedByGroup.get(group);
+                if (last == null) {
+                    LOG.debug("primary of group {} ({}) gave no WAL position: {}; lag unknown", group, primaryAddress,
+                            e.getSQLState());
+                    continue;
+                }
+                LOG.debug("primary of group {} ({}) gave no WAL position: {}; lag against its last one", group,
+                        primaryAddress, e.getSQLState());
+                flushed = last;
             }
-            replayed.forEach((nodeId, lsn) -> lags.put(nodeId, Math.max(0, flushed - lsn)));
+            long reference = flushed;
+            replayed.forEach((nodeId, lsn) -> lags.put(nodeId, Math.max(0, reference - lsn)));
         }
         return lags;
     }
