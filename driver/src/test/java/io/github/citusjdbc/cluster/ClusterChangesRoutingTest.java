@@ -51,9 +51,10 @@ class ClusterChangesRoutingTest {
         for (String t : List.of("cc_a", "cc_b", "cc_c")) {
             cluster.citus().createTenant(t, cluster.worker(1), List.of("CREATE TABLE t(id int)"), cluster.user());
         }
+        cluster.citus().createTenant("cc_d", cluster.worker(1), List.of("CREATE TABLE t(id int PRIMARY KEY)"), cluster.user());
         cluster.waitForReplay(cluster.worker(1), worker1Standby);
         cluster.waitForReplay(cluster.coordinator(), coordinatorStandby);
-        awaitTenants(url(null), app(cluster), "cc_a", "cc_b", "cc_c");
+        awaitTenants(url(null), app(cluster), "cc_a", "cc_b", "cc_c", "cc_d");
     }
 
     @AfterAll
@@ -118,11 +119,22 @@ class ClusterChangesRoutingTest {
     @Test
     @Order(3)
     void aMovedTenantIsFollowedWithinARefreshAndNoWriteFailsDuringTheMove() throws Exception {
+        moveUnderWrites("cc_b", "block_writes");
+    }
+
+    /** The same with logical replication, Citus's default when the tables have a primary key. */
+    @Test
+    @Order(3)
+    void aTenantMovedWithLogicalReplicationIsFollowedAndNoWriteFails() throws Exception {
+        moveUnderWrites("cc_d", "force_logical");
+    }
+
+    private static void moveUnderWrites(String tenant, String transferMode) throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Integer> ports = new ArrayList<>();
         Thread writer = new Thread(() -> {
             try (Connection w = DriverManager.getConnection(url("tenantRouting=affinity"), app(cluster))) {
-                w.setSchema("cc_b");
+                w.setSchema(tenant);
                 try (Statement st = w.createStatement()) {
                     for (int i = 0; !Thread.currentThread().isInterrupted() && failure.get() == null; i++) {
                         st.executeUpdate("INSERT INTO t VALUES (" + i + ")");
@@ -139,7 +151,7 @@ class ClusterChangesRoutingTest {
         try {
             LocalCluster.waitUntil(() -> { synchronized (ports) { return ports.size() > 5; } }, Duration.ofSeconds(10),
                     "writes before the move");
-            cluster.citus().moveTenant("cc_b", cluster.worker(2));
+            cluster.citus().moveTenant(tenant, cluster.worker(2), transferMode);
             long moved = System.nanoTime();
             LocalCluster.waitUntil(() -> {
                 synchronized (ports) {
@@ -147,7 +159,7 @@ class ClusterChangesRoutingTest {
                 }
             }, Duration.ofSeconds(5), "writes on worker 2");
             long followedMillis = (System.nanoTime() - moved) / 1_000_000;
-            LOG.info("moved tenant followed after {} ms", followedMillis);
+            LOG.info("tenant moved ({}) followed after {} ms", transferMode, followedMillis);
             assertTrue(followedMillis <= 1_500, "followed within one refresh interval (+ the read): " + followedMillis);
         } finally {
             writer.interrupt();

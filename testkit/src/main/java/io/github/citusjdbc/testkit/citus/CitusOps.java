@@ -46,8 +46,17 @@ public interface CitusOps {
      */
     void tenantDdl(String schema, List<String> ddl) throws SQLException;
 
-    /** Moves a tenant to another worker without losing rows written concurrently. */
-    void moveTenant(String schema, ClusterNode target) throws SQLException;
+    /** Moves a tenant to another worker without losing rows written concurrently ({@code block_writes}). */
+    default void moveTenant(String schema, ClusterNode target) throws SQLException {
+        moveTenant(schema, target, "block_writes");
+    }
+
+    /**
+     * Moves a tenant to another worker with {@code citus_schema_move}'s transfer mode
+     * ({@code block_writes}, {@code force_logical} or {@code auto}; logical replication needs a
+     * primary key or replica identity on every table of the tenant).
+     */
+    void moveTenant(String schema, ClusterNode target, String transferMode) throws SQLException;
 
     /** @return the Citus group that holds the tenant, or empty when it has no placement / does not exist */
     OptionalInt tenantGroup(String schema) throws SQLException;

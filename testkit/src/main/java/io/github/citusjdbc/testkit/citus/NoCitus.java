@@ -37,7 +37,7 @@ public final class NoCitus implements CitusOps {
     }
 
     @Override
-    public void moveTenant(String schema, ClusterNode target) {
+    public void moveTenant(String schema, ClusterNode target, String transferMode) {
         throw none();
     }
 

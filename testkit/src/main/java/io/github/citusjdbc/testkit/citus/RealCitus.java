@@ -107,14 +107,14 @@ public final class RealCitus implements CitusOps {
     }
 
     @Override
-    public synchronized void moveTenant(String schema, ClusterNode target) throws SQLException {
+    public synchronized void moveTenant(String schema, ClusterNode target, String transferMode) throws SQLException {
         OptionalInt g = tenantGroup(schema);
         if (g.isEmpty() || g.getAsInt() == groupOf(target)) {
             return;
         }
         try (Connection c = coord()) {
-            Sql.exec(c, "SELECT citus_schema_move(?::regnamespace, ?, ?, 'block_writes')",
-                    Sql.ident(schema), target.host(), target.port());
+            Sql.exec(c, "SELECT citus_schema_move(?::regnamespace, ?, ?, ?::citus.shard_transfer_mode)",
+                    Sql.ident(schema), target.host(), target.port(), transferMode);
         }
         awaitStandbys();
     }
