@@ -41,6 +41,7 @@ final class RouteSession {
     private final DriverConfig config;
     private final TopologyRegistry.Lease lease;
     private final Router router;
+    private static final String NODE_DOWN = "a node is backed off";
     private final EarlyRefresh refresh;
     private final boolean readsRouted;
     private final boolean affinity;
@@ -151,6 +152,11 @@ final class RouteSession {
         String tenant = connection.pins.currentTenant();
         ClusterView view = lease.current();
         Route r = router.route(view, tenant, readRouted, kind);
+        if (router.health().anyDown()) {
+            // Units avoid a down node; a refresh (rate-limited) learns whether it was replaced (a
+            // failover's citus_update_node) rather than waiting for the refresh interval.
+            refresh.request(NODE_DOWN);
+        }
         unit = r;
         unitOpen = true;
         unitFirstPending = true;

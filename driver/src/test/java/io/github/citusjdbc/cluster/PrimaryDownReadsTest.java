@@ -4,6 +4,10 @@ import io.github.citusjdbc.testkit.ClusterNode;
 import io.github.citusjdbc.testkit.LocalCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,10 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Read availability when a tenant's worker primary is down: read-only work of that tenant keeps
- * succeeding on its group's standby (also with a lag bound), and a write fails fast with a
- * connection-class SQLState instead of hanging. A private cluster: it kills worker 1.
+ * A tenant's worker primary down: read-only work of that tenant keeps succeeding on its group's
+ * standby (also with a lag bound), a write fails fast with a connection-class SQLState instead of
+ * hanging; and after the operator's failover (promote the standby, {@code citus_update_node}) writes
+ * resume within 2 s of the first failure with the default settings, not after a refresh interval.
+ * A private cluster: it kills worker 1, then fails it over.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PrimaryDownReadsTest {
     private static LocalCluster cluster;
     private static ClusterNode worker1;
@@ -51,6 +58,7 @@ class PrimaryDownReadsTest {
     }
 
     @ParameterizedTest
+    @Order(1)
     @ValueSource(strings = {"", "&maxReplicationLag=16MB"})
     void readsOfATenantWhosePrimaryIsDownContinueOnItsStandbyAndWritesFailFast(String lagBound) throws Exception {
         String url = "jdbc:citus://" + cluster.coordinator().address() + "/" + cluster.database() + "?"
@@ -90,6 +98,49 @@ class PrimaryDownReadsTest {
                 cluster.start(worker1);
                 cluster.waitForReplay(worker1, standby);
             }
+        }
+    }
+
+    /** Default settings (30 s topology refresh): a routing failure asks for an early refresh at once. */
+    @Test
+    @Order(2)
+    void afterAWorkerFailoverWritesResumeWithin2SecondsOfTheFirstFailureWithDefaultSettings() throws Exception {
+        String url = "jdbc:citus://" + cluster.coordinator().address() + "/" + cluster.database() + "?tenantRouting=affinity";
+        awaitTenants(url, app(cluster), "pd_a");
+        try (Connection c = DriverManager.getConnection(url, app(cluster)); Statement s = c.createStatement()) {
+            c.setSchema("pd_a");
+            s.executeUpdate("INSERT INTO items VALUES (100, 'before')");
+            assertEquals(worker1.port(), Served.by(c).port());
+            cluster.kill(worker1);
+            long firstFailure = -1;
+            long resumed = -1;
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            boolean promoted = false;
+            for (int i = 101; System.nanoTime() < deadline; i++) {
+                try {
+                    s.executeUpdate("INSERT INTO items VALUES (" + i + ", 'during')");
+                    if (firstFailure >= 0) {
+                        resumed = System.nanoTime();
+                        break;
+                    }
+                } catch (SQLException e) {
+                    if (firstFailure < 0) {
+                        firstFailure = System.nanoTime();
+                    }
+                    if (!promoted) {
+                        cluster.promote(standby); // the operator's failover, right after the first failure
+                        promoted = true;
+                    }
+                }
+                Thread.sleep(10);
+            }
+            assertTrue(firstFailure >= 0, "the kill was noticed");
+            assertTrue(resumed >= 0, "writes resumed");
+            long ms = (resumed - firstFailure) / 1_000_000;
+            System.out.printf("worker failover, default settings: writes resumed %d ms after the first failure%n", ms);
+            assertTrue(ms < 2_000, "resumed " + ms + " ms after the first failure");
+            LocalCluster.waitUntil(() -> Served.by(c).port() == standby.port(), java.time.Duration.ofSeconds(5),
+                    "writes on the promoted node");
         }
     }
 }
