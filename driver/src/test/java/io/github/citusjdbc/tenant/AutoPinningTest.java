@@ -228,22 +228,31 @@ class AutoPinningTest {
         }
     }
 
-    /** With the tenant unchanged nothing is added: one command per statement, the user's. */
-    @Test
-    void nothingAddedWhileTheTenantDoesNotChange() throws Exception {
-        Target t = targets().get(0);
+    /**
+     * With the tenant unchanged nothing is added: one command per statement, the user's; also
+     * behind the tracking PgBouncer while another client of another tenant takes turns on the same
+     * server connections (PgBouncer restores each client's search_path without the driver noticing).
+     */
+    @ParameterizedTest
+    @MethodSource("targets")
+    void nothingAddedWhileTheTenantDoesNotChange(Target t) throws Exception {
         try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
-             Connection c = PinFixture.citus(t, relay); Statement s = c.createStatement()) {
+             Connection c = PinFixture.citus(t, relay); Statement s = c.createStatement();
+             Connection other = PinFixture.citus(t, null); Statement os = other.createStatement()) {
             c.setSchema(A);
+            other.setSchema(B);
             relay.reset();
             assertEquals(A + "-1", one(s, "SELECT name FROM pin_items WHERE id = 1"));
-            assertEquals(2, relay.serverMessages('C'), "the tenant changed: SET and the query, one round trip");
+            assertEquals(session(t) ? 2 : 4, relay.serverMessages('C'),
+                    session(t) ? "the tenant changed: SET and the query" : "BEGIN, SET LOCAL, the query, COMMIT");
             assertEquals(1, relay.roundTrips());
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 4; i++) {
+                assertEquals(B + "-2", one(os, "SELECT name FROM pin_items WHERE id = 2"));
                 relay.reset();
                 assertEquals(A + "-2", one(s, "SELECT name FROM pin_items WHERE id = 2"));
                 assertEquals(1, relay.roundTrips());
-                assertEquals(1, relay.serverMessages('C'), "one command: the user's, no SET");
+                assertEquals(session(t) ? 1 : 4, relay.serverMessages('C'), session(t) ? "one command: the user's, no SET"
+                        : "the envelope, every time");
             }
         }
     }
