@@ -92,6 +92,11 @@ class AutoPinningTest {
                 assertEquals(1, relay.roundTrips(), "insert with keys " + i);
                 assertEquals(0, relay.serverMessages('N'), "no notice");
             }
+            c.setSchema(c.getSchema().equals(A) ? B : A);
+            relay.reset();
+            assertThrows(SQLException.class, () -> s.execute("SELECT name FROM pin_items WHERE id = 1 / 0"));
+            assertEquals(session(t) ? 1 : 2, relay.roundTrips(), session(t) ? "error: nothing to roll back"
+                    : "error: the envelope's ROLLBACK");
             c.setSchema(A);
             s.executeUpdate("DELETE FROM pin_items WHERE name LIKE 'k%'");
             c.setSchema(B);
