@@ -103,13 +103,18 @@ public enum CitusProperty {
      */
     POOLER("pooler", "none",
             "The connection pooler in front of the servers. `pgbouncer-transaction`: PgBouncer in transaction"
-                    + " pooling mode; the driver forces pgjdbc's `prepareThreshold` to 0 (named server-side prepared"
-                    + " statements are not safe there), rejects `options` and `tenantPinning=session`, and applies"
+                    + " pooling mode without `search_path` tracking (e.g. 1.18); the driver forces pgjdbc's"
+                    + " `prepareThreshold` to 0 (named server-side prepared statements are not safe there), rejects"
+                    + " `options` and `tenantPinning=session` (`auto` pins per transaction), and applies"
                     + " `setTransactionIsolation` to each transaction (`BEGIN ISOLATION LEVEL ...` / `SET TRANSACTION"
-                    + " ...`) instead of pgjdbc's leaking `SET SESSION CHARACTERISTICS`. `pgbouncer-session`: PgBouncer"
-                    + " in session mode; the driver rejects `options`, which PgBouncer refuses as a startup parameter."
-                    + " `none`: direct connections.",
-            Kind.TENANT, "none", "pgbouncer-transaction", "pgbouncer-session"),
+                    + " ...`) instead of pgjdbc's leaking `SET SESSION CHARACTERISTICS`."
+                    + " `pgbouncer-transaction-tracking`: PgBouncer >= 1.21 in transaction pooling mode with"
+                    + " `track_extra_parameters = search_path` and `max_prepared_statements` > 0; as"
+                    + " `pgbouncer-transaction`, except that `prepareThreshold` is left to pgjdbc and session pinning"
+                    + " is allowed (`auto` pins per session: PgBouncer restores each client's `search_path`)."
+                    + " `pgbouncer-session`: PgBouncer in session mode; the driver rejects `options`, which PgBouncer"
+                    + " refuses as a startup parameter. `none`: direct connections.",
+            Kind.TENANT, "none", "pgbouncer-transaction", "pgbouncer-transaction-tracking", "pgbouncer-session"),
 
     /** What read-only work does when no secondary qualifies. */
     READ_FALLBACK("readFallback", "primary",
@@ -127,17 +132,20 @@ public enum CitusProperty {
             Kind.ROUTING, "secondary", "primary"),
 
     /**
-     * How the tenant is pinned: per transaction (safe behind any pooler) or once per session.
+     * How the tenant is pinned: per session where the pooler allows it, else per transaction.
      */
-    TENANT_PINNING("tenantPinning", "transaction",
+    TENANT_PINNING("tenantPinning", "auto",
             "How a pinned tenant (`setSchema`, `currentSchema`, the `tenantResolver`) reaches the server."
-                    + " `transaction`: `SET LOCAL search_path` inside every transaction, piggybacked on its first"
-                    + " statement (an autocommit statement is sent as `BEGIN; SET LOCAL ...; <sql>; COMMIT` in one"
-                    + " round trip); safe behind transaction pooling. `session`: `SET search_path` once per physical"
-                    + " connection when it differs from what the server has (one extra round trip per change); only"
-                    + " for direct connections or PgBouncer >= 1.20 with `track_extra_parameters = search_path`,"
-                    + " rejected with `pooler=pgbouncer-transaction`. With no tenant pinned nothing is added.",
-            Kind.TENANT, "transaction", "session"),
+                    + " `auto`: `session` unless `pooler=pgbouncer-transaction`, then `transaction`."
+                    + " `session`: `SET search_path TO \"t\"; ` prefixed to the statement that needs it when the"
+                    + " server's value differs (same round trip; nothing added while the tenant does not change);"
+                    + " only for direct connections, `pgbouncer-session` or `pgbouncer-transaction-tracking`, rejected"
+                    + " with `pooler=pgbouncer-transaction`. `transaction`: `SET LOCAL search_path` inside every"
+                    + " transaction, piggybacked on its first statement (an autocommit statement is sent as"
+                    + " `BEGIN; SET LOCAL ...; <sql>; COMMIT` in one round trip, which Citus runs as a distributed"
+                    + " transaction: slower); safe behind any transaction pooler. With no tenant pinned nothing is"
+                    + " added.",
+            Kind.TENANT, "auto", "session", "transaction"),
 
     /**
      * The class that tells the tenant of the transaction starting on the calling thread.

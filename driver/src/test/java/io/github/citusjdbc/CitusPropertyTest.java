@@ -84,7 +84,8 @@ class CitusPropertyTest {
         DriverPropertyInfo info = CitusProperty.POOLER.toDriverPropertyInfo(properties);
         assertEquals("pooler", info.name);
         assertEquals("pgbouncer-transaction", info.value);
-        assertEquals(List.of("none", "pgbouncer-transaction", "pgbouncer-session"), List.of(info.choices));
+        assertEquals(List.of("none", "pgbouncer-transaction", "pgbouncer-transaction-tracking", "pgbouncer-session"),
+                List.of(info.choices));
         assertNotNull(info.description);
     }
 
@@ -93,6 +94,7 @@ class CitusPropertyTest {
         List<String> lines = CitusProperty.markdownTable().lines().toList();
         assertEquals(2 + CitusProperty.values().length, lines.size());
         assertTrue(lines.get(2 + CitusProperty.POOLER.ordinal())
-                .startsWith("| `pooler` | `none` | `none`, `pgbouncer-transaction`, `pgbouncer-session` | "));
+                .startsWith("| `pooler` | `none` | `none`, `pgbouncer-transaction`, `pgbouncer-transaction-tracking`,"
+                        + " `pgbouncer-session` | "));
     }
 }

@@ -68,6 +68,7 @@ final class PinnedPair implements AutoCloseable {
         if (p.containsKey("prepareThreshold")) {
             p.setProperty("pooler", "pgbouncer-transaction");
         }
+        p.setProperty("tenantPinning", "transaction"); // what the recorded figures measure (no longer the default)
         Connection c = DriverManager.getConnection(citusUrl, p);
         opened.add(c);
         c.setSchema(TENANT);

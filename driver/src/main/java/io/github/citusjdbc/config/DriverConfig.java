@@ -188,7 +188,10 @@ public final class DriverConfig {
 
     private static TenantSettings tenantSettings(Properties merged, Pooler pooler) throws SQLException {
         PinningMode mode = PinningMode.of(CitusProperty.TENANT_PINNING.getString(merged));
-        if (mode == PinningMode.SESSION && pooler.isTransactionPooler()) {
+        if (mode == PinningMode.AUTO) {
+            mode = pooler.leaksSearchPath() ? PinningMode.TRANSACTION : PinningMode.SESSION;
+        }
+        if (mode == PinningMode.SESSION && pooler.leaksSearchPath()) {
             throw CitusProperty.TENANT_PINNING.invalidValue(mode.value(), "conflicts with pooler=" + pooler.value()
                     + ": a session search_path leaks to other clients behind a transaction pooler; use transaction");
         }
@@ -252,7 +255,7 @@ public final class DriverConfig {
     private static void limitPrepareThreshold(Properties merged, Pooler pooler) throws SQLException {
         String key = OwnedPgjdbcProperty.PREPARE_THRESHOLD.key();
         String value = merged.getProperty(key);
-        if (!pooler.isTransactionPooler()) {
+        if (!pooler.leaksPreparedStatements()) {
             return; // pgjdbc validates its own value
         }
         if (value != null) {

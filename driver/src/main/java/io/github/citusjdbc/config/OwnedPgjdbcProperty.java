@@ -10,8 +10,8 @@ public enum OwnedPgjdbcProperty {
     /** pgjdbc's {@code currentSchema}: the default tenant, applied by the driver. */
     CURRENT_SCHEMA("currentSchema",
             "The default tenant of new connections. Never sent as the startup parameter `search_path` (PgBouncer"
-                    + " refuses it): the driver pins it like `setSchema` (per transaction, or per session with"
-                    + " `tenantPinning=session`), also behind `pooler=pgbouncer-transaction`. pgjdbc's list form"
+                    + " refuses it): the driver pins it like `setSchema` (per session or per transaction, as"
+                    + " `tenantPinning` decides), also behind `pooler=pgbouncer-transaction`. pgjdbc's list form"
                     + " `a,b`: `a` is the tenant, `b` is searched after it. Names follow the tenant rules;"
                     + " others are rejected."),
     /** pgjdbc's {@code options}: startup options, limited. */

@@ -10,6 +10,12 @@ public enum Pooler {
     NONE("none"),
     /** PgBouncer in transaction pooling mode: no session state survives a transaction. */
     PGBOUNCER_TRANSACTION("pgbouncer-transaction"),
+    /**
+     * PgBouncer >= 1.21 in transaction pooling mode with {@code track_extra_parameters = search_path}
+     * (it restores each client's reported {@code search_path} on the server connection it hands out)
+     * and {@code max_prepared_statements} (named prepared statements are safe).
+     */
+    PGBOUNCER_TRANSACTION_TRACKING("pgbouncer-transaction-tracking"),
     /** PgBouncer in session pooling mode: session state is kept, startup parameters are limited. */
     PGBOUNCER_SESSION("pgbouncer-session");
 
@@ -31,6 +37,16 @@ public enum Pooler {
 
     /** @return true when session state (SET, named prepared statements) may leak to other clients */
     public boolean isTransactionPooler() {
+        return this == PGBOUNCER_TRANSACTION || this == PGBOUNCER_TRANSACTION_TRACKING;
+    }
+
+    /** @return true when a session {@code search_path} may reach other clients (a transaction pooler without tracking) */
+    public boolean leaksSearchPath() {
+        return this == PGBOUNCER_TRANSACTION;
+    }
+
+    /** @return true when named server-side prepared statements may reach other clients */
+    public boolean leaksPreparedStatements() {
         return this == PGBOUNCER_TRANSACTION;
     }
 

@@ -8,7 +8,8 @@ package io.github.citusjdbc.jdbc;
  * search_path TO "t"; <sql>\n; COMMIT} (one transaction of the driver's own, which also holds
  * PgBouncer's server connection if pgjdbc splits the pipeline), and the explicit-transaction
  * <i>prefix</i> {@code [SET TRANSACTION ISOLATION LEVEL x; ][SET LOCAL search_path TO "t"; ]<sql>}
- * on the first statement of an application transaction.
+ * on the first statement of an application transaction; in session pinning the prefix
+ * {@code SET search_path TO "t"; <sql>} on a statement whose tenant differs from the server's.
  */
 final class Envelope {
 
@@ -22,13 +23,33 @@ final class Envelope {
     final String pinOnly;
     /** Identity of the envelope's content, for caches. */
     final Object key;
+    /** Whether the prefix is a session {@code SET search_path} (session pinning), which the server keeps on success. */
+    final boolean session;
+    /** Session pinning: the normalized value the server has once the prefix ran, or null for its default. */
+    final String sessionValue;
 
     Envelope(String prefix, int skip, boolean commit, Object key) {
+        this(prefix, skip, commit, key, false, null);
+    }
+
+    private Envelope(String prefix, int skip, boolean commit, Object key, boolean session, String sessionValue) {
         this.prefix = prefix;
         this.skip = skip;
         this.commit = commit;
         this.pinOnly = prefix.substring(0, prefix.length() - 2); // without the trailing "; "
         this.key = key;
+        this.session = session;
+        this.sessionValue = sessionValue;
+    }
+
+    /**
+     * @param set   the session {@code SET search_path ...} statement
+     * @param value the normalized value it sets, or null for the default
+     * @return the prefix {@code SET search_path ...; } carried by the statement that needs it
+     */
+    static Envelope session(String set, String value) {
+        String prefix = set + "; ";
+        return new Envelope(prefix, 1, false, prefix, true, value);
     }
 
     /**

@@ -109,6 +109,12 @@ final class LogicalCallableStatement extends DelegatingCallableStatement {
         return sql.stripLeading().startsWith("{") || super.aroundWrappable();
     }
 
+    /** A call pgjdbc parses runs in the pin's string (the session SET prefixed to it), as it does in the envelope. */
+    @Override
+    boolean carriesPin() throws SQLException {
+        return parsed() && !info(sql).touchesSearchPath();
+    }
+
     // ------------------------------------------------------------------ what pgjdbc makes of the SQL
 
     /** @return whether the SQL is parsed as pgjdbc's PgConnection parses it (false: not pgjdbc underneath) */

@@ -482,6 +482,7 @@ class LogicalStatement extends DelegatingStatement {
 
     /** Skips the envelope's leading results; with keys, turns the RETURNING rows into keys and a count. */
     final void startNavigation(Envelope e, int userCount, boolean keyed) throws SQLException {
+        connection.pins.pinned(e); // the string ran: a session SET it carried holds
         for (int i = 0; i < e.skip; i++) {
             delegate.getMoreResults();
         }
@@ -669,6 +670,7 @@ class LogicalStatement extends DelegatingStatement {
         }
         try {
             long[] counts = plain.executeLargeBatch();
+            connection.pins.pinned(e);
             return e == null ? counts : Arrays.copyOfRange(counts, skip, skip + entries.size());
         } catch (BatchUpdateException ex) {
             connection.pins.failed(e, ex);
@@ -683,6 +685,11 @@ class LogicalStatement extends DelegatingStatement {
     }
 
     private ArrayList<String> pendingBatch;
+
+    /** @return whether the pending "around" operation can carry a session pin in its own string (a batch of SQL texts) */
+    boolean carriesPin() throws SQLException {
+        return pendingBatch != null;
+    }
 
     /** @return whether the pending "around" operation may run inside the driver's transaction */
     boolean aroundWrappable() {

@@ -35,10 +35,13 @@ import org.slf4j.LoggerFactory;
  * prefixed to the first statement (and again after a rollback to a savepoint, which may undo it).
  * "First statement" is known from pgjdbc's {@link BaseConnection#getTransactionState()}.
  *
- * <p><b>Session mode.</b> {@code SET search_path} on a separate round trip whenever the wanted
- * path differs from what the server is known to have; the server value is unknown after a
- * rollback, an error or user SQL touching {@code search_path}, unless the server reports it
- * (Citus 12+: {@code PGConnection.getParameterStatus("search_path")}).
+ * <p><b>Session mode.</b> {@code SET search_path TO "t"; } prefixed to the statement whenever the
+ * wanted path differs from what the server is known to have (one string, one round trip, one
+ * implicit transaction in autocommit); on a separate round trip first for executions that cannot
+ * carry it. The server value is taken as set only once the string ran without error (an error rolls
+ * the {@code SET} back with the string's implicit transaction), and is unknown after a rollback, an
+ * error or user SQL touching {@code search_path}, unless the server reports it (Citus 12+:
+ * {@code PGConnection.getParameterStatus("search_path")}, which wins whenever present).
  *
  * <p><b>Isolation behind a transaction pooler.</b> {@code setTransactionIsolation} is kept here
  * and sent per transaction ({@code BEGIN ISOLATION LEVEL} / {@code SET TRANSACTION ISOLATION
@@ -172,29 +175,31 @@ final class TenantPins {
      *         transaction mode and a tenant or per-transaction isolation known; no round trip
      */
     boolean mayPin() throws SQLException {
-        return !session && (explicit != null || txPath != null || isolation >= 0
+        return !sessionNow() && (explicit != null || txPath != null || isolation >= 0
                 || settings.resolver().currentTenant() != null);
     }
 
     // ------------------------------------------------------------------ planning
 
     /**
-     * Decides what to add around one Statement/PreparedStatement execution; in session mode sends
-     * the {@code SET} when needed and returns null.
+     * Decides what to add around one Statement/PreparedStatement execution; in session mode the
+     * {@code SET} prefix when needed (sent on its own first when the statement cannot carry it).
      *
      * @param statement the statement, which classifies {@code sql} only when asked
      * @param sql       the user SQL
      * @return the envelope, or null to execute the SQL as it is
      */
     Envelope plan(LogicalStatement statement, String sql) throws SQLException {
-        if (session) {
-            sessionBefore(statement, sql);
-            return null;
+        if (sessionNow()) {
+            return sessionPlan(statement, sql);
         }
         TransactionState ts = state();
         if (ts == TransactionState.IDLE && connection.delegate.getAutoCommit()) {
             txResolved = false;
             TenantPath path = resolve();
+            if (path == null) {
+                clearSessionPath();
+            }
             if (path == null && isolation < 0) {
                 return null; // nothing pinned: nothing added to the wire
             }
@@ -213,14 +218,17 @@ final class TenantPins {
      * {@link Envelope#commit}, {@code COMMIT} afterwards.
      */
     Envelope planAround(LogicalStatement statement) throws SQLException {
-        if (session) {
-            sessionBefore(statement, null);
-            return null;
+        if (sessionNow()) {
+            return statement != null && statement.carriesPin() ? sessionPlan(statement, null)
+                    : sessionBefore(statement, null);
         }
         TransactionState ts = state();
         if (ts == TransactionState.IDLE && connection.delegate.getAutoCommit()) {
             txResolved = false;
             TenantPath path = resolve();
+            if (path == null) {
+                clearSessionPath();
+            }
             if (path == null && isolation < 0) {
                 return null;
             }
@@ -252,6 +260,9 @@ final class TenantPins {
         }
         if (ts == TransactionState.IDLE || !txResolved) {
             txPath = resolve();
+            if (txPath == null) {
+                clearSessionPath();
+            }
             txResolved = true;
             txPinned = false;
             txIsolationPending = ts == TransactionState.IDLE && isolation >= 0;
@@ -397,9 +408,29 @@ final class TenantPins {
 
     /** Sends the pin of an "around" execution before the operation. */
     void before(Envelope e) throws SQLException {
+        if (e.session) {
+            sendSession(e.pinOnly);
+            pinned(e);
+            return;
+        }
         Statement internal = connection.internal();
         internal.execute(e.pinOnly);
         internal.clearWarnings();
+    }
+
+    /**
+     * After the string carrying a session envelope ran without error: the server now has the value it
+     * set. (On error {@link #failed} forgets the value: the {@code SET} is rolled back with the
+     * implicit transaction of the string, or with the explicit transaction later.)
+     */
+    void pinned(Envelope e) {
+        if (e == null || !e.session) {
+            return;
+        }
+        serverNorm = e.sessionValue;
+        serverKnown = true;
+        serverDirty = e.sessionValue != null;
+        everPinned |= e.sessionValue != null;
     }
 
     /** Commits an autocommit "around" execution. */
@@ -425,7 +456,6 @@ final class TenantPins {
     void failed(Envelope e, SQLException cause) {
         if (session) {
             markUnknown();
-            return;
         }
         if (e == null || !e.commit) {
             return;
@@ -464,14 +494,13 @@ final class TenantPins {
         if (sql == null) {
             return;
         }
-        if (session) {
-            if (everPinned) {
-                SqlInfo info = statement.info(sql);
-                if (info.touchesSearchPath() || info.rollsBackOrChains()) {
-                    markUnknown();
-                }
+        if (session && everPinned) {
+            SqlInfo info = statement.info(sql);
+            if (info.touchesSearchPath() || info.rollsBackOrChains()) {
+                markUnknown();
             }
-        } else if (txResolved && txPath != null && txPinned && statement.info(sql).rollsBackOrChains()) {
+        }
+        if (txResolved && txPath != null && txPinned && statement.info(sql).rollsBackOrChains()) {
             txPinned = false;
         }
     }
@@ -506,7 +535,7 @@ final class TenantPins {
      * trip, only when a level is set, autocommit is off and no transaction is open yet.
      */
     void beforeInternalQuery() throws SQLException {
-        if (isolation < 0 || session || connection.delegate.getAutoCommit() || state() != TransactionState.IDLE) {
+        if (isolation < 0 || sessionNow() || connection.delegate.getAutoCommit() || state() != TransactionState.IDLE) {
             return;
         }
         Envelope e = planAround(null);
@@ -552,7 +581,61 @@ final class TenantPins {
 
     // ------------------------------------------------------------------ session mode
 
-    private void sessionBefore(LogicalStatement statement, String sql) throws SQLException {
+    /**
+     * Session mode for an execution that can carry the {@code SET} in its own string: the envelope
+     * {@code SET search_path ...; <sql>} when the server's value differs, else null. Statements that
+     * cannot run in one implicit transaction with it (transaction control, {@code VACUUM}, native
+     * {@code CALL} in autocommit...), or that touch {@code search_path} themselves, get the
+     * {@code SET} on a round trip of its own first, as before.
+     *
+     * @param sql the SQL, or null when {@code statement} judges its pending operation itself
+     */
+    private Envelope sessionPlan(LogicalStatement statement, String sql) throws SQLException {
+        String set = sessionWanted(statement, sql);
+        if (set == null) {
+            return null;
+        }
+        boolean carry;
+        if (sql == null) {
+            carry = statement.aroundWrappable() && statement.aroundTerminated();
+        } else {
+            SqlInfo info = statement.info(sql);
+            boolean autocommit = connection.delegate.getAutoCommit() && state() == TransactionState.IDLE;
+            carry = (autocommit ? info.isSafeToWrap() : prefixable(info)) && !info.touchesSearchPath();
+        }
+        Envelope e = sessionEnvelope(set);
+        if (!carry) {
+            before(e);
+            return null;
+        }
+        markUnknown(); // until the string ran: the SET may be rolled back with it
+        return e;
+    }
+
+    private Envelope sessionEnv;
+
+    private Envelope sessionEnvelope(String set) {
+        Envelope e = sessionEnv;
+        if (e == null || !e.pinOnly.equals(set)) {
+            e = Envelope.session(set, set == DEFAULT_PATH ? null : norm);
+            sessionEnv = e;
+        }
+        return e;
+    }
+
+    private static final String DEFAULT_PATH = "SET search_path TO DEFAULT";
+
+    /** Session mode, pin sent on a round trip of its own: the paths that cannot carry it. */
+    private Envelope sessionBefore(LogicalStatement statement, String sql) throws SQLException {
+        String set = sessionWanted(statement, sql);
+        if (set != null) {
+            before(sessionEnvelope(set));
+        }
+        return null;
+    }
+
+    /** @return the {@code SET} the next statement needs (the server's value differs from its tenant's), or null */
+    private String sessionWanted(LogicalStatement statement, String sql) throws SQLException {
         TransactionState ts = state();
         TenantPath path;
         if (ts == TransactionState.IDLE && connection.delegate.getAutoCommit()) {
@@ -563,7 +646,7 @@ final class TenantPins {
                 refuseOtherBoundTenant(statement, sql);
             }
             if (ts == TransactionState.FAILED) {
-                return;
+                return null;
             }
             if (ts == TransactionState.IDLE || !txResolved) {
                 txPath = resolve();
@@ -572,7 +655,7 @@ final class TenantPins {
             path = txPath;
         }
         if (path == null && !serverDirty) {
-            return; // nothing pinned, nothing ever set: nothing added
+            return null; // nothing pinned, nothing ever set: nothing added
         }
         String reported = reportedSearchPath();
         if (reported != null) {
@@ -580,24 +663,34 @@ final class TenantPins {
             serverKnown = true;
         }
         if (path == null) {
-            sendSession("SET search_path TO DEFAULT");
-            serverDirty = false;
-            serverKnown = true;
-            serverNorm = null;
-            return;
+            return DEFAULT_PATH;
         }
         if (normPath != path) {
             norm = normalize(path.value());
             normPath = path;
         }
         if (serverKnown && norm.equals(serverNorm)) {
-            return;
+            return null;
         }
-        sendSession(path.setSessionSql());
-        serverNorm = norm;
-        serverKnown = true;
-        serverDirty = true;
-        everPinned = true;
+        return path.setSessionSql();
+    }
+
+    /**
+     * Session pinning with an isolation level set behind a transaction pooler pins per transaction
+     * (the level travels with each transaction's {@code BEGIN}/{@code SET TRANSACTION}).
+     */
+    private boolean sessionNow() {
+        return session && !(perTransactionIsolation && isolation >= 0);
+    }
+
+    /**
+     * Per-transaction pinning of a session-mode connection, nothing pinned: a session {@code SET}
+     * sent earlier must not decide where the unpinned statement runs (one round trip, only then).
+     */
+    private void clearSessionPath() throws SQLException {
+        if (session && serverDirty) {
+            before(sessionEnvelope(DEFAULT_PATH));
+        }
     }
 
     private void sendSession(String sql) throws SQLException {

@@ -4,8 +4,17 @@ package io.github.citusjdbc.tenant;
 public enum PinningMode {
     /** {@code SET LOCAL search_path} inside every transaction: safe behind transaction pooling. */
     TRANSACTION("transaction"),
-    /** {@code SET search_path} once per physical connection when it differs: direct connections only. */
-    SESSION("session");
+    /**
+     * {@code SET search_path} when it differs from what the server has, in the same round trip as the
+     * statement that needs it where it can carry it: direct connections or a pooler tracking it.
+     */
+    SESSION("session"),
+    /**
+     * The fastest safe mode for the declared pooler: {@link #SESSION} for direct connections,
+     * PgBouncer in session mode and PgBouncer tracking {@code search_path}; {@link #TRANSACTION}
+     * behind a transaction pooler without tracking. Resolved when the configuration is read.
+     */
+    AUTO("auto");
 
     private final String value;
 
@@ -23,6 +32,11 @@ public enum PinningMode {
      * @return the mode it names
      */
     public static PinningMode of(String value) {
-        return SESSION.value.equals(value) ? SESSION : TRANSACTION;
+        for (PinningMode mode : values()) {
+            if (mode.value.equals(value)) {
+                return mode;
+            }
+        }
+        return AUTO;
     }
 }

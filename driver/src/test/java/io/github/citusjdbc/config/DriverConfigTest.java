@@ -90,6 +90,36 @@ class DriverConfigTest {
     }
 
     @Test
+    void autoPinningIsTheDefaultAndPicksTheFastestSafeModeForThePooler() throws SQLException {
+        var session = io.github.citusjdbc.tenant.PinningMode.SESSION;
+        var transaction = io.github.citusjdbc.tenant.PinningMode.TRANSACTION;
+        assertEquals(session, DriverConfig.parse("jdbc:citus://h/db", null).tenants().mode(), "direct");
+        assertEquals(session, DriverConfig.parse("jdbc:citus://h/db?tenantPinning=auto&pooler=pgbouncer-session", null)
+                .tenants().mode());
+        assertEquals(session, DriverConfig.parse("jdbc:citus://h/db?pooler=pgbouncer-transaction-tracking", null)
+                .tenants().mode(), "PgBouncer restores each client's search_path");
+        assertEquals(transaction, DriverConfig.parse("jdbc:citus://h/db?pooler=pgbouncer-transaction", null)
+                .tenants().mode(), "a session search_path would leak");
+        assertEquals(transaction, DriverConfig.parse("jdbc:citus://h/db?tenantPinning=transaction", null).tenants().mode());
+        assertEquals(session, DriverConfig.parse(
+                "jdbc:citus://h/db?tenantPinning=session&pooler=pgbouncer-transaction-tracking", null).tenants().mode());
+    }
+
+    @Test
+    void trackingPoolerLeavesPrepareThresholdToPgjdbcButStillOwnsIsolationAndOptions() throws SQLException {
+        DriverConfig c = DriverConfig.parse("jdbc:citus://h/db?pooler=pgbouncer-transaction-tracking&prepareThreshold=5",
+                null);
+        assertEquals("5", c.pgjdbcProperties().getProperty("prepareThreshold"));
+        assertNull(DriverConfig.parse("jdbc:citus://h/db?pooler=pgbouncer-transaction-tracking", null)
+                .pgjdbcProperties().getProperty("prepareThreshold"), "pgjdbc's default");
+        assertTrue(c.pooler().isTransactionPooler(), "isolation per transaction: SET SESSION CHARACTERISTICS would leak");
+        assertEquals("22023", rejects("jdbc:citus://h/db?pooler=pgbouncer-transaction-tracking&readOnlyMode=always", null)
+                .getSQLState());
+        assertEquals("22023", rejects("jdbc:citus://h/db?pooler=pgbouncer-transaction-tracking&options=-c%20x=1", null)
+                .getSQLState());
+    }
+
+    @Test
     void tenantSettingsAreParsedAndValidated() throws SQLException {
         DriverConfig config = DriverConfig.parse("jdbc:citus://h/db?tenantPinning=session&tenantSharedSchemas=public,ref",
                 null);

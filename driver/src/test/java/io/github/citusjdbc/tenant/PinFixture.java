@@ -25,7 +25,12 @@ final class PinFixture {
     private static Target plain;
 
     /** Where a test connects: the coordinator directly or through its PgBouncer. */
-    record Target(String name, String pgjdbcUrl, boolean bouncer) {
+    record Target(String name, String pgjdbcUrl, boolean bouncer, String mode, String pooler) {
+        /** The targets the tests were written for: transaction pinning, explicitly. */
+        Target(String name, String pgjdbcUrl, boolean bouncer) {
+            this(name, pgjdbcUrl, bouncer, "transaction", bouncer ? "pgbouncer-transaction" : null);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -43,6 +48,21 @@ final class PinFixture {
         LocalCluster c = LocalCluster.shared();
         return List.of(new Target("direct", c.jdbcUrl(c.coordinator()), false),
                 new Target("pgbouncer", c.bouncerJdbcUrl(c.coordinator()), true));
+    }
+
+    /**
+     * @return the default configuration ({@code tenantPinning} not set: {@code auto}) directly (session
+     *         pinning), through PgBouncer 1.25 tracking {@code search_path} declared as
+     *         {@code pooler=pgbouncer-transaction-tracking} (session pinning, prepared statements as pgjdbc's
+     *         defaults) and through PgBouncer 1.18 declared as {@code pooler=pgbouncer-transaction}
+     *         (transaction pinning)
+     */
+    static List<Target> autoTargets() {
+        LocalCluster c = LocalCluster.shared();
+        return List.of(new Target("direct-auto", c.jdbcUrl(c.coordinator()), false, null, null),
+                new Target("pgbouncer125-auto", c.trackingBouncerJdbcUrl(c.coordinator()), false, null,
+                        "pgbouncer-transaction-tracking"),
+                new Target("pgbouncer-auto", c.bouncerJdbcUrl(c.coordinator()), true, null, "pgbouncer-transaction"));
     }
 
     /**
@@ -151,8 +171,13 @@ final class PinFixture {
         p.setProperty("password", c.password());
         if (t.bouncer()) {
             p.setProperty("prepareThreshold", "0");
-            if (url.startsWith("jdbc:citus:")) {
-                p.setProperty("pooler", "pgbouncer-transaction");
+        }
+        if (url.startsWith("jdbc:citus:")) {
+            if (t.pooler() != null) {
+                p.setProperty("pooler", t.pooler());
+            }
+            if (t.mode() != null) {
+                p.setProperty("tenantPinning", t.mode());
             }
         }
         for (String kv : props) {

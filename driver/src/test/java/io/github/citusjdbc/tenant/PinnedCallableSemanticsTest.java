@@ -38,8 +38,11 @@ class PinnedCallableSemanticsTest {
         PinFixture.createFunctions();
     }
 
+    /** Transaction pinning directly and through PgBouncer 1.18, and the default ({@code auto}) on each path. */
     static List<Target> targets() {
-        return PinFixture.targets();
+        List<Target> all = new ArrayList<>(PinFixture.targets());
+        all.addAll(PinFixture.autoTargets());
+        return all;
     }
 
     /**
@@ -116,8 +119,13 @@ class PinnedCallableSemanticsTest {
             script.run(c, ours, () -> c.setSchema(B));
             assertTrue(c.getAutoCommit());
         }
-        assertEquals(String.join("\n", raw.lines), String.join("\n", ours.lines));
+        // The server numbers unnamed portals per backend: through a pooler the backend has served others.
+        assertEquals(portals(String.join("\n", raw.lines)), portals(String.join("\n", ours.lines)));
         return ours.lines;
+    }
+
+    private static String portals(String transcript) {
+        return transcript.replaceAll("<unnamed portal \\d+>", "<unnamed portal>");
     }
 
     @ParameterizedTest

@@ -65,8 +65,11 @@ class PinnedStreamParameterTest {
         }
     }
 
+    /** Transaction pinning directly and through PgBouncer 1.18, and the default ({@code auto}) on each path. */
     static List<Target> targets() {
-        return PinFixture.targets();
+        List<Target> all = new ArrayList<>(PinFixture.targets());
+        all.addAll(PinFixture.autoTargets());
+        return all;
     }
 
     /** How one case sets parameters 2 to 4 (text, bytea, oid) from a fresh stream each call. */

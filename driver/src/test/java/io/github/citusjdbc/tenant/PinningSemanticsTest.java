@@ -52,8 +52,11 @@ class PinningSemanticsTest {
         PinFixture.create();
     }
 
+    /** Transaction pinning directly and through PgBouncer 1.18, and the default ({@code auto}) on each path. */
     static List<Target> targets() {
-        return PinFixture.targets();
+        List<Target> all = new ArrayList<>(PinFixture.targets());
+        all.addAll(PinFixture.autoTargets());
+        return all;
     }
 
     /** Runs {@code check} on citus-jdbc pinned to A, and on raw pgjdbc with A's search_path set in each transaction. */
@@ -62,7 +65,7 @@ class PinningSemanticsTest {
             c.setSchema(A);
             check.run(c, "citus");
         }
-        if (t.bouncer()) {
+        if (t.pooler() != null) {
             return; // PgBouncer refuses pgjdbc's options startup parameter: the raw comparison runs directly
         }
         try (Connection c = PinFixture.pgjdbc(t, null, "options=-c search_path=" + A)) {
@@ -333,7 +336,7 @@ class PinningSemanticsTest {
             c.setAutoCommit(true);
             assertEquals("serializable", one(s, "SHOW transaction_isolation"), "autocommit envelope");
         }
-        if (t.bouncer()) {
+        if (t.pooler() != null) {
             for (int i = 0; i < 6; i++) { // the pool has 3 server connections: visit them all
                 try (Connection raw = PinFixture.pgjdbc(t, null); Statement s = raw.createStatement()) {
                     assertEquals("read committed", one(s, "SHOW transaction_isolation"), "nothing leaked");
@@ -350,22 +353,22 @@ class PinningSemanticsTest {
             c.setSchema(A);
             relay.reset();
             assertEquals("pin_a-1", one(s, "SELECT name FROM pin_items WHERE id = 1"));
-            assertEquals(2, relay.roundTrips(), "SET once, then the query");
+            assertEquals(1, relay.roundTrips(), "SET prefixed to the query: one round trip");
             relay.reset();
             assertEquals("pin_a-2", one(s, "SELECT name FROM pin_items WHERE id = 2"));
             assertEquals(1, relay.roundTrips(), "already set");
             c.setSchema(B);
             relay.reset();
             assertEquals("pin_b-2", one(s, "SELECT name FROM pin_items WHERE id = 2"));
-            assertEquals(2, relay.roundTrips());
+            assertEquals(1, relay.roundTrips(), "tenant change: SET prefixed again");
             c.setAutoCommit(false);
             c.rollback();
             relay.reset();
             assertEquals("pin_b-3", one(s, "SELECT name FROM pin_items WHERE id = 3"));
             // Citus 12+ reports search_path: the server's value stays known.
             boolean reported = c.unwrap(PGConnection.class).getParameterStatus("search_path") != null;
-            assertEquals(reported ? 1 : 2, relay.roundTrips(), reported ? "reported by the server: still known after a rollback"
-                    : "unknown after a rollback on a server that does not report search_path: set again");
+            assertEquals(1, relay.roundTrips(), reported ? "reported by the server: still known after a rollback"
+                    : "unknown after a rollback on a server that does not report search_path: set again, prefixed");
             c.commit();
             s.execute("SET search_path TO public");
             assertEquals("pin_b-1", one(s, "SELECT name FROM pin_items WHERE id = 1"), "user SET noticed");

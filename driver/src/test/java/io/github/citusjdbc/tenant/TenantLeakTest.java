@@ -73,10 +73,11 @@ class TenantLeakTest {
         }
     }
 
-    /** @return the runs: all three, or those named in {@code citus.leak.runs} (e.g. {@code pgbouncer-transaction}) */
+    /** @return the runs: all, or those named in {@code citus.leak.runs} (e.g. {@code pgbouncer-transaction}) */
     static Stream<Arguments> runs() {
         String only = System.getProperty("citus.leak.runs",
-                "pgbouncer-transaction,pgbouncer125-transaction,direct-transaction,direct-session");
+                "pgbouncer-transaction,pgbouncer125-transaction,direct-transaction,direct-session,"
+                        + "direct-auto,pgbouncer125-auto,pgbouncer-auto");
         return Arrays.stream(only.split(",")).map(String::trim).map(r -> Arguments.of(r.substring(0, r.indexOf('-')),
                 r.substring(r.indexOf('-') + 1)));
     }
@@ -97,7 +98,9 @@ class TenantLeakTest {
         config.setMaximumPoolSize(POOL);
         config.addDataSourceProperty("tenantPinning", mode);
         if (bouncer) {
-            config.addDataSourceProperty("pooler", "pgbouncer-transaction");
+            // auto: session pinning behind the tracking PgBouncer 1.25 (declared), the envelope behind 1.18.
+            boolean tracking = via.equals("pgbouncer125") && !mode.equals("transaction");
+            config.addDataSourceProperty("pooler", tracking ? "pgbouncer-transaction-tracking" : "pgbouncer-transaction");
         }
         int ops = Integer.getInteger("citus.leak.ops", DEFAULT_OPS);
         AtomicLong done = new AtomicLong();

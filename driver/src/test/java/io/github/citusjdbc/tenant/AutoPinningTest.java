@@ -1,0 +1,264 @@
+package io.github.citusjdbc.tenant;
+
+import static io.github.citusjdbc.tenant.PinFixture.A;
+import static io.github.citusjdbc.tenant.PinFixture.B;
+import static io.github.citusjdbc.tenant.PinFixture.one;
+import static io.github.citusjdbc.tenant.PinFixture.rows;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.citusjdbc.tenant.PinFixture.Target;
+import io.github.citusjdbc.testkit.wire.RoundTripRelay;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.postgresql.PGConnection;
+
+/**
+ * The default {@code tenantPinning=auto}, counted on the wire with {@code RoundTripRelay} on real
+ * Citus: session pinning directly and through PgBouncer 1.25 tracking {@code search_path}, whose
+ * {@code SET search_path} rides with the statement that needs it (0 extra round trips per unit of
+ * work, also when every unit switches tenant), and transaction pinning through PgBouncer 1.18.
+ */
+class AutoPinningTest {
+
+    @BeforeAll
+    static void schemas() throws SQLException {
+        PinFixture.createFunctions();
+    }
+
+    static List<Target> targets() {
+        return PinFixture.autoTargets();
+    }
+
+    /** Session pinning (direct, tracking bouncer) or the BEGIN envelope (PgBouncer 1.18). */
+    private static boolean session(Target t) {
+        return !"pgbouncer-transaction".equals(t.pooler());
+    }
+
+    private static String reported(Connection c) throws SQLException {
+        String v = c.unwrap(PGConnection.class).getParameterStatus("search_path");
+        return v == null ? null : v.replace("\"", "");
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void autoPicksSessionPinningUnlessThePoolerLeaksIt(Target t) throws Exception {
+        try (Connection c = PinFixture.citus(t, null); Statement s = c.createStatement()) {
+            assertTrue(reported(c) != null, "Citus 12 reports search_path");
+            c.setSchema(A);
+            assertEquals(A + "-1", one(s, "SELECT name FROM pin_items WHERE id = 1"));
+            // A session SET stays after the autocommit statement; the envelope's SET LOCAL does not.
+            assertEquals(session(t) ? A : "$user, public", reported(c));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void autocommitStatementsSwitchingTenantsAreOneRoundTripEach(Target t) throws Exception {
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+             Connection c = PinFixture.citus(t, relay); Statement s = c.createStatement()) {
+            for (int i = 0; i < 9; i++) {
+                String tenant = i % 3 == 2 || i % 4 == 1 ? B : A;
+                int id = 1 + i % 5;
+                c.setSchema(tenant);
+                relay.reset();
+                assertEquals(tenant + "-" + id, one(s, "SELECT name FROM pin_items WHERE id = " + id), "query " + i);
+                assertEquals(1, relay.roundTrips(), "query " + i);
+                relay.reset();
+                assertEquals(1, s.executeUpdate("UPDATE pin_items SET name = name WHERE id = " + id), "update " + i);
+                assertEquals(1, relay.roundTrips(), "update " + i);
+                relay.reset();
+                assertFalse(s.execute("INSERT INTO pin_items (name) VALUES ('k" + i + "')", Statement.RETURN_GENERATED_KEYS));
+                assertEquals(1, s.getUpdateCount());
+                try (ResultSet keys = s.getGeneratedKeys()) {
+                    assertTrue(keys.next());
+                    assertEquals("k" + i, keys.getString("name"));
+                }
+                assertEquals(1, relay.roundTrips(), "insert with keys " + i);
+                assertEquals(0, relay.serverMessages('N'), "no notice");
+            }
+            c.setSchema(c.getSchema().equals(A) ? B : A);
+            relay.reset();
+            assertThrows(SQLException.class, () -> s.execute("SELECT name FROM pin_items WHERE id = 1 / 0"));
+            assertEquals(session(t) ? 1 : 2, relay.roundTrips(), session(t) ? "error: nothing to roll back"
+                    : "error: the envelope's ROLLBACK");
+            c.setSchema(A);
+            s.executeUpdate("DELETE FROM pin_items WHERE name LIKE 'k%'");
+            c.setSchema(B);
+            s.executeUpdate("DELETE FROM pin_items WHERE name LIKE 'k%'");
+            assertNull(s.getWarnings());
+            assertEquals('I', relay.lastTransactionStatus());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void preparedStatementsSwitchingTenantsAreOneRoundTripEach(Target t) throws Exception {
+        for (String threshold : t.bouncer() ? List.of("0") : List.of("0", "5", "1")) {
+            try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+                 Connection c = PinFixture.citus(t, relay, "prepareThreshold=" + threshold);
+                 PreparedStatement ps = c.prepareStatement("SELECT name FROM pin_items WHERE id = ?");
+                 PreparedStatement up = c.prepareStatement("UPDATE pin_items SET name = name WHERE id = ?")) {
+                for (int i = 0; i < 14; i++) {
+                    String tenant = i % 3 == 2 || i % 5 == 1 ? B : A;
+                    c.setSchema(tenant);
+                    ps.setInt(1, 1 + i % 5);
+                    relay.reset();
+                    assertEquals(List.of(tenant + "-" + (1 + i % 5)), rows(ps.executeQuery()),
+                            "threshold " + threshold + " execution " + i);
+                    assertEquals(1, relay.roundTrips(), "threshold " + threshold + " execution " + i);
+                    up.setInt(1, 1 + i % 5);
+                    relay.reset();
+                    assertEquals(1, up.executeUpdate());
+                    assertEquals(1, relay.roundTrips(), "threshold " + threshold + " update " + i);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void explicitTransactionsBatchesAndCallsSwitchingTenantsCostWhatRawPgjdbcCosts(Target t) throws Exception {
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+             Connection c = PinFixture.citus(t, relay); Statement s = c.createStatement();
+             CallableStatement cs = c.prepareCall("{? = call cs_name(?)}")) {
+            cs.registerOutParameter(1, Types.VARCHAR);
+            for (int i = 0; i < 4; i++) {
+                String tenant = i % 2 == 0 ? A : B;
+                c.setSchema(tenant);
+                c.setAutoCommit(false);
+                relay.reset();
+                assertEquals(tenant + "-1", one(s, "SELECT name FROM pin_items WHERE id = 1"));
+                assertEquals(1, s.executeUpdate("UPDATE pin_items SET name = name WHERE id = 2"));
+                c.commit();
+                assertEquals(3, relay.roundTrips(), "2 statements and COMMIT, as raw pgjdbc, " + i);
+                c.setAutoCommit(true);
+                c.setSchema(tenant.equals(A) ? B : A);
+                s.addBatch("UPDATE pin_items SET name = name WHERE id = 1");
+                s.addBatch("UPDATE pin_items SET name = name WHERE id <= 2");
+                relay.reset();
+                assertArrayEquals(new int[] {1, 2}, s.executeBatch());
+                assertEquals(1, relay.roundTrips(), "Statement batch " + i);
+                c.setSchema(tenant);
+                cs.setInt(2, 3);
+                relay.reset();
+                cs.execute();
+                assertEquals(tenant + "-3", cs.getString(1), "call " + i);
+                assertEquals(i == 0 ? 2 : 1, relay.roundTrips(), "call " + i + " (the first looks up its OUT type)");
+            }
+        }
+    }
+
+    /**
+     * An error in the string carrying the SET rolls the SET back with the string's implicit
+     * transaction (autocommit) or with the transaction (explicit): the driver must not believe the
+     * server has the new tenant. Checked on Citus (which reports search_path) and on plain PostgreSQL
+     * (which does not, so the driver's own bookkeeping is all there is).
+     */
+    @Test
+    void errorsInTheCarryingStringLeaveTheRightTenantNext() throws Exception {
+        Target direct = targets().get(0);
+        Target plain = PinFixture.plainPostgres();
+        for (Target t : List.of(direct, new Target(plain.name() + "-auto", plain.pgjdbcUrl(), false, null, null))) {
+            try (Connection c = PinFixture.citus(t, null); Statement s = c.createStatement();
+                 PreparedStatement ps = c.prepareStatement("SELECT name FROM pin_items WHERE id = 1 / ?")) {
+                boolean reports = reported(c) != null;
+                c.setSchema(A);
+                assertEquals(A + "-1", one(s, "SELECT name FROM pin_items WHERE id = 1"), t.name());
+                c.setSchema(B);
+                assertEquals("22012", assertThrows(SQLException.class,
+                        () -> s.execute("SELECT name FROM pin_items WHERE id = 1 / 0")).getSQLState());
+                if (reports) {
+                    assertEquals(A, reported(c), "the SET was rolled back with the failed statement");
+                }
+                assertEquals(B + "-2", one(s, "SELECT name FROM pin_items WHERE id = 2"), t.name() + ": after an error");
+                c.setSchema(A);
+                ps.setInt(1, 0);
+                assertEquals("22012", assertThrows(SQLException.class, ps::executeQuery).getSQLState());
+                ps.setInt(1, 1);
+                assertEquals(List.of(A + "-1"), rows(ps.executeQuery()), t.name() + ": prepared, after an error");
+                // Explicit transaction: the SET rides with its first statement; a rollback undoes it.
+                c.setAutoCommit(false);
+                c.setSchema(B);
+                assertEquals(B + "-3", one(s, "SELECT name FROM pin_items WHERE id = 3"), t.name());
+                c.rollback();
+                assertEquals(B + "-4", one(s, "SELECT name FROM pin_items WHERE id = 4"), t.name() + ": after rollback");
+                c.commit();
+                c.setSchema(A);
+                assertEquals(A + "-1", one(s, "SELECT name FROM pin_items WHERE id = 1"), t.name());
+                assertThrows(SQLException.class, () -> s.execute("SELECT 1 / 0"));
+                c.rollback();
+                if (reports) {
+                    assertEquals(B, reported(c), "the rollback undid the SET to A: the server is back on B");
+                }
+                assertEquals(A + "-5", one(s, "SELECT name FROM pin_items WHERE id = 5"), t.name() + ": after error and rollback");
+                c.commit();
+                // A batch whose entry fails: its SET is rolled back with it.
+                c.setAutoCommit(true);
+                c.setSchema(B);
+                s.addBatch("UPDATE pin_items SET name = name WHERE id = 1");
+                s.addBatch("UPDATE pin_items SET name = name WHERE id = 1 / 0");
+                assertThrows(SQLException.class, s::executeBatch);
+                assertEquals(B + "-2", one(s, "SELECT name FROM pin_items WHERE id = 2"), t.name() + ": after a failed batch");
+                // A call whose function fails.
+                c.setSchema(A);
+                if (t == direct) { // the functions exist on the cluster only
+                    try (CallableStatement fail = c.prepareCall("{? = call cs_fail(?)}")) {
+                        fail.registerOutParameter(1, Types.INTEGER);
+                        fail.setInt(2, -1);
+                        assertEquals("22023", assertThrows(SQLException.class, fail::execute).getSQLState());
+                    }
+                    assertEquals(A + "-3", one(s, "SELECT name FROM pin_items WHERE id = 3"), "after a failed call");
+                }
+                assertEquals(A + "-4", one(s, "SELECT name FROM pin_items WHERE id = 4"), t.name());
+                if (reports) {
+                    assertEquals(A, reported(c), "the driver's idea and the server's report agree");
+                }
+            }
+        }
+    }
+
+    /**
+     * With the tenant unchanged nothing is added: one command per statement, the user's; also
+     * behind the tracking PgBouncer while another client of another tenant takes turns on the same
+     * server connections (PgBouncer restores each client's search_path without the driver noticing).
+     */
+    @ParameterizedTest
+    @MethodSource("targets")
+    void nothingAddedWhileTheTenantDoesNotChange(Target t) throws Exception {
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+             Connection c = PinFixture.citus(t, relay); Statement s = c.createStatement();
+             Connection other = PinFixture.citus(t, null); Statement os = other.createStatement()) {
+            c.setSchema(A);
+            other.setSchema(B);
+            relay.reset();
+            assertEquals(A + "-1", one(s, "SELECT name FROM pin_items WHERE id = 1"));
+            assertEquals(session(t) ? 2 : 4, relay.serverMessages('C'),
+                    session(t) ? "the tenant changed: SET and the query" : "BEGIN, SET LOCAL, the query, COMMIT");
+            assertEquals(1, relay.roundTrips());
+            for (int i = 0; i < 4; i++) {
+                assertEquals(B + "-2", one(os, "SELECT name FROM pin_items WHERE id = 2"));
+                relay.reset();
+                assertEquals(A + "-2", one(s, "SELECT name FROM pin_items WHERE id = 2"));
+                assertEquals(1, relay.roundTrips());
+                assertEquals(session(t) ? 1 : 4, relay.serverMessages('C'), session(t) ? "one command: the user's, no SET"
+                        : "the envelope, every time");
+            }
+        }
+    }
+}
