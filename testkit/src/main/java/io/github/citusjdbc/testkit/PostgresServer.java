@@ -95,13 +95,13 @@ final class PostgresServer {
     /** Starts the server and waits until it accepts connections (or, for a standby, is consistent). */
     void start() {
         IllegalStateException last = null;
-        for (int attempt = 0; attempt < 3; attempt++) {
+        // After kill -9, orphaned backends may hold the old shared memory for a while: retry for ~10 s.
+        for (int attempt = 0; attempt < 20; attempt++) {
             try {
                 Exec.runAsService(List.of(bin.tool("pg_ctl"), "-D", dataDir.toString(), "-l", logFile().toString(),
                         "-w", "-t", "60", "-o", "-p " + port + " -k " + socketDir, "start"), serverEnvironment(), 90);
                 return;
             } catch (IllegalStateException e) {
-                // After kill -9, orphaned backends may hold the old shared memory for a moment.
                 last = e;
                 sleep(Duration.ofMillis(500));
             }
