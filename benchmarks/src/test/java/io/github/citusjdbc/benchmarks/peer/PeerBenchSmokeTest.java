@@ -23,7 +23,7 @@ class PeerBenchSmokeTest {
     void everyColumnProducesARow(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("peer.csv");
         Path svg = dir.resolve("peer.svg");
-        PeerBench.main(new String[] {"--rounds", "1", "--slice-ms", "200", "--warmup-ms", "100", "--threads", "1",
+        PeerBench.main(new String[] {"--rounds", "1", "--slice-ms", "200", "--warmup-ms", "300", "--threads", "1",
             "--workloads", "read,update", "--tenants", "2", "--csv", csv.toString(), "--svg", svg.toString()});
 
         List<Results.Row> rows = Results.read(csv);
