@@ -22,10 +22,11 @@ import java.util.List;
  * <p>Every URL also gets {@code sslmode=disable} (so that relays can count and delay), the
  * application role's credentials, and for citus-jdbc a {@code nodeAddressMap} to the path's address
  * of every node. pgjdbc through PgBouncer 1.18 needs {@code prepareThreshold=0} (named statements
- * are not safe there); citus-jdbc sets it itself with {@code pooler=pgbouncer-transaction}.
- * {@code tenantPinning=session} with {@code pooler=pgbouncer-transaction} is rejected by the
- * driver (unsafe behind 1.18), so there is no such column; through 1.25 (tracking
- * {@code search_path}) session pinning runs without a declared pooler.
+ * are not safe there); citus-jdbc sets it itself with {@code pooler=pgbouncer-transaction}, where
+ * its default pins per transaction. Through PgBouncer 1.25 (tracking {@code search_path}, keeping
+ * prepared statements) citus-jdbc declares {@code pooler=pgbouncer-transaction-tracking}, where its
+ * default pins per session. {@code cj-transaction} is the former default, per-transaction pinning,
+ * directly.
  */
 public final class Columns {
 
@@ -33,6 +34,7 @@ public final class Columns {
     public static final String BASELINE = "pg-coord";
 
     private static final String BOUNCER = "pooler=pgbouncer-transaction";
+    private static final String TRACKING = "pooler=pgbouncer-transaction-tracking";
 
     public static final List<ColumnSpec> ALL = List.of(
             c(BASELINE, "pgjdbc qualified, coordinator", PGJDBC, COORDINATOR, DIRECT, QUALIFIED, false, ""),
@@ -40,7 +42,7 @@ public final class Columns {
             c("pg-standby", "pgjdbc qualified, holder's standby (ceiling)", PGJDBC, HOLDER_STANDBY, DIRECT, QUALIFIED, true, ""),
             c("aws", "AWS JDBC wrapper qualified, coordinator", AWS_WRAPPER, COORDINATOR, DIRECT, QUALIFIED, false, "wrapperPlugins="),
             c("cj-default", "citus-jdbc default", CITUS_JDBC, COORDINATOR, DIRECT, SET_SCHEMA, false, ""),
-            c("cj-session", "citus-jdbc tenantPinning=session", CITUS_JDBC, COORDINATOR, DIRECT, SET_SCHEMA, false, "tenantPinning=session"),
+            c("cj-transaction", "citus-jdbc tenantPinning=transaction", CITUS_JDBC, COORDINATOR, DIRECT, SET_SCHEMA, false, "tenantPinning=transaction"),
             c("cj-affinity", "citus-jdbc tenantRouting=affinity", CITUS_JDBC, COORDINATOR, DIRECT, SET_SCHEMA, false, "tenantRouting=affinity"),
             c("cj-readonly", "citus-jdbc read-only routing", CITUS_JDBC, COORDINATOR, DIRECT, SET_SCHEMA, true, ""),
             c("pg-118", "pgjdbc qualified, PgBouncer 1.18", PGJDBC, COORDINATOR, PGBOUNCER_118, QUALIFIED, false, "prepareThreshold=0"),
@@ -49,10 +51,9 @@ public final class Columns {
             c("cj-readonly-118", "citus-jdbc read-only, PgBouncer 1.18", CITUS_JDBC, COORDINATOR, PGBOUNCER_118, SET_SCHEMA, true, BOUNCER),
             c("pg-125", "pgjdbc qualified, PgBouncer 1.25", PGJDBC, COORDINATOR, PGBOUNCER_125, QUALIFIED, false, ""),
             c("pg-setschema-125", "pgjdbc setSchema, PgBouncer 1.25", PGJDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, ""),
-            c("cj-default-125", "citus-jdbc default, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, BOUNCER),
-            c("cj-session-125", "citus-jdbc session, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, "tenantPinning=session"),
-            c("cj-affinity-125", "citus-jdbc affinity, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, BOUNCER + "&tenantRouting=affinity"),
-            c("cj-readonly-125", "citus-jdbc read-only, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, true, BOUNCER));
+            c("cj-default-125", "citus-jdbc default, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, TRACKING),
+            c("cj-affinity-125", "citus-jdbc affinity, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, TRACKING + "&tenantRouting=affinity"),
+            c("cj-readonly-125", "citus-jdbc read-only, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, true, TRACKING));
 
     private Columns() {
     }
