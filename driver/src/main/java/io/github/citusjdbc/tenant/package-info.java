@@ -11,7 +11,7 @@
  * user-facing contract.
  *
  * <h2>What plain pgjdbc 42.7.14 does with a pin in the same string (measured)</h2>
- * {@code EnvelopeSpikeTest} keeps these facts true, on PostgreSQL 15 directly and through
+ * {@code PgjdbcMultiStatementFactsTest} keeps these facts true, on the Citus 12.1 coordinator directly and through
  * PgBouncer 1.18 (transaction mode, {@code prepareThreshold=0}), counting round trips with the
  * test kit's {@code RoundTripRelay}. "Envelope" means
  * {@code BEGIN; SET LOCAL search_path TO "t"; <user sql>\n; COMMIT} sent as one string.
@@ -58,7 +58,7 @@
  *       (Citus 12+) pgjdbc 42.7.13+ ignores the SET text and
  *       invalidates on every <i>reported</i> change instead: {@code SET LOCAL} and then COMMIT
  *       each report one, so it is 3 every transaction, same tenant or not
- *       ({@code EnvelopeSpikeTest}; the driver's figures in {@code PinningRoundTripTest}).</li>
+ *       ({@code PgjdbcMultiStatementFactsTest}; the driver's figures in {@code PinningRoundTripTest}).</li>
  * </ol>
  *
  * <h2>What the implementation must therefore do</h2>

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * in the {@code tenant} package Javadoc). A table {@code items} exists in the tenant schema and,
  * with other rows ("WRONG"), in {@code public}: an unpinned statement returns WRONG instead of failing.
  */
-class EnvelopeSpikeTest {
+class PgjdbcMultiStatementFactsTest {
     private static final String TENANT = "t_spike";
     private static final String PIN = "SET LOCAL search_path TO \"" + TENANT + "\"";
     private static final String SELECT_1 = "SELECT name FROM items WHERE id = 1";
