@@ -27,6 +27,8 @@ $pg_ok || missing+=(postgresql postgresql-contrib)
 if ! command -v pgbouncer >/dev/null 2>&1 && [ ! -x /usr/sbin/pgbouncer ]; then missing+=(pgbouncer); fi
 command -v gcc >/dev/null 2>&1 || missing+=(gcc)
 command -v make >/dev/null 2>&1 || missing+=(make)
+# The test kit makes the TLS certificate every Citus node serves with openssl.
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ ${#missing[@]} -eq 0 ] || install_packages "${missing[@]}"
 
 # The server headers of the PostgreSQL the kit runs (PG_BIN, else the newest Debian install), pinned to
