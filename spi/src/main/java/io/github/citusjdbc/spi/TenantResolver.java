@@ -5,8 +5,12 @@ package io.github.citusjdbc.spi;
  * request-scoped context of the application.
  *
  * <p>The driver consults the resolver when a transaction starts (for an autocommit statement:
- * when that statement starts), never in the middle of a transaction. Implementations must be
- * thread-safe and fast: they run on the application thread, once per transaction.
+ * when that statement starts): that answer is the transaction's tenant. Inside an open transaction
+ * it is asked again at each statement only to check that the statement belongs to that tenant (a
+ * statement bound to another tenant is refused with SQLState 25001, so a transaction left open by
+ * a previous borrower of a pooled connection never runs the next borrower's work); it never changes
+ * the transaction's tenant. Implementations must be thread-safe and fast: they run on the
+ * application thread, at least once per transaction.
  */
 @FunctionalInterface
 public interface TenantResolver {
