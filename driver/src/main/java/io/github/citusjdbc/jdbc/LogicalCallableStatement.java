@@ -238,7 +238,7 @@ final class LogicalCallableStatement extends DelegatingCallableStatement {
         Envelope e = connection.pins.planAround(this);
         if (!enveloped(e)) {
             served = false;
-            return (Boolean) around(OP_EXECUTE, e);
+            return around(PreparedStatement::execute, e);
         }
         return runEnveloped(e);
     }
@@ -248,7 +248,7 @@ final class LogicalCallableStatement extends DelegatingCallableStatement {
         Envelope e = connection.pins.planAround(this);
         if (!enveloped(e)) {
             served = false;
-            return wrapResultSet((ResultSet) around(OP_QUERY, e));
+            return wrapResultSet(around(PreparedStatement::executeQuery, e));
         }
         if (!runEnveloped(e)) {
             throw new PSQLException(GT.tr("No results were returned by the query."), PSQLState.NO_DATA);
@@ -265,7 +265,7 @@ final class LogicalCallableStatement extends DelegatingCallableStatement {
         Envelope e = connection.pins.planAround(this);
         if (!enveloped(e)) {
             served = false;
-            return (Long) around(OP_UPDATE, e);
+            return around(PreparedStatement::executeLargeUpdate, e);
         }
         runEnveloped(e, false);
         if (isFunction && returnTypeSet) {

@@ -208,6 +208,47 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
                 resultSetType, resultSetConcurrency, resultSetHoldability));
     }
 
+    // ------------------------------------------------------------------ the one execution path
+
+    /**
+     * Runs one intercepted call as (part of) a unit of work; every execution of the driver passes
+     * here. Without routing the call runs on the current physical connection (the call plans its
+     * tenant pin itself). With routing ({@link RouteSession}) the unit's node is decided at its first
+     * statement and the connection (and {@code statement}) moved there; the outcome is reported to
+     * the router, and a call that failed before anything reached the application runs once more on
+     * the route the router chose.
+     *
+     * @param statement the executing statement, or null (COPY)
+     * @param sql       the SQL that decides the route (a batch: its first entry)
+     * @param retryable whether the call may run a second time after a failure
+     * @param call      the call
+     * @return the call's result
+     */
+    <S extends LogicalStatement, T> T inUnit(S statement, String sql, boolean retryable, SqlCall<S, T> call)
+            throws SQLException {
+        UnitOfWork unit = pins.begin();
+        try {
+            RouteSession r = routing;
+            if (r == null || r.passThrough(unit, statement)) {
+                return call.run(statement, sql);
+            }
+            for (;;) {
+                r.enter(unit, statement, sql);
+                T result;
+                try {
+                    result = call.run(statement, sql);
+                } catch (SQLException e) {
+                    r.failed(e, retryable);
+                    continue; // failed() returned: run once more on the route it switched to
+                }
+                r.succeeded();
+                return result;
+            }
+        } finally {
+            pins.end();
+        }
+    }
+
     // ------------------------------------------------------------------ tenant and transaction state
 
     /**
@@ -348,14 +389,19 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     }
 
     private void pinBeforeSavepoint() throws SQLException {
-        if (routing != null && !state.autoCommit) {
-            routing.enter(null, "SAVEPOINT"); // may open the transaction: route it first (a generic unit)
-        }
-        if (!delegate.getAutoCommit()) {
-            Envelope e = pins.planAround(null);
-            if (e != null) {
-                pins.before(e);
+        UnitOfWork unit = pins.begin();
+        try {
+            if (routing != null && !state.autoCommit) {
+                routing.enter(unit, null, "SAVEPOINT"); // may open the transaction: route it first (a generic unit)
             }
+            if (!delegate.getAutoCommit()) {
+                Envelope e = pins.planAround(null);
+                if (e != null) {
+                    pins.before(e);
+                }
+            }
+        } finally {
+            pins.end();
         }
     }
 
@@ -416,20 +462,17 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     private long copy(String sql, java.io.Reader reader, java.io.InputStream in, java.io.Writer writer,
                       java.io.OutputStream out) throws SQLException, java.io.IOException {
         checkOpen();
-        RouteSession r = routing;
-        if (r == null) {
-            return copyOnce(sql, reader, in, writer, out);
-        }
-        r.enter(null, sql);
-        long n;
         try {
-            n = copyOnce(sql, reader, in, writer, out);
-        } catch (SQLException e) {
-            r.failed(e, false);
-            throw e;
+            return inUnit(null, sql, false, (none, q) -> {
+                try {
+                    return copyOnce(q, reader, in, writer, out);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e); // carried out of the unit, unwrapped below
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
-        r.succeeded();
-        return n;
     }
 
     private long copyOnce(String sql, java.io.Reader reader, java.io.InputStream in, java.io.Writer writer,

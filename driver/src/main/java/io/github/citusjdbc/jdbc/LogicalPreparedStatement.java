@@ -64,7 +64,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
 
     boolean executeOnce() throws SQLException {
         if (aroundOnly()) {
-            return (Boolean) around(OP_EXECUTE);
+            return around(PreparedStatement::execute);
         }
         Envelope e = connection.pins.plan(this, sql);
         if (e == null) {
@@ -78,7 +78,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
 
     ResultSet executeQueryOnce() throws SQLException {
         if (aroundOnly()) {
-            return wrapResultSet((ResultSet) around(OP_QUERY));
+            return wrapResultSet(around(PreparedStatement::executeQuery));
         }
         Envelope e = connection.pins.plan(this, sql);
         if (e == null) {
@@ -92,14 +92,12 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
 
     @Override
     public boolean execute() throws SQLException {
-        RouteSession r = connection.routing;
-        return r == null || r.passThrough(this) ? executeOnce() : (Boolean) routedPrepared(r, P_EXECUTE);
+        return connection.inUnit(this, sql, true, (p, q) -> p.executeOnce());
     }
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        RouteSession r = connection.routing;
-        return r == null || r.passThrough(this) ? executeQueryOnce() : (ResultSet) routedPrepared(r, P_QUERY);
+        return connection.inUnit(this, sql, true, (p, q) -> p.executeQueryOnce());
     }
 
     @Override
@@ -109,42 +107,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        RouteSession r = connection.routing;
-        return r == null || r.passThrough(this) ? executeLargeUpdateOnce() : (Long) routedPrepared(r, P_UPDATE);
-    }
-
-    private static final int P_EXECUTE = 0;
-    private static final int P_QUERY = 1;
-    private static final int P_UPDATE = 2;
-    private static final int P_BATCH = 3;
-    private static final int P_LARGE_BATCH = 4;
-
-    /** As {@code LogicalStatement.routed}: one execution as (part of) a routed unit of work. */
-    private Object routedPrepared(RouteSession r, int op) throws SQLException {
-        for (;;) {
-            r.enter(this, sql);
-            Object result;
-            try {
-                result = switch (op) {
-                    case P_EXECUTE -> executeOnce();
-                    case P_QUERY -> executeQueryOnce();
-                    case P_UPDATE -> executeLargeUpdateOnce();
-                    case P_BATCH -> aroundBatch(false);
-                    default -> aroundBatch(true);
-                };
-            } catch (SQLException e) {
-                if (op >= P_BATCH) {
-                    batchOpen = false;
-                }
-                r.failed(e, op < P_BATCH);
-                continue; // failed() returned: retry once on the route it switched to
-            }
-            if (op >= P_BATCH) {
-                batchOpen = false;
-            }
-            r.succeeded();
-            return result;
-        }
+        return connection.inUnit(this, sql, true, (p, q) -> p.executeLargeUpdateOnce());
     }
 
     /** Entries were added with addBatch() since the last executeBatch/clearBatch: the batch is routed already. */
@@ -181,7 +144,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
 
     long executeLargeUpdateOnce() throws SQLException {
         if (aroundOnly()) {
-            return (Long) around(OP_UPDATE);
+            return around(PreparedStatement::executeLargeUpdate);
         }
         Envelope e = connection.pins.plan(this, sql);
         if (e == null) {
@@ -307,8 +270,13 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
     public void addBatch() throws SQLException {
         RouteSession r = connection.routing;
         if (r != null && !batchOpen) {
-            if (!r.passThrough(this)) {
-                r.enter(this, sql); // the batch's unit of work is routed when it is built
+            UnitOfWork unit = connection.pins.begin();
+            try {
+                if (!r.passThrough(unit, this)) {
+                    r.enter(unit, this, sql); // the batch's unit of work is routed when it is built
+                }
+            } finally {
+                connection.pins.end();
             }
             batchOpen = true;
         }
@@ -334,39 +302,50 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
      * Runs the batch. Unpinned, or pinned already earlier in the transaction, it is pgjdbc's batch
      * on the plain statement. When the pin must go with it (autocommit, or the first statement of
      * an explicit transaction) it is sent as envelopes ({@link #envelopeBatch}): one round trip for
-     * up to 252 entries, never more than one round trip over pgjdbc's own batch.
+     * up to 252 entries, never more than one round trip over pgjdbc's own batch. Never run twice.
      */
     @Override
     public int[] executeBatch() throws SQLException {
-        RouteSession r = connection.routing;
-        if (r == null || r.passThrough(this)) {
-            batchOpen = false;
-            return (int[]) aroundBatch(false);
-        }
-        return (int[]) routedPrepared(r, P_BATCH);
+        return connection.inUnit(this, sql, false,
+                (p, q) -> p.batch(PreparedStatement::executeBatch, LogicalPreparedStatement::ints));
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        RouteSession r = connection.routing;
-        if (r == null || r.passThrough(this)) {
-            batchOpen = false;
-            return (long[]) aroundBatch(true);
-        }
-        return (long[]) routedPrepared(r, P_LARGE_BATCH);
+        return connection.inUnit(this, sql, false, (p, q) -> p.batch(PreparedStatement::executeLargeBatch, c -> c));
     }
 
-    private Object aroundBatch(boolean large) throws SQLException {
-        resetNavigation();
-        delegate = plain;
-        // Entries added while nothing was pinned were not recorded: such a batch runs as pgjdbc's.
-        pendingEntries = entries != null && entries.size() == batchSize ? entries : null;
-        entries = null;
-        batchSize = 0;
+    private static int[] ints(long[] counts) {
+        int[] small = new int[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            small[i] = (int) counts[i];
+        }
+        return small;
+    }
+
+    /**
+     * One batch execution: as envelopes when the pin goes with it and the entries allow it, else
+     * pgjdbc's own batch with the pin sent around it. The batch is closed either way.
+     *
+     * @param pgjdbcBatch pgjdbc's {@code executeBatch} or {@code executeLargeBatch}
+     * @param fromCounts  the same result from the envelopes' update counts
+     */
+    private <T> T batch(PhysicalCall<T> pgjdbcBatch, java.util.function.Function<long[], T> fromCounts)
+            throws SQLException {
         try {
-            return around(large ? OP_LARGE_BATCH : OP_BATCH);
+            resetNavigation();
+            delegate = plain;
+            // Entries added while nothing was pinned were not recorded: such a batch runs as pgjdbc's.
+            ArrayList<ParameterLog> recorded = entries != null && entries.size() == batchSize ? entries : null;
+            entries = null;
+            batchSize = 0;
+            Envelope e = connection.pins.planAround(this);
+            if (e != null && envelopable(recorded)) {
+                return fromCounts.apply(envelopeBatch(e, recorded));
+            }
+            return around(pgjdbcBatch, e);
         } finally {
-            pendingEntries = null;
+            batchOpen = false;
         }
     }
 
@@ -385,8 +364,6 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
     private ArrayList<ParameterLog> entries;
     /** Entries added since the last executeBatch/clearBatch (pgjdbc's batch size). */
     private int batchSize;
-    /** The entries of the batch being executed (set around {@link #around}). */
-    private ArrayList<ParameterLog> pendingEntries;
     /** The physical statements of the last envelope batch, open while its keys are readable. */
     private final ArrayList<PreparedStatement> batchPhysicals = new ArrayList<>(0);
 
@@ -423,9 +400,9 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
      * transaction keeps the pin). In autocommit each envelope is one transaction, so it commits all
      * its entries or none; pgjdbc's own autocommit batch commits at each of its Syncs.
      *
-     * @return the update counts ({@code long[]} when {@code large}, else {@code int[]})
+     * @return the update counts
      */
-    private Object envelopeBatch(Envelope e, ArrayList<ParameterLog> list, boolean large) throws SQLException {
+    private long[] envelopeBatch(Envelope e, ArrayList<ParameterLog> list) throws SQLException {
         SqlInfo info = info(sql);
         int k = info.parameterCount();
         String ret = returning(info);
@@ -453,7 +430,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
             } catch (SQLException ex) {
                 connection.pins.failed(e, ex);
                 // In an explicit transaction nothing is committed: every entry failed, as pgjdbc reports it.
-                throw batchFailure(ex, counts, e.commit ? done : 0, done, done + m - 1, large);
+                throw batchFailure(ex, counts, e.commit ? done : 0, done, done + m - 1);
             }
             for (int s = pin ? e.skip : 0; s > 0; s--) {
                 ps.getMoreResults();
@@ -467,7 +444,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
                     if (rs != null) {
                         // pgjdbc's batch refuses rows where it expects none, after the server ran the batch.
                         throw batchFailure(new PSQLException("A result was returned when none was expected.",
-                                PSQLState.TOO_MANY_RESULTS), counts, e.commit ? done + i : 0, done + i, done + i, large);
+                                PSQLState.TOO_MANY_RESULTS), counts, e.commit ? done + i : 0, done + i, done + i);
                     }
                     counts[done + i] = ps.getLargeUpdateCount();
                 } else {
@@ -484,14 +461,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
         plain.clearBatch();
         delegate = last; // its warnings are the batch's
         batchDone(keyParts == null || keyParts.isEmpty() ? null : new BatchKeys(keyParts));
-        if (large) {
-            return counts;
-        }
-        int[] small = new int[n];
-        for (int i = 0; i < n; i++) {
-            small[i] = (int) counts[i];
-        }
-        return small;
+        return counts;
     }
 
     /** A physical statement for an envelope of {@code m} copies, prepared unnamed (never m server statements). */
@@ -554,7 +524,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
      * known, so the message names the envelope's range.
      */
     private BatchUpdateException batchFailure(SQLException cause, long[] counts, int failedFrom, int first,
-                                              int lastEntry, boolean large) {
+                                              int lastEntry) {
         java.util.Arrays.fill(counts, failedFrom, counts.length, Statement.EXECUTE_FAILED);
         String which = first == lastEntry ? "Batch entry " + first : "Batch entries " + first + " to " + lastEntry
                 + " (one transaction)";
@@ -580,66 +550,34 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
         return false;
     }
 
-    static final int OP_EXECUTE = 0;
-    static final int OP_QUERY = 1;
-    static final int OP_UPDATE = 2;
-    static final int OP_BATCH = 3;
-    static final int OP_LARGE_BATCH = 4;
-    static final int OP_META = 5;
-    static final int OP_PARAMETER_META = 6;
-
     /**
-     * Runs one operation on the plain statement with the pin sent separately (before, and
+     * Runs one call on the plain statement with the pin sent separately (before, and
      * {@code COMMIT} after in autocommit); directly when nothing is pinned.
      */
-    final Object around(int op) throws SQLException {
-        return around(op, connection.pins.planAround(this));
+    final <T> T around(PhysicalCall<T> call) throws SQLException {
+        return around(call, connection.pins.planAround(this));
     }
 
-    /** As {@link #around(int)} with the pin already planned ({@link TenantPins#planAround}). */
-    final Object around(int op, Envelope e) throws SQLException {
+    /** As {@link #around(PhysicalCall)} with the pin already planned ({@link TenantPins#planAround}). */
+    final <T> T around(PhysicalCall<T> call, Envelope e) throws SQLException {
         PreparedStatement p = (PreparedStatement) plain;
         if (delegate != plain) {
             usePlain();
         }
         resetNavigation();
         if (e == null) {
-            Object r = run(p, op);
+            T r = call.run(p);
             afterDirect(sql);
             return r;
         }
-        if ((op == OP_BATCH || op == OP_LARGE_BATCH) && envelopable(pendingEntries)) {
-            return envelopeBatch(e, pendingEntries, op == OP_LARGE_BATCH);
-        }
         try {
             connection.pins.before(e);
-            Object r = run(p, op);
+            T r = call.run(p);
             connection.pins.after(e);
             return r;
         } catch (SQLException ex) {
             connection.pins.failed(e, ex);
             throw ex;
-        }
-    }
-
-    private static Object run(PreparedStatement p, int op) throws SQLException {
-        switch (op) {
-            case OP_EXECUTE:
-                return p.execute();
-            case OP_QUERY:
-                return p.executeQuery();
-            case OP_UPDATE:
-                return p.executeLargeUpdate();
-            case OP_BATCH:
-                return p.executeBatch();
-            case OP_LARGE_BATCH:
-                return p.executeLargeBatch();
-            case OP_META:
-                return p.getMetaData();
-            case OP_PARAMETER_META:
-                return p.getParameterMetaData();
-            default:
-                throw new IllegalArgumentException("op " + op);
         }
     }
 
@@ -656,12 +594,12 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
         if (current != null) {
             return current.getMetaData();
         }
-        return (ResultSetMetaData) around(OP_META);
+        return around(PreparedStatement::getMetaData);
     }
 
     @Override
     public ParameterMetaData getParameterMetaData() throws SQLException {
-        return (ParameterMetaData) around(OP_PARAMETER_META);
+        return around(PreparedStatement::getParameterMetaData);
     }
 
     @Override

@@ -91,18 +91,15 @@ final class RouteSession {
      * affinity, already on the URL's connection, no unit open); the caller then executes directly,
      * with nothing to report. Moves a statement created on another physical connection back first.
      *
-     * @param statement the executing statement
+     * @param work      the unit of work the execution belongs to
+     * @param statement the executing statement, or null (COPY)
      * @return whether to execute without {@link #enter}/{@link #succeeded}/{@link #failed}
      */
-    boolean passThrough(LogicalStatement statement) throws SQLException {
-        if (retrying || unitOpen || current != url || affinity) {
+    boolean passThrough(UnitOfWork work, LogicalStatement statement) throws SQLException {
+        if (retrying || unitOpen || current != url || affinity || (readsRouted && work.readOnly())) {
             return false;
         }
-        SessionState state = connection.state;
-        if (readsRouted && state.readOnly && connection.isolationForRouting() != Connection.TRANSACTION_SERIALIZABLE) {
-            return false;
-        }
-        if (statement.home != url.connection) {
+        if (statement != null && statement.home != url.connection) {
             statement.retargetIfNeeded(); // created while another unit was routed elsewhere
         }
         return true;
@@ -112,20 +109,19 @@ final class RouteSession {
      * Called before each execution: at the first statement of a unit of work decides its route and
      * moves the logical connection (and {@code statement}) onto that route's physical connection.
      *
+     * @param work      the unit of work the execution belongs to, decided by {@link TenantPins#begin}
      * @param statement the executing statement, or null (COPY)
      * @param sql       its SQL text
      * @throws SQLException when no route can be connected, or DDL follows DML in a transaction on a worker
      */
-    void enter(LogicalStatement statement, String sql) throws SQLException {
+    void enter(UnitOfWork work, LogicalStatement statement, String sql) throws SQLException {
         if (retrying) {
             retrying = false;
             retarget(statement);
             return;
         }
-        SessionState state = connection.state;
         // Hot standbys refuse SERIALIZABLE: such read-only work stays on primaries (still READ ONLY there).
-        boolean readRouted = readsRouted && state.readOnly
-                && connection.isolationForRouting() != Connection.TRANSACTION_SERIALIZABLE;
+        boolean readRouted = readsRouted && work.readOnly();
         boolean wanted = affinity || readRouted;
         if (!wanted && current == url && !unitOpen) {
             if (statement != null && statement.home != url.connection) {
@@ -133,11 +129,11 @@ final class RouteSession {
             }
             return; // nothing to route, already on the URL's connection: the cheap path
         }
-        if (current.transactionState() != TransactionState.IDLE) {
+        if (connection.pins.callState() != TransactionState.IDLE) {
             inTransaction(statement, sql); // a transaction never changes node
             return;
         }
-        if (unitOpen && state.autoCommit && statement instanceof LogicalPreparedStatement p && p.batchOpen
+        if (unitOpen && work.autocommit() && statement instanceof LogicalPreparedStatement p && p.batchOpen
                 && p.home == current.connection) {
             return; // addBatch() already routed this batch
         }
@@ -149,7 +145,7 @@ final class RouteSession {
         }
         WorkKind kind = statement != null ? statement.workKind(sql)
                 : WorkKind.of(SqlClassifier.classify(sql, connection.pins.standardConformingStrings()));
-        String tenant = connection.pins.currentTenant();
+        String tenant = work.tenantName();
         ClusterView view = lease.current();
         Route r = router.route(view, tenant, readRouted, kind);
         if (router.health().anyDown()) {
@@ -162,7 +158,7 @@ final class RouteSession {
         unitFirstPending = true;
         unitRetried = false;
         unitReadOnly = readRouted;
-        unitAutocommit = state.autoCommit;
+        unitAutocommit = work.autocommit();
         unitTenant = tenant;
         unitKind = kind;
         Physical target;

@@ -60,9 +60,12 @@ final class TenantPins {
     private TenantPath explicit;
     private TenantPath resolved; // the path last built for a resolver answer, reused while it repeats
 
-    // The explicit transaction in progress.
-    private boolean txResolved;
-    private TenantPath txPath;
+    // The unit of work in progress (null: none decided), and what this call read when it began.
+    private UnitOfWork unit;
+    private boolean begun; // inside a call that began with begin(): plan() takes its unit
+    private boolean unitFresh; // this call is the unit's first
+    private TransactionState callState;
+    // Pinning progress of a transaction unit.
     private boolean txPinned;
     private boolean txIsolationPending;
 
@@ -147,11 +150,69 @@ final class TenantPins {
         if (base != null) {
             return base.getTransactionState();
         }
-        return connection.delegate.getAutoCommit() || !txResolved ? TransactionState.IDLE : TransactionState.OPEN;
+        UnitOfWork u = unit;
+        return connection.delegate.getAutoCommit() || u == null || !u.transaction() ? TransactionState.IDLE
+                : TransactionState.OPEN;
     }
 
     private boolean inOpenTransaction() throws SQLException {
-        return txResolved && state() != TransactionState.IDLE;
+        UnitOfWork u = unit;
+        return u != null && u.transaction() && state() != TransactionState.IDLE;
+    }
+
+    // ------------------------------------------------------------------ unit of work
+
+    /**
+     * Begins an intercepted call ({@link LogicalConnection#inUnit}): reads pgjdbc's transaction state,
+     * once for the call, and at the first statement of a unit of work decides the unit, asking the
+     * resolver once. Routing reads the unit before the call runs; the call's pin is planned from it.
+     * {@link #end} closes the call.
+     *
+     * @return the unit the call belongs to
+     */
+    UnitOfWork begin() throws SQLException {
+        TransactionState ts = state();
+        callState = ts;
+        begun = true;
+        UnitOfWork u = unit;
+        if (ts != TransactionState.IDLE && u != null && u.transaction()) {
+            unitFresh = false;
+            return u; // a later statement of the transaction
+        }
+        boolean autocommit = connection.delegate.getAutoCommit();
+        TenantPath path = ts == TransactionState.FAILED ? null : resolve(); // failed: nothing can be added
+        u = new UnitOfWork(path, autocommit, ts != TransactionState.IDLE || !autocommit,
+                UnitOfWork.standbyServes(connection.state.readOnly, connection.isolationForRouting()));
+        unit = u;
+        unitFresh = true;
+        txPinned = false;
+        txIsolationPending = ts == TransactionState.IDLE && isolation >= 0;
+        return u;
+    }
+
+    /** Ends the call begun with {@link #begin}. */
+    void end() {
+        begun = false;
+    }
+
+    /** @return the unit of the call in progress (after {@link #begin}) */
+    UnitOfWork unit() {
+        return unit;
+    }
+
+    /** @return pgjdbc's transaction state as read when the call in progress began */
+    TransactionState callState() {
+        return callState;
+    }
+
+    /** The unit of the current call: begun by {@link LogicalConnection#inUnit}, or now for a call outside it. */
+    private UnitOfWork current() throws SQLException {
+        if (begun) {
+            return unit;
+        }
+        UnitOfWork u = begin();
+        begun = false;
+        return u;
     }
 
     /** {@code Connection.setSchema}: validates, then pins from the next transaction (or the next statement of this one). */
@@ -159,14 +220,14 @@ final class TenantPins {
         TenantPath path = tenant == null ? null : settings.pathOf(tenant);
         explicit = path;
         if (inOpenTransaction() && settings.resolver().currentTenant() == null) {
-            txPath = path;
+            unit = unit.withTenant(path);
             txPinned = false;
         }
     }
 
     /** @return the tenant the next statement runs in, or null when none is pinned */
     String currentTenant() throws SQLException {
-        TenantPath p = inOpenTransaction() ? txPath : resolve();
+        TenantPath p = inOpenTransaction() ? unit.tenant() : resolve();
         return p == null ? null : p.tenant();
     }
 
@@ -175,7 +236,7 @@ final class TenantPins {
      *         transaction mode and a tenant or per-transaction isolation known; no round trip
      */
     boolean mayPin() throws SQLException {
-        return !sessionNow() && (explicit != null || txPath != null || isolation >= 0
+        return !sessionNow() && (explicit != null || (unit != null && unit.tenant() != null) || isolation >= 0
                 || settings.resolver().currentTenant() != null);
     }
 
@@ -190,13 +251,12 @@ final class TenantPins {
      * @return the envelope, or null to execute the SQL as it is
      */
     Envelope plan(LogicalStatement statement, String sql) throws SQLException {
+        UnitOfWork u = current();
         if (sessionNow()) {
-            return sessionPlan(statement, sql);
+            return sessionPlan(u, statement, sql);
         }
-        TransactionState ts = state();
-        if (ts == TransactionState.IDLE && connection.delegate.getAutoCommit()) {
-            txResolved = false;
-            TenantPath path = resolve();
+        if (!u.transaction()) {
+            TenantPath path = u.tenant();
             if (path == null) {
                 clearSessionPath();
             }
@@ -209,7 +269,7 @@ final class TenantPins {
             }
             return info.isSafeToWrap() ? autoEnvelope(path) : null;
         }
-        return explicitPrefix(ts, statement, sql);
+        return explicitPrefix(u, statement, sql);
     }
 
     /**
@@ -218,14 +278,14 @@ final class TenantPins {
      * {@link Envelope#commit}, {@code COMMIT} afterwards.
      */
     Envelope planAround(LogicalStatement statement) throws SQLException {
+        UnitOfWork u = current();
         if (sessionNow()) {
-            return statement != null && statement.carriesPin() ? sessionPlan(statement, null)
-                    : sessionBefore(statement, null);
+            return statement != null && statement.carriesPin() ? sessionPlan(u, statement, null)
+                    : sessionBefore(u, statement, null);
         }
-        TransactionState ts = state();
-        if (ts == TransactionState.IDLE && connection.delegate.getAutoCommit()) {
-            txResolved = false;
-            TenantPath path = resolve();
+        TransactionState ts = callState;
+        if (!u.transaction()) {
+            TenantPath path = u.tenant();
             if (path == null) {
                 clearSessionPath();
             }
@@ -238,12 +298,12 @@ final class TenantPins {
             return statement == null || statement.aroundWrappable() ? autoEnvelope(path) : null;
         }
         if (statement != null && ts != TransactionState.FAILED && !statement.aroundWrappable()) {
-            if (!statement.aroundTerminated() && pinPending(ts, null, null)) {
+            if (!statement.aroundTerminated() && pinPending(u, null, null)) {
                 throw unlexable();
             }
             return null;
         }
-        return explicitPrefix(ts, null, null);
+        return explicitPrefix(u, null, null);
     }
 
     /**
@@ -251,27 +311,22 @@ final class TenantPins {
      * @param sql       its SQL, or null
      * @return whether the explicit transaction's pin (or isolation) still has to go with its next statement
      */
-    private boolean pinPending(TransactionState ts, LogicalStatement statement, String sql) throws SQLException {
-        if (ts != TransactionState.IDLE && txResolved) {
-            refuseOtherBoundTenant(statement, sql);
+    private boolean pinPending(UnitOfWork u, LogicalStatement statement, String sql) throws SQLException {
+        TransactionState ts = callState;
+        if (ts != TransactionState.IDLE && !unitFresh) {
+            refuseOtherBoundTenant(u, statement, sql);
         }
         if (ts == TransactionState.FAILED) {
             return false; // the server answers 25P02 whatever we add
         }
-        if (ts == TransactionState.IDLE || !txResolved) {
-            txPath = resolve();
-            if (txPath == null) {
-                clearSessionPath();
-            }
-            txResolved = true;
-            txPinned = false;
-            txIsolationPending = ts == TransactionState.IDLE && isolation >= 0;
+        if (unitFresh && u.tenant() == null) {
+            clearSessionPath();
         }
-        return (txPath != null && !txPinned) || txIsolationPending;
+        return (u.tenant() != null && !txPinned) || txIsolationPending;
     }
 
-    private Envelope explicitPrefix(TransactionState ts, LogicalStatement statement, String sql) throws SQLException {
-        if (!pinPending(ts, statement, sql)) {
+    private Envelope explicitPrefix(UnitOfWork u, LogicalStatement statement, String sql) throws SQLException {
+        if (!pinPending(u, statement, sql)) {
             return null;
         }
         if (statement != null && !prefixable(statement.info(sql))) {
@@ -286,8 +341,8 @@ final class TenantPins {
             sb.append("SET TRANSACTION ISOLATION LEVEL ").append(levelName(isolation)).append("; ");
             skip++;
         }
-        if (txPath != null && !txPinned) {
-            sb.append(txPath.setLocalSql()).append("; ");
+        if (u.tenant() != null && !txPinned) {
+            sb.append(u.tenant().setLocalSql()).append("; ");
             skip++;
         }
         txPinned = true;
@@ -307,24 +362,21 @@ final class TenantPins {
      * @param statement the statement, or null (around paths)
      * @param sql       its SQL, or null
      */
-    private void refuseOtherBoundTenant(LogicalStatement statement, String sql) throws SQLException {
+    private void refuseOtherBoundTenant(UnitOfWork u, LogicalStatement statement, String sql) throws SQLException {
         String bound = settings.resolver().currentTenant();
-        TenantPath path = txPath;
-        String running = path == null ? null : path.tenant();
+        String running = u.tenantName();
         String wanted;
-        boolean autoCommit;
+        boolean autoCommit = u.autocommit();
         if (bound != null) {
             if (bound.equals(running)) {
                 return;
             }
             wanted = settings.pathOf(bound).tenant(); // validates: 42602 before it reaches a message
-            autoCommit = connection.delegate.getAutoCommit();
         } else {
             wanted = explicit == null ? null : explicit.tenant();
             if (java.util.Objects.equals(wanted, running)) {
                 return;
             }
-            autoCommit = connection.delegate.getAutoCommit();
             if (!autoCommit) {
                 return; // the application's transaction: it stays in its tenant, as before
             }
@@ -347,7 +399,7 @@ final class TenantPins {
             } catch (SQLException e) {
                 rollbackFailure = e;
             }
-            txResolved = false;
+            unit = null;
             if (session) {
                 markUnknown();
             }
@@ -368,7 +420,7 @@ final class TenantPins {
      * @return whether a transaction was rolled back
      */
     boolean endRequest() throws SQLException {
-        txResolved = false;
+        unit = null;
         if (!connection.delegate.getAutoCommit() || state() == TransactionState.IDLE) {
             return false;
         }
@@ -500,7 +552,8 @@ final class TenantPins {
                 markUnknown();
             }
         }
-        if (txResolved && txPath != null && txPinned && statement.info(sql).rollsBackOrChains()) {
+        UnitOfWork u = unit;
+        if (u != null && u.transaction() && u.tenant() != null && txPinned && statement.info(sql).rollsBackOrChains()) {
             txPinned = false;
         }
     }
@@ -508,11 +561,11 @@ final class TenantPins {
     // ------------------------------------------------------------------ transaction boundaries
 
     void onTransactionEnd() {
-        txResolved = false;
+        unit = null;
     }
 
     void onRollback() {
-        txResolved = false;
+        unit = null;
         if (session) {
             markUnknown();
         }
@@ -590,8 +643,8 @@ final class TenantPins {
      *
      * @param sql the SQL, or null when {@code statement} judges its pending operation itself
      */
-    private Envelope sessionPlan(LogicalStatement statement, String sql) throws SQLException {
-        String set = sessionWanted(statement, sql);
+    private Envelope sessionPlan(UnitOfWork u, LogicalStatement statement, String sql) throws SQLException {
+        String set = sessionWanted(u, statement, sql);
         if (set == null) {
             return null;
         }
@@ -600,8 +653,7 @@ final class TenantPins {
             carry = statement.aroundWrappable() && statement.aroundTerminated();
         } else {
             SqlInfo info = statement.info(sql);
-            boolean autocommit = connection.delegate.getAutoCommit() && state() == TransactionState.IDLE;
-            carry = (autocommit ? info.isSafeToWrap() : prefixable(info)) && !info.touchesSearchPath();
+            carry = (u.transaction() ? prefixable(info) : info.isSafeToWrap()) && !info.touchesSearchPath();
         }
         Envelope e = sessionEnvelope(set);
         if (!carry) {
@@ -626,8 +678,8 @@ final class TenantPins {
     private static final String DEFAULT_PATH = "SET search_path TO DEFAULT";
 
     /** Session mode, pin sent on a round trip of its own: the paths that cannot carry it. */
-    private Envelope sessionBefore(LogicalStatement statement, String sql) throws SQLException {
-        String set = sessionWanted(statement, sql);
+    private Envelope sessionBefore(UnitOfWork u, LogicalStatement statement, String sql) throws SQLException {
+        String set = sessionWanted(u, statement, sql);
         if (set != null) {
             before(sessionEnvelope(set));
         }
@@ -635,25 +687,17 @@ final class TenantPins {
     }
 
     /** @return the {@code SET} the next statement needs (the server's value differs from its tenant's), or null */
-    private String sessionWanted(LogicalStatement statement, String sql) throws SQLException {
-        TransactionState ts = state();
-        TenantPath path;
-        if (ts == TransactionState.IDLE && connection.delegate.getAutoCommit()) {
-            txResolved = false;
-            path = resolve();
-        } else {
-            if (ts != TransactionState.IDLE && txResolved) {
-                refuseOtherBoundTenant(statement, sql);
+    private String sessionWanted(UnitOfWork u, LogicalStatement statement, String sql) throws SQLException {
+        TransactionState ts = callState;
+        if (u.transaction()) {
+            if (ts != TransactionState.IDLE && !unitFresh) {
+                refuseOtherBoundTenant(u, statement, sql);
             }
             if (ts == TransactionState.FAILED) {
                 return null;
             }
-            if (ts == TransactionState.IDLE || !txResolved) {
-                txPath = resolve();
-                txResolved = true;
-            }
-            path = txPath;
         }
+        TenantPath path = u.tenant();
         if (path == null && !serverDirty) {
             return null; // nothing pinned, nothing ever set: nothing added
         }

@@ -1,0 +1,22 @@
+package io.github.citusjdbc.jdbc;
+
+import java.sql.SQLException;
+
+/**
+ * One intercepted JDBC call, run by {@link LogicalConnection#inUnit} as (part of) a unit of work:
+ * for example {@code (s, sql) -> s.executeQueryOnce(sql)}. On the per-statement paths the lambdas
+ * capture nothing, so each is one constant instance: no allocation per call.
+ *
+ * @param <S> the logical statement the call runs on
+ * @param <T> what the call returns to the application
+ */
+@FunctionalInterface
+interface SqlCall<S, T> {
+
+    /**
+     * @param statement the logical statement (null for COPY and savepoints)
+     * @param sql       the SQL text the call executes
+     * @return the call's result
+     */
+    T run(S statement, String sql) throws SQLException;
+}
