@@ -2,7 +2,6 @@ package io.github.citusjdbc.jdbc;
 
 import io.github.citusjdbc.config.Pooler;
 import io.github.citusjdbc.config.SqlStates;
-import io.github.citusjdbc.sql.SqlInfo;
 import io.github.citusjdbc.tenant.PinningMode;
 import io.github.citusjdbc.tenant.TenantPath;
 import io.github.citusjdbc.tenant.TenantSettings;
@@ -18,30 +17,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tenant pin of one logical connection: which tenant the current transaction runs in, and
- * what must be added to the wire for it. Not thread-safe (one per connection, used by its thread).
+ * The tenant of one logical connection: decides each {@link UnitOfWork} and sends what its
+ * {@link Pinning} (chosen once, from {@code tenantPinning}) adds to the wire. Not thread-safe (one
+ * per connection, used by its thread).
  *
- * <p><b>Which tenant.</b> When a transaction starts (each autocommit statement, or the first
- * statement of an explicit transaction) the {@code TenantResolver} is asked; its non-null answer
- * wins, otherwise the connection's own tenant ({@code setSchema}, initially {@code currentSchema})
+ * <p><b>Which tenant.</b> When a unit of work starts (each autocommit statement, or the first
+ * statement of a transaction) the {@code TenantResolver} is asked, once; its non-null answer wins,
+ * otherwise the connection's own tenant ({@code setSchema}, initially {@code currentSchema})
  * applies. The tenant stays fixed until the transaction ends, except that {@code setSchema} inside
  * an open transaction re-pins it from the next statement on (when the resolver is silent). The
- * resolver is asked again at each later statement of the transaction: a different answer is
- * refused (25001), and a transaction opened with SQL text and left open under autocommit (by a
- * previous borrower of a pooled connection) is rolled back first, as nobody else would end it.
- *
- * <p><b>Transaction mode.</b> Autocommit: {@link Envelope} {@code BEGIN; SET LOCAL ...; sql;
- * COMMIT} in one string; on error one {@code ROLLBACK}. Explicit transaction: {@code SET LOCAL}
- * prefixed to the first statement (and again after a rollback to a savepoint, which may undo it).
- * "First statement" is known from pgjdbc's {@link BaseConnection#getTransactionState()}.
- *
- * <p><b>Session mode.</b> {@code SET search_path TO "t"; } prefixed to the statement whenever the
- * wanted path differs from what the server is known to have (one string, one round trip, one
- * implicit transaction in autocommit); on a separate round trip first for executions that cannot
- * carry it. The server value is taken as set only once the string ran without error (an error rolls
- * the {@code SET} back with the string's implicit transaction), and is unknown after a rollback, an
- * error or user SQL touching {@code search_path}, unless the server reports it (Citus 12+:
- * {@code PGConnection.getParameterStatus("search_path")}, which wins whenever present).
+ * resolver is asked again at each later statement of the transaction only to refuse another tenant
+ * (25001); a transaction opened with SQL text and left open under autocommit (by a previous borrower
+ * of a pooled connection) is rolled back first, as nobody else would end it. "First statement" is
+ * known from pgjdbc's {@link BaseConnection#getTransactionState()}, read once per call.
  *
  * <p><b>Isolation behind a transaction pooler.</b> {@code setTransactionIsolation} is kept here
  * and sent per transaction ({@code BEGIN ISOLATION LEVEL} / {@code SET TRANSACTION ISOLATION
@@ -53,8 +41,8 @@ final class TenantPins {
 
     private final LogicalConnection connection;
     private final TenantSettings settings;
-    private final boolean session;
     private final boolean perTransactionIsolation;
+    private final Pinning pinning;
     private BaseConnection base; // null when the physical connection is not pgjdbc's (stub drivers)
 
     private TenantPath explicit;
@@ -62,33 +50,19 @@ final class TenantPins {
 
     // The unit of work in progress (null: none decided), and what this call read when it began.
     private UnitOfWork unit;
-    private boolean begun; // inside a call that began with begin(): plan() takes its unit
+    private boolean begun; // inside a call that began with begin()
     private boolean unitFresh; // this call is the unit's first
     private TransactionState callState;
-    // Pinning progress of a transaction unit.
-    private boolean txPinned;
-    private boolean txIsolationPending;
 
     private int isolation = -1; // -1: not set through the driver (transaction pooler only)
-
-    // Session mode: what the server's search_path is known to be.
-    private boolean serverKnown = true;
-    private String serverNorm; // normalized value we set; null = the session default
-    private boolean serverDirty;
-    private boolean everPinned;
-    private TenantPath normPath;
-    private String norm;
-
-    private Envelope autoEnv;
-    private TenantPath autoEnvPath;
-    private int autoEnvIsolation;
 
     TenantPins(LogicalConnection connection, TenantSettings settings, Pooler pooler) {
         this.connection = connection;
         this.settings = settings;
-        this.session = settings.mode() == PinningMode.SESSION;
         this.perTransactionIsolation = pooler.isTransactionPooler();
         this.explicit = settings.defaultTenant();
+        this.pinning = settings.mode() == PinningMode.SESSION ? new SessionPinning(this, perTransactionIsolation)
+                : new TransactionPinning(this, null);
     }
 
     /** Looks up pgjdbc's connection behind the physical one, once. */
@@ -108,12 +82,17 @@ final class TenantPins {
         return base == null || base.getStandardConformingStrings();
     }
 
+    /** @return the {@code search_path} the server last reported (Citus 12+ reports it), or null */
+    String reportedSearchPath() {
+        return base == null ? null : ((PGConnection) base).getParameterStatus("search_path");
+    }
+
     /**
      * The SQL cannot be lexed as the server will read it (it ends inside a string, quoted
      * identifier, dollar quote or comment) while a pin has to go with it: it is not sent, since
      * where the pin would go cannot be known and sending it unpinned could run it in another schema.
      */
-    private SQLException unlexable() {
+    SQLException unlexable() {
         return new SQLException("citus-jdbc: the SQL text ends inside a quoted string, quoted identifier, dollar quote"
                 + " or comment as read with standard_conforming_strings = " + (standardConformingStrings() ? "on" : "off")
                 + " (the connection's current setting); it was not sent, because the tenant pin (or the isolation level"
@@ -122,15 +101,13 @@ final class TenantPins {
                 + " inside '...').", SqlStates.SYNTAX_ERROR);
     }
 
-    /** Routing moved the logical connection to another physical one: session mode no longer knows the server's value. */
+    /** Routing moved the logical connection to another physical one. */
     void switchedPhysical(Connection physical) {
         attach(physical);
-        if (session && everPinned) {
-            markUnknown();
-        }
+        pinning.switchedPhysical();
     }
 
-    // ------------------------------------------------------------------ tenant
+    // ------------------------------------------------------------------ unit of work
 
     private TenantPath resolve() throws SQLException {
         String tenant = settings.resolver().currentTenant();
@@ -160,8 +137,6 @@ final class TenantPins {
         return u != null && u.transaction() && state() != TransactionState.IDLE;
     }
 
-    // ------------------------------------------------------------------ unit of work
-
     /**
      * Begins an intercepted call ({@link LogicalConnection#inUnit}): reads pgjdbc's transaction state,
      * once for the call, and at the first statement of a unit of work decides the unit, asking the
@@ -181,12 +156,15 @@ final class TenantPins {
         }
         boolean autocommit = connection.delegate.getAutoCommit();
         TenantPath path = ts == TransactionState.FAILED ? null : resolve(); // failed: nothing can be added
-        u = new UnitOfWork(path, autocommit, ts != TransactionState.IDLE || !autocommit,
-                UnitOfWork.standbyServes(connection.state.readOnly, connection.isolationForRouting()));
+        boolean transaction = ts != TransactionState.IDLE || !autocommit;
+        boolean readOnly = UnitOfWork.standbyServes(connection.state.readOnly, connection.isolationForRouting());
+        if (u == null || u.tenant() != path || u.autocommit() != autocommit || u.transaction() != transaction
+                || u.readOnly() != readOnly) {
+            u = new UnitOfWork(path, autocommit, transaction, readOnly); // else the last one, equal: no allocation
+        }
         unit = u;
         unitFresh = true;
-        txPinned = false;
-        txIsolationPending = ts == TransactionState.IDLE && isolation >= 0;
+        pinning.started(ts);
         return u;
     }
 
@@ -195,14 +173,14 @@ final class TenantPins {
         begun = false;
     }
 
-    /** @return the unit of the call in progress (after {@link #begin}) */
-    UnitOfWork unit() {
-        return unit;
-    }
-
     /** @return pgjdbc's transaction state as read when the call in progress began */
     TransactionState callState() {
         return callState;
+    }
+
+    /** @return whether the call in progress is its unit's first */
+    boolean unitFresh() {
+        return unitFresh;
     }
 
     /** The unit of the current call: begun by {@link LogicalConnection#inUnit}, or now for a call outside it. */
@@ -221,7 +199,7 @@ final class TenantPins {
         explicit = path;
         if (inOpenTransaction() && settings.resolver().currentTenant() == null) {
             unit = unit.withTenant(path);
-            txPinned = false;
+            pinning.tenantChanged();
         }
     }
 
@@ -233,122 +211,34 @@ final class TenantPins {
 
     /**
      * @return whether a statement being prepared now (a batch entry being added) may run with a pin:
-     *         transaction mode and a tenant or per-transaction isolation known; no round trip
+     *         per-transaction pinning and a tenant or per-transaction isolation known; no round trip
      */
     boolean mayPin() throws SQLException {
-        return !sessionNow() && (explicit != null || (unit != null && unit.tenant() != null) || isolation >= 0
-                || settings.resolver().currentTenant() != null);
+        return pinning.perTransaction() && (explicit != null || (unit != null && unit.tenant() != null)
+                || isolation >= 0 || settings.resolver().currentTenant() != null);
     }
 
     // ------------------------------------------------------------------ planning
 
     /**
-     * Decides what to add around one Statement/PreparedStatement execution; in session mode the
-     * {@code SET} prefix when needed (sent on its own first when the statement cannot carry it).
+     * Decides what to add to one Statement/PreparedStatement execution that can carry the pin in its
+     * own string.
      *
      * @param statement the statement, which classifies {@code sql} only when asked
      * @param sql       the user SQL
      * @return the envelope, or null to execute the SQL as it is
      */
     Envelope plan(LogicalStatement statement, String sql) throws SQLException {
-        UnitOfWork u = current();
-        if (sessionNow()) {
-            return sessionPlan(u, statement, sql);
-        }
-        if (!u.transaction()) {
-            TenantPath path = u.tenant();
-            if (path == null) {
-                clearSessionPath();
-            }
-            if (path == null && isolation < 0) {
-                return null; // nothing pinned: nothing added to the wire
-            }
-            SqlInfo info = statement.info(sql);
-            if (!info.isTerminated()) {
-                throw unlexable();
-            }
-            return info.isSafeToWrap() ? autoEnvelope(path) : null;
-        }
-        return explicitPrefix(u, statement, sql);
+        return pinning.plan(current(), statement, sql);
     }
 
     /**
      * Decides the pin for paths that cannot carry it in the same string (CallableStatement,
-     * PreparedStatement batches, COPY, savepoints): run {@link Envelope#pinOnly} first and, when
-     * {@link Envelope#commit}, {@code COMMIT} afterwards.
+     * PreparedStatement batches, COPY, savepoints): run {@link Envelope#pinOnly} first
+     * ({@link #before}) and, when {@link Envelope#commit}, {@code COMMIT} afterwards ({@link #after}).
      */
     Envelope planAround(LogicalStatement statement) throws SQLException {
-        UnitOfWork u = current();
-        if (sessionNow()) {
-            return statement != null && statement.carriesPin() ? sessionPlan(u, statement, null)
-                    : sessionBefore(u, statement, null);
-        }
-        TransactionState ts = callState;
-        if (!u.transaction()) {
-            TenantPath path = u.tenant();
-            if (path == null) {
-                clearSessionPath();
-            }
-            if (path == null && isolation < 0) {
-                return null;
-            }
-            if (statement != null && !statement.aroundTerminated()) {
-                throw unlexable();
-            }
-            return statement == null || statement.aroundWrappable() ? autoEnvelope(path) : null;
-        }
-        if (statement != null && ts != TransactionState.FAILED && !statement.aroundWrappable()) {
-            if (!statement.aroundTerminated() && pinPending(u, null, null)) {
-                throw unlexable();
-            }
-            return null;
-        }
-        return explicitPrefix(u, null, null);
-    }
-
-    /**
-     * @param statement the statement, or null (around paths): checked against the transaction's tenant
-     * @param sql       its SQL, or null
-     * @return whether the explicit transaction's pin (or isolation) still has to go with its next statement
-     */
-    private boolean pinPending(UnitOfWork u, LogicalStatement statement, String sql) throws SQLException {
-        TransactionState ts = callState;
-        if (ts != TransactionState.IDLE && !unitFresh) {
-            refuseOtherBoundTenant(u, statement, sql);
-        }
-        if (ts == TransactionState.FAILED) {
-            return false; // the server answers 25P02 whatever we add
-        }
-        if (unitFresh && u.tenant() == null) {
-            clearSessionPath();
-        }
-        return (u.tenant() != null && !txPinned) || txIsolationPending;
-    }
-
-    private Envelope explicitPrefix(UnitOfWork u, LogicalStatement statement, String sql) throws SQLException {
-        if (!pinPending(u, statement, sql)) {
-            return null;
-        }
-        if (statement != null && !prefixable(statement.info(sql))) {
-            if (!statement.info(sql).isTerminated()) {
-                throw unlexable();
-            }
-            return null; // pinned with the next statement that can carry it
-        }
-        StringBuilder sb = new StringBuilder(64);
-        int skip = 0;
-        if (txIsolationPending) {
-            sb.append("SET TRANSACTION ISOLATION LEVEL ").append(levelName(isolation)).append("; ");
-            skip++;
-        }
-        if (u.tenant() != null && !txPinned) {
-            sb.append(u.tenant().setLocalSql()).append("; ");
-            skip++;
-        }
-        txPinned = true;
-        txIsolationPending = false;
-        String prefix = sb.toString();
-        return new Envelope(prefix, skip, false, prefix);
+        return pinning.planAround(current(), statement);
     }
 
     /**
@@ -362,7 +252,7 @@ final class TenantPins {
      * @param statement the statement, or null (around paths)
      * @param sql       its SQL, or null
      */
-    private void refuseOtherBoundTenant(UnitOfWork u, LogicalStatement statement, String sql) throws SQLException {
+    void refuseOtherTenant(UnitOfWork u, LogicalStatement statement, String sql) throws SQLException {
         String bound = settings.resolver().currentTenant();
         String running = u.tenantName();
         String wanted;
@@ -393,16 +283,12 @@ final class TenantPins {
             msg.append("; it was opened with SQL text (BEGIN) and left open with autocommit on, e.g. by a previous"
                     + " user of a pooled connection, and has been rolled back: run the statement again");
             try {
-                Statement internal = connection.internal();
-                internal.execute("ROLLBACK");
-                internal.clearWarnings();
+                send("ROLLBACK");
             } catch (SQLException e) {
                 rollbackFailure = e;
             }
             unit = null;
-            if (session) {
-                markUnknown();
-            }
+            pinning.serverValueLost();
         } else {
             msg.append("; a transaction runs in one tenant: end it before binding another");
         }
@@ -424,73 +310,47 @@ final class TenantPins {
         if (!connection.delegate.getAutoCommit() || state() == TransactionState.IDLE) {
             return false;
         }
-        Statement internal = connection.internal();
-        internal.execute("ROLLBACK");
-        internal.clearWarnings();
+        send("ROLLBACK");
         onRollback();
         return true;
     }
 
-    private static boolean prefixable(SqlInfo info) {
-        return info.isTerminated() && !info.isEmpty() && !info.hasTransactionControl() && !info.hasNonTransactional();
-    }
+    // ------------------------------------------------------------------ what goes on the wire around an execution
 
-    private Envelope autoEnvelope(TenantPath path) throws SQLException {
-        Envelope e = autoEnv;
-        if (e != null && autoEnvPath == path && autoEnvIsolation == isolation) {
-            return e;
-        }
-        StringBuilder sb = new StringBuilder(64).append("BEGIN");
-        if (isolation >= 0) {
-            sb.append(" ISOLATION LEVEL ").append(levelName(isolation));
-        }
-        sb.append("; ");
-        if (path != null) {
-            sb.append(path.setLocalSql()).append("; ");
-        }
-        String prefix = sb.toString();
-        e = new Envelope(prefix, path == null ? 1 : 2, true, prefix);
-        autoEnv = e;
-        autoEnvPath = path;
-        autoEnvIsolation = isolation;
-        return e;
-    }
-
-    // ------------------------------------------------------------------ around paths
-
-    /** Sends the pin of an "around" execution before the operation. */
-    void before(Envelope e) throws SQLException {
-        if (e.session) {
-            sendSession(e.pinOnly);
-            pinned(e);
-            return;
-        }
+    private void send(String sql) throws SQLException {
         Statement internal = connection.internal();
-        internal.execute(e.pinOnly);
+        internal.execute(sql);
         internal.clearWarnings();
     }
 
+    /** Sends the pin of an "around" execution before the operation, on a round trip of its own. */
+    void before(Envelope e) throws SQLException {
+        try {
+            send(e.pinOnly);
+        } catch (SQLException ex) {
+            if (e.session) {
+                pinning.serverValueLost();
+            }
+            throw ex;
+        }
+        if (e.session) {
+            pinning.ran(e);
+        }
+    }
+
     /**
-     * After the string carrying a session envelope ran without error: the server now has the value it
-     * set. (On error {@link #failed} forgets the value: the {@code SET} is rolled back with the
-     * implicit transaction of the string, or with the explicit transaction later.)
+     * After the string carrying {@code e} ran without error. (On error {@link #failed} is called
+     * instead: a session {@code SET} is rolled back with the string's implicit transaction, or with the
+     * explicit transaction later.)
      */
     void pinned(Envelope e) {
-        if (e == null || !e.session) {
-            return;
-        }
-        serverNorm = e.sessionValue;
-        serverKnown = true;
-        serverDirty = e.sessionValue != null;
-        everPinned |= e.sessionValue != null;
+        pinning.ran(e);
     }
 
     /** Commits an autocommit "around" execution. */
     void after(Envelope e) throws SQLException {
         if (e.commit) {
-            Statement internal = connection.internal();
-            internal.execute("COMMIT");
-            internal.clearWarnings();
+            send("COMMIT");
         }
     }
 
@@ -499,16 +359,14 @@ final class TenantPins {
      * one {@code ROLLBACK} cleans the connection (tried twice); explicit transactions are left to
      * the application (25P02 preserved). When the transaction cannot be ended the physical
      * connection is closed: left aborted it would answer 25P02 to every later statement while
-     * {@code isValid} passes (and keep a pooler's server connection). Session mode forgets what the
-     * server has.
+     * {@code isValid} passes (and keep a pooler's server connection). Session pinning forgets what
+     * the server has.
      *
      * @param e     the envelope used, or null
      * @param cause the application's error, to which a failing ROLLBACK is added as suppressed
      */
     void failed(Envelope e, SQLException cause) {
-        if (session) {
-            markUnknown();
-        }
+        pinning.serverValueLost();
         if (e == null || !e.commit) {
             return;
         }
@@ -517,9 +375,7 @@ final class TenantPins {
                 if (base != null && base.getTransactionState() == TransactionState.IDLE) {
                     return;
                 }
-                Statement internal = connection.internal();
-                internal.execute("ROLLBACK");
-                internal.clearWarnings();
+                send("ROLLBACK");
                 return;
             } catch (SQLException rollback) {
                 cause.addSuppressed(rollback);
@@ -538,23 +394,11 @@ final class TenantPins {
      * After a successful statement executed as it is. User SQL may change {@code search_path}, and
      * transaction control sent as SQL text may undo or end the pin: {@code ROLLBACK}, {@code ABORT}
      * and {@code ROLLBACK TO SAVEPOINT} undo a {@code SET}; {@code COMMIT}/{@code ROLLBACK AND CHAIN}
-     * start a transaction without the {@code SET LOCAL}. Session mode then forgets what the server
-     * has; transaction mode pins again with the next statement of a transaction still open. Only
-     * classified when something is pinned.
+     * start a transaction without the {@code SET LOCAL}.
      */
     void afterDirect(LogicalStatement statement, String sql) {
-        if (sql == null) {
-            return;
-        }
-        if (session && everPinned) {
-            SqlInfo info = statement.info(sql);
-            if (info.touchesSearchPath() || info.rollsBackOrChains()) {
-                markUnknown();
-            }
-        }
-        UnitOfWork u = unit;
-        if (u != null && u.transaction() && u.tenant() != null && txPinned && statement.info(sql).rollsBackOrChains()) {
-            txPinned = false;
+        if (sql != null) {
+            pinning.afterDirect(unit, statement, sql);
         }
     }
 
@@ -566,17 +410,12 @@ final class TenantPins {
 
     void onRollback() {
         unit = null;
-        if (session) {
-            markUnknown();
-        }
+        pinning.serverValueLost();
     }
 
     /** A rollback to a savepoint may undo a SET LOCAL sent after the savepoint: pin again with the next statement. */
     void onRollbackToSavepoint() {
-        txPinned = false;
-        if (session) {
-            markUnknown();
-        }
+        pinning.rolledBackToSavepoint();
     }
 
     // ------------------------------------------------------------------ isolation behind a transaction pooler
@@ -588,7 +427,8 @@ final class TenantPins {
      * trip, only when a level is set, autocommit is off and no transaction is open yet.
      */
     void beforeInternalQuery() throws SQLException {
-        if (isolation < 0 || sessionNow() || connection.delegate.getAutoCommit() || state() != TransactionState.IDLE) {
+        if (isolation < 0 || !pinning.perTransaction() || connection.delegate.getAutoCommit()
+                || state() != TransactionState.IDLE) {
             return;
         }
         Envelope e = planAround(null);
@@ -616,7 +456,7 @@ final class TenantPins {
         return isolation;
     }
 
-    private static String levelName(int level) throws SQLException {
+    static String levelName(int level) throws SQLException {
         switch (level) {
             case Connection.TRANSACTION_READ_UNCOMMITTED:
                 return "READ UNCOMMITTED";
@@ -630,145 +470,5 @@ final class TenantPins {
                 throw new PSQLException("Transaction isolation level " + level + " not supported.",
                         PSQLState.NOT_IMPLEMENTED);
         }
-    }
-
-    // ------------------------------------------------------------------ session mode
-
-    /**
-     * Session mode for an execution that can carry the {@code SET} in its own string: the envelope
-     * {@code SET search_path ...; <sql>} when the server's value differs, else null. Statements that
-     * cannot run in one implicit transaction with it (transaction control, {@code VACUUM}, native
-     * {@code CALL} in autocommit...), or that touch {@code search_path} themselves, get the
-     * {@code SET} on a round trip of its own first, as before.
-     *
-     * @param sql the SQL, or null when {@code statement} judges its pending operation itself
-     */
-    private Envelope sessionPlan(UnitOfWork u, LogicalStatement statement, String sql) throws SQLException {
-        String set = sessionWanted(u, statement, sql);
-        if (set == null) {
-            return null;
-        }
-        boolean carry;
-        if (sql == null) {
-            carry = statement.aroundWrappable() && statement.aroundTerminated();
-        } else {
-            SqlInfo info = statement.info(sql);
-            carry = (u.transaction() ? prefixable(info) : info.isSafeToWrap()) && !info.touchesSearchPath();
-        }
-        Envelope e = sessionEnvelope(set);
-        if (!carry) {
-            before(e);
-            return null;
-        }
-        markUnknown(); // until the string ran: the SET may be rolled back with it
-        return e;
-    }
-
-    private Envelope sessionEnv;
-
-    private Envelope sessionEnvelope(String set) {
-        Envelope e = sessionEnv;
-        if (e == null || !e.pinOnly.equals(set)) {
-            e = Envelope.session(set, set == DEFAULT_PATH ? null : norm);
-            sessionEnv = e;
-        }
-        return e;
-    }
-
-    private static final String DEFAULT_PATH = "SET search_path TO DEFAULT";
-
-    /** Session mode, pin sent on a round trip of its own: the paths that cannot carry it. */
-    private Envelope sessionBefore(UnitOfWork u, LogicalStatement statement, String sql) throws SQLException {
-        String set = sessionWanted(u, statement, sql);
-        if (set != null) {
-            before(sessionEnvelope(set));
-        }
-        return null;
-    }
-
-    /** @return the {@code SET} the next statement needs (the server's value differs from its tenant's), or null */
-    private String sessionWanted(UnitOfWork u, LogicalStatement statement, String sql) throws SQLException {
-        TransactionState ts = callState;
-        if (u.transaction()) {
-            if (ts != TransactionState.IDLE && !unitFresh) {
-                refuseOtherBoundTenant(u, statement, sql);
-            }
-            if (ts == TransactionState.FAILED) {
-                return null;
-            }
-        }
-        TenantPath path = u.tenant();
-        if (path == null && !serverDirty) {
-            return null; // nothing pinned, nothing ever set: nothing added
-        }
-        String reported = reportedSearchPath();
-        if (reported != null) {
-            serverNorm = normalize(reported);
-            serverKnown = true;
-        }
-        if (path == null) {
-            return DEFAULT_PATH;
-        }
-        if (normPath != path) {
-            norm = normalize(path.value());
-            normPath = path;
-        }
-        if (serverKnown && norm.equals(serverNorm)) {
-            return null;
-        }
-        return path.setSessionSql();
-    }
-
-    /**
-     * Session pinning with an isolation level set behind a transaction pooler pins per transaction
-     * (the level travels with each transaction's {@code BEGIN}/{@code SET TRANSACTION}).
-     */
-    private boolean sessionNow() {
-        return session && !(perTransactionIsolation && isolation >= 0);
-    }
-
-    /**
-     * Per-transaction pinning of a session-mode connection, nothing pinned: a session {@code SET}
-     * sent earlier must not decide where the unpinned statement runs (one round trip, only then).
-     */
-    private void clearSessionPath() throws SQLException {
-        if (session && serverDirty) {
-            before(sessionEnvelope(DEFAULT_PATH));
-        }
-    }
-
-    private void sendSession(String sql) throws SQLException {
-        Statement internal = connection.internal();
-        try {
-            internal.execute(sql);
-            internal.clearWarnings();
-        } catch (SQLException e) {
-            markUnknown();
-            throw e;
-        }
-    }
-
-    private String reportedSearchPath() {
-        if (base == null) {
-            return null;
-        }
-        return ((PGConnection) base).getParameterStatus("search_path");
-    }
-
-    private void markUnknown() {
-        serverKnown = false;
-        serverDirty = true;
-    }
-
-    /** The comparable form of a search_path value: quotes and spaces removed (tenant names have neither). */
-    static String normalize(String value) {
-        StringBuilder sb = new StringBuilder(value.length());
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c != '"' && c != ' ') {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 }

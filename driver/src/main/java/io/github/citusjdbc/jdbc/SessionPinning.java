@@ -1,0 +1,227 @@
+package io.github.citusjdbc.jdbc;
+
+import io.github.citusjdbc.sql.SqlInfo;
+import io.github.citusjdbc.tenant.TenantPath;
+import java.sql.SQLException;
+import org.postgresql.core.TransactionState;
+
+/**
+ * Session pinning ({@code tenantPinning=session}, and what {@code auto} picks directly and behind
+ * PgBouncer tracking {@code search_path}): {@code SET search_path TO "t"; } is prefixed to the
+ * statement whenever the wanted path differs from what the server is known to have: one string,
+ * one round trip, one implicit transaction in autocommit; nothing at all while the tenant does not
+ * change. Executions that cannot carry it get it on a round trip of their own first.
+ *
+ * <p>The server's value is taken as set only once the string ran without error (an error rolls the
+ * {@code SET} back with the string's implicit transaction), and is unknown after a rollback, an error
+ * or SQL text touching {@code search_path}, unless the server reports it (Citus 12+ reports
+ * {@code search_path}: {@code PGConnection.getParameterStatus}, which wins whenever present).
+ *
+ * <p>With an isolation level set behind a transaction pooler it pins per transaction instead
+ * ({@link TransactionPinning}), since the level must travel with each transaction anyway.
+ */
+final class SessionPinning implements Pinning {
+
+    private static final String DEFAULT_PATH = "SET search_path TO DEFAULT";
+
+    private final TenantPins pins;
+    private final boolean perTransactionIsolation;
+    private final TransactionPinning perTransaction;
+
+    private boolean serverKnown = true;
+    private String serverNorm; // normalized value we set; null = the session default
+    private boolean serverDirty; // a SET of ours may be in effect
+    private boolean everPinned;
+    private TenantPath normPath; // the path norm was computed for
+    private String norm;
+    private Envelope sessionEnv; // the last envelope, reused while the SET repeats
+
+    /** @param perTransactionIsolation whether isolation levels are sent per transaction (a transaction pooler) */
+    SessionPinning(TenantPins pins, boolean perTransactionIsolation) {
+        this.pins = pins;
+        this.perTransactionIsolation = perTransactionIsolation;
+        this.perTransaction = new TransactionPinning(pins, this);
+    }
+
+    /** Whether the isolation level forces per-transaction pinning now. */
+    private boolean sessionNow() {
+        return !(perTransactionIsolation && pins.isolation() >= 0);
+    }
+
+    @Override
+    public boolean perTransaction() {
+        return !sessionNow();
+    }
+
+    @Override
+    public void started(TransactionState ts) {
+        perTransaction.started(ts);
+    }
+
+    /**
+     * The envelope {@code SET search_path ...; <sql>} when the server's value differs, else null.
+     * Statements that cannot run in one implicit transaction with it (transaction control,
+     * {@code VACUUM}, native {@code CALL} in autocommit...), or that touch {@code search_path}
+     * themselves, get the {@code SET} on a round trip of its own first.
+     */
+    @Override
+    public Envelope plan(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
+        if (!sessionNow()) {
+            return perTransaction.plan(unit, statement, sql);
+        }
+        return carried(unit, statement, sql);
+    }
+
+    @Override
+    public Envelope planAround(UnitOfWork unit, LogicalStatement statement) throws SQLException {
+        if (!sessionNow()) {
+            return perTransaction.planAround(unit, statement);
+        }
+        if (statement != null && statement.carriesPin()) {
+            return carried(unit, statement, null);
+        }
+        String set = wanted(unit, statement, null);
+        if (set != null) {
+            pins.before(envelope(set));
+        }
+        return null;
+    }
+
+    /** @param sql the SQL, or null when {@code statement} judges its pending operation itself */
+    private Envelope carried(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
+        String set = wanted(unit, statement, sql);
+        if (set == null) {
+            return null;
+        }
+        boolean carry;
+        if (sql == null) {
+            carry = statement.aroundWrappable() && statement.aroundTerminated();
+        } else {
+            SqlInfo info = statement.info(sql);
+            carry = (unit.transaction() ? TransactionPinning.prefixable(info) : info.isSafeToWrap())
+                    && !info.touchesSearchPath();
+        }
+        Envelope e = envelope(set);
+        if (!carry) {
+            pins.before(e);
+            return null;
+        }
+        markUnknown(); // until the string ran: the SET may be rolled back with it
+        return e;
+    }
+
+    private Envelope envelope(String set) {
+        Envelope e = sessionEnv;
+        if (e == null || !e.pinOnly.equals(set)) {
+            e = Envelope.session(set, set == DEFAULT_PATH ? null : norm);
+            sessionEnv = e;
+        }
+        return e;
+    }
+
+    /** @return the {@code SET} the next statement needs (the server's value differs from its tenant's), or null */
+    private String wanted(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
+        if (unit.transaction()) {
+            TransactionState ts = pins.callState();
+            if (ts != TransactionState.IDLE && !pins.unitFresh()) {
+                pins.refuseOtherTenant(unit, statement, sql);
+            }
+            if (ts == TransactionState.FAILED) {
+                return null;
+            }
+        }
+        TenantPath path = unit.tenant();
+        if (path == null && !serverDirty) {
+            return null; // nothing pinned, nothing ever set: nothing added
+        }
+        String reported = pins.reportedSearchPath();
+        if (reported != null) {
+            serverNorm = normalize(reported);
+            serverKnown = true;
+        }
+        if (path == null) {
+            return DEFAULT_PATH;
+        }
+        if (normPath != path) {
+            norm = normalize(path.value());
+            normPath = path;
+        }
+        if (serverKnown && norm.equals(serverNorm)) {
+            return null;
+        }
+        return path.setSessionSql();
+    }
+
+    /**
+     * Pinning per transaction with nothing pinned: a session {@code SET} sent earlier must not decide
+     * where the unpinned statement runs (one round trip, only then).
+     */
+    void resetPath() throws SQLException {
+        if (serverDirty) {
+            pins.before(envelope(DEFAULT_PATH));
+        }
+    }
+
+    /** The string carrying a session envelope ran without error: the server now has the value it set. */
+    @Override
+    public void ran(Envelope e) {
+        if (e == null || !e.session) {
+            return;
+        }
+        serverNorm = e.sessionValue;
+        serverKnown = true;
+        serverDirty = e.sessionValue != null;
+        everPinned |= e.sessionValue != null;
+    }
+
+    @Override
+    public void afterDirect(UnitOfWork unit, LogicalStatement statement, String sql) {
+        if (everPinned) {
+            SqlInfo info = statement.info(sql);
+            if (info.touchesSearchPath() || info.rollsBackOrChains()) {
+                markUnknown();
+            }
+        }
+        perTransaction.afterDirect(unit, statement, sql);
+    }
+
+    @Override
+    public void tenantChanged() {
+        perTransaction.tenantChanged();
+    }
+
+    @Override
+    public void rolledBackToSavepoint() {
+        perTransaction.rolledBackToSavepoint();
+        markUnknown();
+    }
+
+    @Override
+    public void serverValueLost() {
+        markUnknown();
+    }
+
+    @Override
+    public void switchedPhysical() {
+        if (everPinned) {
+            markUnknown();
+        }
+    }
+
+    private void markUnknown() {
+        serverKnown = false;
+        serverDirty = true;
+    }
+
+    /** The comparable form of a search_path value: quotes and spaces removed (tenant names have neither). */
+    static String normalize(String value) {
+        StringBuilder sb = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != '"' && c != ' ') {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}
