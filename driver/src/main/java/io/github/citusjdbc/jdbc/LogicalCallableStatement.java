@@ -54,7 +54,7 @@ import org.postgresql.util.PSQLState;
  * default {@code search_path}. A procedure called through the escape in {@code call} mode runs
  * inside the envelope and so must not commit.
  */
-final class LogicalCallableStatement extends DelegatingCallableStatement {
+abstract class LogicalCallableStatement extends LogicalPreparedStatement implements CallableStatement {
 
     // What pgjdbc runs for sql (escape processing, then modifyJdbcCall), for the physical connection parsedFor.
     private java.sql.Connection parsedFor;
@@ -77,7 +77,7 @@ final class LogicalCallableStatement extends DelegatingCallableStatement {
 
     LogicalCallableStatement(LogicalConnection connection, CallableStatement delegate, String sql,
                              int type, int concurrency, int holdability) {
-        super(connection, delegate, sql, type, concurrency, holdability);
+        super(connection, delegate, sql, null, type, concurrency, holdability);
     }
 
     /** A batch of calls stays pgjdbc's (the pin around it): the escape cannot be repeated in a prepared text. */
@@ -227,7 +227,6 @@ final class LogicalCallableStatement extends DelegatingCallableStatement {
 
     // ------------------------------------------------------------------ execution
 
-    /** @return whether this execution runs in the autocommit envelope {@code e} (else {@code e} is sent around it) */
     /** The pin rides with the call: the autocommit envelope, or the prefix of an explicit transaction's first statement. */
     private boolean enveloped(Envelope e) throws SQLException {
         return e != null && parsed();

@@ -1,7 +1,6 @@
 package io.github.citusjdbc.jdbc;
 
 import io.github.citusjdbc.sql.SqlInfo;
-import java.sql.BatchUpdateException;
 import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,38 +8,33 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import org.postgresql.PGStatement;
-import org.postgresql.util.PSQLException;
-import org.postgresql.util.PSQLState;
 
 /**
- * A prepared statement of a {@link LogicalConnection}.
+ * A prepared statement of a {@link LogicalConnection}: the hand-written behaviour;
+ * {@link WrappedPreparedStatement} (generated, final) delegates every other method and records the
+ * parameters the application sets.
  *
  * <p>With nothing pinned it executes its physical statement ({@link #plain}) directly. With a
  * tenant pinned the text sent depends on the tenant ({@code BEGIN; SET LOCAL search_path TO "t";
  * <sql>; COMMIT}), so each distinct envelope gets its own physical statement, kept in a small
- * LRU cache of {@value #MAX_VARIANTS}; the parameters the application set are recorded
+ * LRU cache of {@value EnvelopeCache#MAX} ({@link EnvelopeCache}); the parameters the application set are recorded
  * ({@link ParameterLog}) and replayed onto the physical statement that executes. The same replay
  * lets routing re-target a statement to another connection.
  *
  * <p>Batches run on {@link #plain} (pgjdbc's batch), except pinned autocommit batches, which are
- * sent as envelopes of one copy of the SQL per entry (see {@link #executeBatch()}).
+ * sent as envelopes of one copy of the SQL per entry ({@link EnvelopeBatch}).
  */
-class LogicalPreparedStatement extends DelegatingPreparedStatement {
-
-    /** Physical statements per envelope kept at most; beyond, the least recently used is closed. */
-    static final int MAX_VARIANTS = 4;
+abstract class LogicalPreparedStatement extends LogicalStatement implements PreparedStatement {
 
     final String sql;
+    /** Every parameter set so far, replayed when the physical statement changes. */
+    final ParameterLog parameters = new ParameterLog();
     private final String[] keyColumns; // null: no generated keys requested
     private final int resultSetType;
     private final int resultSetConcurrency;
     private final int resultSetHoldability;
 
-    private final String[] variantKeys = new String[MAX_VARIANTS];
-    private final PreparedStatement[] variants = new PreparedStatement[MAX_VARIANTS];
-    private final long[] variantUse = new long[MAX_VARIANTS];
-    private long uses;
+    private final EnvelopeCache envelopes = new EnvelopeCache();
     private String returning; // our RETURNING clause for keyed envelopes; "" = the user's own
     private boolean returningKnown;
 
@@ -62,32 +56,32 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
 
     // ------------------------------------------------------------------ execution
 
-    boolean executeOnce() throws SQLException {
+    /**
+     * Executes once on the current physical connection: pgjdbc's {@code call} on the plain statement
+     * when the unit of work pins nothing; otherwise the envelope the pin decides, and the
+     * application's result read from it ({@code pinned}). Statements whose text cannot carry the pin
+     * ({@link #aroundOnly}) send it around the call instead.
+     */
+    final <T> T once(PhysicalCall<T> call, PinnedResult<T> pinned) throws SQLException {
         if (aroundOnly()) {
-            return around(PreparedStatement::execute);
+            return around(call);
         }
         Envelope e = connection.pins.plan(this, sql);
         if (e == null) {
-            boolean r = usePlain().execute();
+            T result = call.run(usePlain());
             afterDirect(sql);
-            return r;
+            return result;
         }
         runPinned(e);
-        return isResultSetNow();
+        return pinned.read(this);
+    }
+
+    boolean executeOnce() throws SQLException {
+        return once(PreparedStatement::execute, LogicalStatement::isResultSetNow);
     }
 
     ResultSet executeQueryOnce() throws SQLException {
-        if (aroundOnly()) {
-            return wrapResultSet(around(PreparedStatement::executeQuery));
-        }
-        Envelope e = connection.pins.plan(this, sql);
-        if (e == null) {
-            ResultSet rs = usePlain().executeQuery();
-            afterDirect(sql);
-            return wrapResultSet(rs);
-        }
-        runPinned(e);
-        return singleResultSet();
+        return wrapResultSet(once(PreparedStatement::executeQuery, LogicalStatement::singleResultSet));
     }
 
     @Override
@@ -136,24 +130,13 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
 
     @Override
     void afterRetarget(Statement fresh) throws SQLException {
-        java.util.Arrays.fill(variants, null); // closed with the old physicals
-        java.util.Arrays.fill(variantKeys, null);
-        batchPhysicals.clear();
+        envelopes.clear(); // closed with the old physicals
+        envelopeBatches.forget();
         parameters.replay((PreparedStatement) fresh);
     }
 
     long executeLargeUpdateOnce() throws SQLException {
-        if (aroundOnly()) {
-            return around(PreparedStatement::executeLargeUpdate);
-        }
-        Envelope e = connection.pins.plan(this, sql);
-        if (e == null) {
-            long n = usePlain().executeLargeUpdate();
-            afterDirect(sql);
-            return n;
-        }
-        runPinned(e);
-        return updateCountOnly();
+        return once(PreparedStatement::executeLargeUpdate, LogicalStatement::updateCountOnly);
     }
 
     private PreparedStatement usePlain() throws SQLException {
@@ -194,7 +177,7 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
 
     private String returning(SqlInfo info) {
         if (!returningKnown) {
-            returning = keyColumns == null ? null : returningClause(sql, info, keyColumns);
+            returning = keyColumns == null ? null : ReturningClause.of(sql, info, keyColumns);
             returningKnown = true;
         }
         return returning;
@@ -202,26 +185,13 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
 
     /** The physical statement for envelope {@code e}, from the cache or newly prepared. */
     final PreparedStatement variant(Envelope e, String ret, SqlInfo info) throws SQLException {
-        String key = e.prefix;
-        int free = -1;
-        int oldest = 0;
-        for (int i = 0; i < MAX_VARIANTS; i++) {
-            String k = variantKeys[i];
-            if (k == null) {
-                if (free < 0) {
-                    free = i;
-                }
-            } else if (k.equals(key)) {
-                variantUse[i] = ++uses;
-                return variants[i];
-            } else if (variantUse[i] < variantUse[oldest]) {
-                oldest = i;
-            }
+        PreparedStatement cached = envelopes.get(e.prefix);
+        if (cached != null) {
+            return cached;
         }
-        int slot = free >= 0 ? free : oldest;
-        if (free < 0) {
-            PreparedStatement evicted = variants[slot];
-            others.remove(evicted);
+        PreparedStatement evicted = envelopes.evictee();
+        if (evicted != null) {
+            variants.remove(evicted);
             if (delegate == evicted) {
                 delegate = plain;
             }
@@ -230,10 +200,8 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
         String text = e.wrap(envelopeBody(), ret, ret == null ? -1 : info.statements().get(0).end());
         PreparedStatement ps = prepare(text, ret != null);
         copySettings(plain, ps);
-        variantKeys[slot] = key;
-        variants[slot] = ps;
-        variantUse[slot] = ++uses;
-        others.add(ps);
+        envelopes.put(e.prefix, ps);
+        variants.add(ps);
         return ps;
     }
 
@@ -349,40 +317,18 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
         }
     }
 
-    // ------------------------------------------------------------------ pinned autocommit batches
-
-    /**
-     * Entries per envelope at most: 40 of pgjdbc's 256-statement Sync groups minus the envelope's
-     * own statements, so that a full envelope ends exactly at a group's end (no extra round trip).
-     */
-    static final int ENVELOPE_ENTRIES = 40 * 256 - 4;
-
-    /** pgjdbc's limit of bind parameters per statement text (extended protocol). */
-    private static final int MAX_PARAMETERS = 65535;
+    // ------------------------------------------------------------------ pinned batches (EnvelopeBatch)
 
     /** The parameters of every entry added since the last executeBatch/clearBatch, or null. */
     private ArrayList<ParameterLog> entries;
     /** Entries added since the last executeBatch/clearBatch (pgjdbc's batch size). */
     private int batchSize;
     /** The physical statements of the last envelope batch, open while its keys are readable. */
-    private final ArrayList<PreparedStatement> batchPhysicals = new ArrayList<>(0);
+    private final EnvelopeBatch envelopeBatches = new EnvelopeBatch(this);
 
     /** @return whether the pending batch can run as envelopes: one pgjdbc statement, every parameter set */
     private boolean envelopable(ArrayList<ParameterLog> list) {
-        if (list == null || list.isEmpty() || !batchesAsEnvelopes()) {
-            return false;
-        }
-        SqlInfo info = info(sql);
-        if (info.pgjdbcQueryCount() != 1) {
-            return false; // pgjdbc's own batch reports what is wrong with it
-        }
-        int k = info.parameterCount();
-        for (ParameterLog entry : list) {
-            if (!entry.covers(k)) {
-                return false; // pgjdbc's own batch reports the missing parameter
-            }
-        }
-        return true;
+        return list != null && !list.isEmpty() && batchesAsEnvelopes() && EnvelopeBatch.fits(info(sql), list);
     }
 
     /** @return whether pinned autocommit batches may be sent as envelopes of the SQL text (not a JDBC call escape) */
@@ -390,149 +336,35 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
         return true;
     }
 
-    /**
-     * Runs a batch with its pin as envelopes: in autocommit {@code BEGIN; SET LOCAL search_path TO
-     * "t"; <sql>; <sql>; ...; COMMIT}, as an explicit transaction's first statement
-     * {@code SET LOCAL search_path TO "t"; <sql>; ...} (pgjdbc sends its {@code BEGIN} in front; only
-     * the first envelope carries the prefix), each copy of the SQL bound to one entry's parameters:
-     * one round trip per envelope as long as pgjdbc sends it in one piece (below 256 statements;
-     * beyond, pgjdbc syncs every 256 statements exactly as it does in its own batch, and the open
-     * transaction keeps the pin). In autocommit each envelope is one transaction, so it commits all
-     * its entries or none; pgjdbc's own autocommit batch commits at each of its Syncs.
-     *
-     * @return the update counts
-     */
+    /** Runs the batch as envelopes ({@link EnvelopeBatch#run}); the last envelope's statement answers for the results. */
     private long[] envelopeBatch(Envelope e, ArrayList<ParameterLog> list) throws SQLException {
-        SqlInfo info = info(sql);
-        int k = info.parameterCount();
-        String ret = returning(info);
-        int at = ret == null ? -1 : info.statements().get(0).end();
-        int n = list.size();
-        int per = k == 0 ? ENVELOPE_ENTRIES : Math.min(ENVELOPE_ENTRIES, Math.max(1, MAX_PARAMETERS / k));
-        if (per < n && per > 256) {
-            per = (per + 4) / 256 * 256 - 4; // end full envelopes at pgjdbc's Sync group boundaries
-        }
-        long[] counts = new long[n];
-        ArrayList<ResultSet> keyParts = ret == null ? null : new ArrayList<>();
         closeBatchPhysicals();
-        PreparedStatement last = null;
-        int done = 0;
-        while (done < n) {
-            int m = Math.min(per, n - done);
-            boolean pin = done == 0 || e.commit; // in a transaction the first envelope pinned it for the rest
-            PreparedStatement ps = batchPhysical(pin ? e.prefix : "", e.commit, m, ret, at);
-            last = ps;
-            try {
-                for (int i = 0; i < m; i++) {
-                    list.get(done + i).replay(ps, i * k);
-                }
-                ps.execute();
-            } catch (SQLException ex) {
-                connection.pins.failed(e, ex);
-                // In an explicit transaction nothing is committed: every entry failed, as pgjdbc reports it.
-                throw batchFailure(ex, counts, e.commit ? done : 0, done, done + m - 1);
-            }
-            for (int s = pin ? e.skip : 0; s > 0; s--) {
-                ps.getMoreResults();
-            }
-            for (int i = 0; i < m; i++) {
-                if (i > 0) {
-                    ps.getMoreResults(ret == null ? Statement.CLOSE_CURRENT_RESULT : Statement.KEEP_CURRENT_RESULT);
-                }
-                ResultSet rs = ps.getResultSet();
-                if (ret == null) {
-                    if (rs != null) {
-                        // pgjdbc's batch refuses rows where it expects none, after the server ran the batch.
-                        throw batchFailure(new PSQLException("A result was returned when none was expected.",
-                                PSQLState.TOO_MANY_RESULTS), counts, e.commit ? done + i : 0, done + i, done + i);
-                    }
-                    counts[done + i] = ps.getLargeUpdateCount();
-                } else {
-                    long rows = rs != null && rs.last() ? rs.getRow() : 0;
-                    counts[done + i] = rows;
-                    if (rows > 0) {
-                        rs.beforeFirst();
-                        keyParts.add(rs);
-                    }
-                }
-            }
-            done += m;
-        }
+        SqlInfo info = info(sql);
+        EnvelopeBatch.Done done = envelopeBatches.run(e, list, info, returning(info));
         plain.clearBatch();
-        delegate = last; // its warnings are the batch's
-        batchDone(keyParts == null || keyParts.isEmpty() ? null : new BatchKeys(keyParts));
-        return counts;
+        delegate = done.last(); // its warnings are the batch's
+        batchDone(done.keys());
+        return done.counts();
     }
 
-    /** A physical statement for an envelope of {@code m} copies, prepared unnamed (never m server statements). */
-    private PreparedStatement batchPhysical(String prefix, boolean commit, int m, String ret, int at)
-            throws SQLException {
-        int len = sql.length() + 2 + (ret == null ? 0 : ret.length());
-        StringBuilder sb = new StringBuilder(prefix.length() + m * len + 8).append(prefix);
-        for (int i = 0; i < m; i++) {
-            if (ret == null) {
-                sb.append(sql);
-            } else {
-                sb.append(sql, 0, at).append(ret).append(sql, at, sql.length());
-            }
-            sb.append("\n;"); // on a new line: the SQL may end in a -- comment
+    private void closeBatchPhysicals() throws SQLException {
+        if (envelopeBatches.holds(delegate)) {
+            delegate = plain;
         }
-        if (commit) {
-            sb.append(" COMMIT");
-        }
-        PreparedStatement ps = prepare(sb.toString(), ret != null);
+        envelopeBatches.close();
+    }
+
+    /** A physical statement for an envelope text, with the plain statement's settings, closed with this one. */
+    PreparedStatement envelopeStatement(String text, boolean keyed) throws SQLException {
+        PreparedStatement ps = prepare(text, keyed);
         try {
             copySettings(plain, ps);
-            if (ps.isWrapperFor(PGStatement.class)) {
-                ps.unwrap(PGStatement.class).setPrepareThreshold(0);
-            }
         } catch (SQLException ex) {
             ps.close();
             throw ex;
         }
-        batchPhysicals.add(ps);
-        others.add(ps);
+        variants.add(ps);
         return ps;
-    }
-
-    private void closeBatchPhysicals() throws SQLException {
-        if (batchPhysicals.isEmpty()) {
-            return;
-        }
-        if (batchPhysicals.contains(delegate)) {
-            delegate = plain;
-        }
-        SQLException failure = null;
-        for (PreparedStatement ps : batchPhysicals) {
-            others.remove(ps);
-            try {
-                ps.close();
-            } catch (SQLException ex) {
-                failure = ex;
-            }
-        }
-        batchPhysicals.clear();
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    /**
-     * The batch failed in the envelope of entries {@code first..lastEntry}: as pgjdbc's batch,
-     * entries committed before ({@code failedFrom}) keep their counts, the others are {@code EXECUTE_FAILED}, the
-     * cause is also the next exception. The failing entry within a (rolled back) envelope is not
-     * known, so the message names the envelope's range.
-     */
-    private BatchUpdateException batchFailure(SQLException cause, long[] counts, int failedFrom, int first,
-                                              int lastEntry) {
-        java.util.Arrays.fill(counts, failedFrom, counts.length, Statement.EXECUTE_FAILED);
-        String which = first == lastEntry ? "Batch entry " + first : "Batch entries " + first + " to " + lastEntry
-                + " (one transaction)";
-        BatchUpdateException b = new BatchUpdateException(which + " <unknown> was aborted: " + cause.getMessage()
-                + "  Call getNextException to see other errors in the batch.", cause.getSQLState(), 0,
-                counts.clone(), cause);
-        b.setNextException(cause);
-        return b;
     }
 
     @Override
@@ -606,21 +438,14 @@ class LogicalPreparedStatement extends DelegatingPreparedStatement {
     public void close() throws SQLException {
         entries = null;
         batchSize = 0;
-        batchPhysicals.clear(); // closed with the other physicals
+        envelopeBatches.forget(); // closed with the other physicals
         super.close();
-        java.util.Arrays.fill(variants, null);
-        java.util.Arrays.fill(variantKeys, null);
+        envelopes.clear();
     }
 
     /** @return how many per-envelope physical statements are open (for tests) */
     int variantCount() {
-        int n = 0;
-        for (PreparedStatement v : variants) {
-            if (v != null) {
-                n++;
-            }
-        }
-        return n;
+        return envelopes.size();
     }
 
     // pgjdbc refuses the query-string methods on a prepared statement (42809): no pin is planned for them.

@@ -2,8 +2,6 @@ package io.github.citusjdbc.jdbc;
 
 import io.github.citusjdbc.sql.SqlClassifier;
 import io.github.citusjdbc.sql.SqlInfo;
-import io.github.citusjdbc.sql.StatementInfo;
-import io.github.citusjdbc.sql.StatementKind;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -11,37 +9,37 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import org.postgresql.util.PSQLException;
-import org.postgresql.util.PSQLState;
 
 /**
- * A statement of a {@link LogicalConnection}. Its result sets report it as their statement, and
- * it reports the logical connection as its connection.
+ * A statement of a {@link LogicalConnection}: the hand-written behaviour; {@link WrappedStatement}
+ * (generated, final) delegates every other {@link Statement} method to the physical statement. Its
+ * result sets report it as their statement, and it reports the logical connection as its connection.
  *
- * <p>With a tenant pinned it sends the SQL inside the {@link Envelope} its connection's
- * {@link TenantPins} decides, and hides the envelope's own results: {@code execute},
- * {@code getMoreResults}, {@code getUpdateCount}, {@code getResultSet}, {@code executeQuery} /
+ * <p>Every execution is one call of {@link LogicalConnection#inUnit} (the unit of work, routing)
+ * running {@link #once}: with nothing pinned the SQL goes straight to pgjdbc; with a tenant pinned
+ * it goes inside the {@link Envelope} its connection's {@link TenantPins} decides, and the
+ * {@link ResultNavigator} hides the envelope's own results, so that {@code execute},
+ * {@code getMoreResults}, {@code getUpdateCount}, {@code getResultSet}, the {@code executeQuery} /
  * {@code executeUpdate} checks and generated keys behave as pgjdbc's do for the user SQL alone.
- * With nothing pinned every call goes straight to pgjdbc.
  */
-class LogicalStatement extends DelegatingStatement {
+abstract class LogicalStatement implements Statement {
 
     final LogicalConnection connection;
+    /** The physical statement the last execution ran on (results are read from it); re-targeting may swap it. */
+    Statement delegate;
     /** The physical statement created with this one; {@link #delegate} is the one last executed. */
     Statement plain;
     // The wrapper of the delegate's current result set, so that getResultSet() keeps its identity.
     private LogicalResultSet currentResultSet;
     private boolean closed;
 
-    // Navigation over an envelope's results: user results left including the current one; -1 = not navigating.
-    private int userResults = -1;
-    private boolean exhausted;
-    private ResultSet keys; // generated keys served from our RETURNING, or null
-    private long keysCount;
+    /** The physical statements besides {@link #plain}, which get every setting. */
+    final StatementVariants variants = new StatementVariants();
+    /** What the application sees of the last execution's results. */
+    private final ResultNavigator results = new ResultNavigator();
 
     private Statement keyStatement; // scrollable, for keyed envelopes of plain statements
-    private ArrayList<String> batch; // Statement.addBatch, kept here so that the pin can join it
-    private boolean escapeProcessing = true;
+    private final TextBatch batch = new TextBatch(); // Statement.addBatch, kept here so that the pin can join it
 
     // One-entry classification cache: statements are usually re-executed with the same text.
     private String classifiedSql;
@@ -49,7 +47,7 @@ class LogicalStatement extends DelegatingStatement {
     private SqlInfo classified;
 
     LogicalStatement(LogicalConnection connection, Statement delegate) {
-        super(delegate);
+        this.delegate = delegate;
         this.connection = connection;
         this.plain = delegate;
         this.home = connection.delegate;
@@ -66,10 +64,10 @@ class LogicalStatement extends DelegatingStatement {
         return classified;
     }
 
-    @Override
+    /** Wraps a result set of the delegate so that its identity leads back to this statement; a wrapped one is returned as it is. */
     final ResultSet wrapResultSet(ResultSet resultSet) {
-        if (resultSet == null) {
-            return null;
+        if (resultSet == null || resultSet instanceof LogicalResultSet) {
+            return resultSet;
         }
         LogicalResultSet current = currentResultSet;
         if (current != null && current.delegate == resultSet) {
@@ -80,78 +78,79 @@ class LogicalStatement extends DelegatingStatement {
         return current;
     }
 
-    // ------------------------------------------------------------------ execution (plain Statement)
+    // ------------------------------------------------------------------ execution: each call one unit of work (or part of one)
 
-    boolean executeOnce(String sql) throws SQLException {
-        Envelope e = connection.pins.plan(this, sql);
-        if (e == null) {
-            boolean r = direct().execute(sql);
-            afterDirect(sql);
-            return r;
-        }
-        runPinned(e, sql, null, -1);
-        return isResultSetNow();
+    /** pgjdbc's calls for SQL executed as it is, on the plain statement. */
+    private static final SqlCall<LogicalStatement, Boolean> EXECUTE = (s, sql) -> s.direct().execute(sql);
+    private static final SqlCall<LogicalStatement, ResultSet> QUERY =
+            (s, sql) -> s.wrapResultSet(s.direct().executeQuery(sql));
+    private static final SqlCall<LogicalStatement, Integer> UPDATE = (s, sql) -> s.direct().executeUpdate(sql);
+    private static final SqlCall<LogicalStatement, Long> LARGE_UPDATE = (s, sql) -> s.direct().executeLargeUpdate(sql);
+
+    /** How the application's result is read once an envelope ran (its own results skipped). */
+    @FunctionalInterface
+    interface PinnedResult<T> {
+        T read(LogicalStatement statement) throws SQLException;
     }
 
-    ResultSet executeQueryOnce(String sql) throws SQLException {
+    /**
+     * Executes {@code sql} once on the current physical connection: as it is ({@code direct}) when its
+     * unit of work pins nothing, otherwise in the envelope the pin decides, and the application's result
+     * read from it ({@code pinned}).
+     *
+     * @param keys the generated-key columns asked for ({@link #STAR}: all), or null for none
+     */
+    private <T> T once(String sql, String[] keys, SqlCall<LogicalStatement, T> direct, PinnedResult<T> pinned)
+            throws SQLException {
         Envelope e = connection.pins.plan(this, sql);
         if (e == null) {
-            ResultSet rs = direct().executeQuery(sql);
+            T result = direct.run(this, sql);
             afterDirect(sql);
-            return wrapResultSet(rs);
+            return result;
         }
-        runPinned(e, sql, null, -1);
-        return singleResultSet();
+        SqlInfo info = info(sql);
+        String returning = keys == null ? null : ReturningClause.of(sql, info, keys);
+        runPinned(e, sql, returning, returning == null ? -1 : info.statements().get(0).end());
+        return pinned.read(this);
     }
 
-    int executeUpdateOnce(String sql) throws SQLException {
-        Envelope e = connection.pins.plan(this, sql);
-        if (e == null) {
-            int n = direct().executeUpdate(sql);
-            afterDirect(sql);
-            return n;
-        }
-        runPinned(e, sql, null, -1);
-        return (int) updateCountOnly();
+    @Override
+    public boolean execute(String sql) throws SQLException {
+        return connection.inUnit(this, sql, true, (s, q) -> s.once(q, null, EXECUTE, LogicalStatement::isResultSetNow));
     }
 
-    long executeLargeUpdateOnce(String sql) throws SQLException {
-        Envelope e = connection.pins.plan(this, sql);
-        if (e == null) {
-            long n = direct().executeLargeUpdate(sql);
-            afterDirect(sql);
-            return n;
-        }
-        runPinned(e, sql, null, -1);
-        return updateCountOnly();
+    @Override
+    public ResultSet executeQuery(String sql) throws SQLException {
+        return connection.inUnit(this, sql, true, (s, q) -> s.once(q, null, QUERY, LogicalStatement::singleResultSet));
     }
 
-    boolean executeOnce(String sql, int autoGeneratedKeys) throws SQLException {
+    @Override
+    public int executeUpdate(String sql) throws SQLException {
+        return connection.inUnit(this, sql, true, (s, q) -> s.once(q, null, UPDATE, t -> (int) t.updateCountOnly()));
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql) throws SQLException {
+        return connection.inUnit(this, sql, true,
+                (s, q) -> s.once(q, null, LARGE_UPDATE, LogicalStatement::updateCountOnly));
+    }
+
+    @Override
+    public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
         if (autoGeneratedKeys != Statement.RETURN_GENERATED_KEYS) {
-            return executeOnce(sql);
+            return execute(sql);
         }
-        Envelope e = connection.pins.plan(this, sql);
-        if (e == null) {
-            boolean r = direct().execute(sql, autoGeneratedKeys);
-            afterDirect(sql);
-            return r;
-        }
-        runPinnedWithKeys(e, sql, STAR);
-        return isResultSetNow();
+        return connection.inUnit(this, sql, true, (s, q) -> s.once(q, STAR,
+                (t, x) -> t.direct().execute(x, autoGeneratedKeys), LogicalStatement::isResultSetNow));
     }
 
-    boolean executeOnce(String sql, String[] columnNames) throws SQLException {
+    @Override
+    public boolean execute(String sql, String[] columnNames) throws SQLException {
         if (columnNames != null && columnNames.length == 0) {
-            return executeOnce(sql);
+            return execute(sql);
         }
-        Envelope e = connection.pins.plan(this, sql);
-        if (e == null) {
-            boolean r = direct().execute(sql, columnNames);
-            afterDirect(sql);
-            return r;
-        }
-        runPinnedWithKeys(e, sql, columnNames);
-        return isResultSetNow();
+        return connection.inUnit(this, sql, true, (s, q) -> s.once(q, columnNames == null ? STAR : columnNames,
+                (t, x) -> t.direct().execute(x, columnNames), LogicalStatement::isResultSetNow));
     }
 
     @Override
@@ -167,18 +166,13 @@ class LogicalStatement extends DelegatingStatement {
         return (int) executeLargeUpdate(sql, autoGeneratedKeys);
     }
 
-    long executeLargeUpdateOnce(String sql, int autoGeneratedKeys) throws SQLException {
+    @Override
+    public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
         if (autoGeneratedKeys != Statement.RETURN_GENERATED_KEYS) {
-            return executeLargeUpdateOnce(sql);
+            return executeLargeUpdate(sql);
         }
-        Envelope e = connection.pins.plan(this, sql);
-        if (e == null) {
-            long n = direct().executeLargeUpdate(sql, autoGeneratedKeys);
-            afterDirect(sql);
-            return n;
-        }
-        runPinnedWithKeys(e, sql, STAR);
-        return updateCountOnly();
+        return connection.inUnit(this, sql, true, (s, q) -> s.once(q, STAR,
+                (t, x) -> t.direct().executeLargeUpdate(x, autoGeneratedKeys), LogicalStatement::updateCountOnly));
     }
 
     @Override
@@ -186,18 +180,13 @@ class LogicalStatement extends DelegatingStatement {
         return (int) executeLargeUpdate(sql, columnNames);
     }
 
-    long executeLargeUpdateOnce(String sql, String[] columnNames) throws SQLException {
+    @Override
+    public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
         if (columnNames != null && columnNames.length == 0) {
-            return executeLargeUpdateOnce(sql);
+            return executeLargeUpdate(sql);
         }
-        Envelope e = connection.pins.plan(this, sql);
-        if (e == null) {
-            long n = direct().executeLargeUpdate(sql, columnNames);
-            afterDirect(sql);
-            return n;
-        }
-        runPinnedWithKeys(e, sql, columnNames);
-        return updateCountOnly();
+        return connection.inUnit(this, sql, true, (s, q) -> s.once(q, columnNames == null ? STAR : columnNames,
+                (t, x) -> t.direct().executeLargeUpdate(x, columnNames), LogicalStatement::updateCountOnly));
     }
 
     @Override
@@ -211,55 +200,6 @@ class LogicalStatement extends DelegatingStatement {
             return executeLargeUpdate(sql);
         }
         return direct().executeLargeUpdate(sql, columnIndexes); // pgjdbc refuses keys by index (0A000)
-    }
-
-    // ------------------------------------------------------------------ the calls, each one unit of work (or part of one)
-
-    @Override
-    public boolean execute(String sql) throws SQLException {
-        return connection.inUnit(this, sql, true, (s, q) -> s.executeOnce(q));
-    }
-
-    @Override
-    public ResultSet executeQuery(String sql) throws SQLException {
-        return connection.inUnit(this, sql, true, (s, q) -> s.executeQueryOnce(q));
-    }
-
-    @Override
-    public int executeUpdate(String sql) throws SQLException {
-        return connection.inUnit(this, sql, true, (s, q) -> s.executeUpdateOnce(q));
-    }
-
-    @Override
-    public long executeLargeUpdate(String sql) throws SQLException {
-        return connection.inUnit(this, sql, true, (s, q) -> s.executeLargeUpdateOnce(q));
-    }
-
-    @Override
-    public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
-        return connection.inUnit(this, sql, true, (s, q) -> s.executeOnce(q, autoGeneratedKeys));
-    }
-
-    @Override
-    public boolean execute(String sql, String[] columnNames) throws SQLException {
-        return connection.inUnit(this, sql, true, (s, q) -> s.executeOnce(q, columnNames));
-    }
-
-    @Override
-    public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
-        return connection.inUnit(this, sql, true, (s, q) -> s.executeLargeUpdateOnce(q, autoGeneratedKeys));
-    }
-
-    @Override
-    public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
-        return connection.inUnit(this, sql, true, (s, q) -> s.executeLargeUpdateOnce(q, columnNames));
-    }
-
-    /** The batch's first entry decides its route (a batch is one unit in autocommit); never run twice. */
-    @Override
-    public long[] executeLargeBatch() throws SQLException {
-        String first = batch == null || batch.isEmpty() ? "" : batch.get(0);
-        return connection.inUnit(this, first, false, (s, q) -> s.executeLargeBatchOnce());
     }
 
     /** The physical connection {@link #plain} was created on. */
@@ -324,48 +264,6 @@ class LogicalStatement extends DelegatingStatement {
 
     static final String[] STAR = {"*"};
 
-    private void runPinnedWithKeys(Envelope e, String sql, String[] columns) throws SQLException {
-        SqlInfo info = info(sql);
-        String returning = returningClause(sql, info, columns);
-        if (returning == null) {
-            runPinned(e, sql, null, -1); // pgjdbc adds no RETURNING here either: no keys
-        } else {
-            runPinned(e, sql, returning, info.statements().get(0).end());
-        }
-    }
-
-    /**
-     * The {@code RETURNING} clause pgjdbc would add: for a single INSERT, UPDATE, DELETE or WITH
-     * statement without one; {@code *} or the quoted column names.
-     *
-     * @return the clause starting with a newline, or null when pgjdbc would add none
-     */
-    static String returningClause(String sql, SqlInfo info, String[] columns) {
-        if (info.statementCount() != 1) {
-            return null;
-        }
-        StatementInfo st = info.statements().get(0);
-        if (st.kind() != StatementKind.DML || st.hasReturning() || !startsWithDmlKeyword(sql, st.start())) {
-            return st.kind() == StatementKind.DML && st.hasReturning() ? "" : null;
-        }
-        StringBuilder sb = new StringBuilder("\nRETURNING ");
-        if (columns == null || (columns.length == 1 && columns[0].startsWith("*"))) {
-            return sb.append('*').toString();
-        }
-        for (int i = 0; i < columns.length; i++) {
-            if (i > 0) {
-                sb.append(", ");
-            }
-            sb.append('"').append(columns[i].replace("\"", "\"\"")).append('"');
-        }
-        return sb.toString();
-    }
-
-    private static boolean startsWithDmlKeyword(String sql, int at) {
-        return sql.regionMatches(true, at, "insert", 0, 6) || sql.regionMatches(true, at, "update", 0, 6)
-                || sql.regionMatches(true, at, "delete", 0, 6) || sql.regionMatches(true, at, "with", 0, 4);
-    }
-
     /** The statement to send unpinned SQL on (and to read its results from). */
     private Statement direct() {
         resetNavigation();
@@ -399,166 +297,85 @@ class LogicalStatement extends DelegatingStatement {
             s = connection.delegate.createStatement(ResultSet.TYPE_SCROLL_INSENSITIVE, ResultSet.CONCUR_READ_ONLY);
             copySettings(plain, s);
             keyStatement = s;
-            others.add(s);
+            variants.add(s);
         }
         return s;
     }
 
-    // ------------------------------------------------------------------ result navigation
+    // ------------------------------------------------------------------ result navigation (ResultNavigator)
 
     final void resetNavigation() {
-        userResults = -1;
-        exhausted = false;
-        keys = null;
-        keysCount = 0;
+        results.reset();
     }
 
-    /** Skips the envelope's leading results; with keys, turns the RETURNING rows into keys and a count. */
+    /** After the string carrying {@code e} ran: the pin holds; the envelope's own results are skipped. */
     final void startNavigation(Envelope e, int userCount, boolean keyed) throws SQLException {
         connection.pins.pinned(e); // the string ran: a session SET it carried holds
-        for (int i = 0; i < e.skip; i++) {
-            delegate.getMoreResults();
-        }
-        userResults = userCount;
-        exhausted = false;
-        if (keyed) {
-            ResultSet rs = delegate.getResultSet();
-            if (rs != null) {
-                keysCount = rs.last() ? rs.getRow() : 0;
-                rs.beforeFirst();
-                keys = rs;
-            }
-            userResults = 1;
-        }
+        results.start(delegate, e.skip, userCount, keyed);
     }
 
-    /** After a batch run through envelopes: no result to navigate; {@code batchKeys} (or null) serves getGeneratedKeys. */
     final void batchDone(ResultSet batchKeys) {
-        userResults = 0;
-        exhausted = true;
-        keys = batchKeys;
-        keysCount = 0;
+        results.batchDone(batchKeys);
     }
 
-    /** The current result was consumed (a CallableStatement's OUT parameters): no result left, as pgjdbc shows it. */
     final void consumeResults() {
-        exhausted = true;
-        if (userResults < 0) {
-            userResults = 0;
-        }
+        results.consume();
     }
 
     final boolean isResultSetNow() throws SQLException {
-        return keys == null && !exhausted && delegate.getResultSet() != null;
+        return results.isResultSetNow(delegate);
     }
 
-    /** pgjdbc's executeQuery checks, applied to the user's results only. */
     final ResultSet singleResultSet() throws SQLException {
-        ResultSet rs = delegate.getResultSet();
-        if (rs == null) {
-            throw new PSQLException("No results were returned by the query.", PSQLState.NO_DATA);
-        }
-        if (userResults > 1) {
-            throw new PSQLException("Multiple ResultSets were returned by the query.", PSQLState.TOO_MANY_RESULTS);
-        }
-        return wrapResultSet(rs);
+        return wrapResultSet(results.singleResultSet(delegate));
     }
 
-    /** pgjdbc's executeUpdate checks, applied to the user's results only. */
     final long updateCountOnly() throws SQLException {
-        if (keys != null) {
-            return keysCount;
-        }
-        long first = delegate.getLargeUpdateCount();
-        if (delegate.getResultSet() != null) {
-            throw new PSQLException("A result was returned when none was expected.", PSQLState.TOO_MANY_RESULTS);
-        }
-        while (userResults > 1) {
-            userResults--;
-            if (delegate.getMoreResults()) {
-                throw new PSQLException("A result was returned when none was expected.", PSQLState.TOO_MANY_RESULTS);
-            }
-        }
-        return first;
+        return results.updateCountOnly(delegate);
     }
 
     @Override
     public boolean getMoreResults() throws SQLException {
-        return getMoreResults(Statement.CLOSE_CURRENT_RESULT);
+        return results.getMoreResults(delegate, Statement.CLOSE_CURRENT_RESULT);
     }
 
     @Override
     public boolean getMoreResults(int current) throws SQLException {
-        if (userResults < 0) {
-            return delegate.getMoreResults(current);
-        }
-        if (exhausted) {
-            return false;
-        }
-        if (userResults <= 1) {
-            exhausted = true;
-            if (keys == null) {
-                delegate.getMoreResults(current); // closes the current result as pgjdbc would; lands on COMMIT's
-            }
-            return false;
-        }
-        userResults--;
-        return delegate.getMoreResults(current);
+        return results.getMoreResults(delegate, current);
     }
 
     @Override
     public ResultSet getResultSet() throws SQLException {
-        if (userResults >= 0 && (exhausted || keys != null)) {
-            delegate.getResultSet(); // keeps pgjdbc's closed check
-            return null;
-        }
-        return wrapResultSet(delegate.getResultSet());
+        return wrapResultSet(results.getResultSet(delegate));
     }
 
     @Override
     public int getUpdateCount() throws SQLException {
-        return (int) getLargeUpdateCount();
+        return (int) results.getLargeUpdateCount(delegate);
     }
 
     @Override
     public long getLargeUpdateCount() throws SQLException {
-        if (userResults >= 0) {
-            if (exhausted) {
-                delegate.getUpdateCount(); // keeps pgjdbc's closed check
-                return -1;
-            }
-            if (keys != null) {
-                return keysCount;
-            }
-        }
-        return delegate.getLargeUpdateCount();
+        return results.getLargeUpdateCount(delegate);
     }
 
     @Override
     public ResultSet getGeneratedKeys() throws SQLException {
-        if (keys != null) {
-            return wrapResultSet(keys);
-        }
-        return wrapResultSet(delegate.getGeneratedKeys());
+        return wrapResultSet(results.generatedKeys(delegate));
     }
 
-    // ------------------------------------------------------------------ batches
+    // ------------------------------------------------------------------ batches (TextBatch)
 
     @Override
     public void addBatch(String sql) throws SQLException {
         plain.getConnection(); // pgjdbc's closed check
-        if (batch == null) {
-            batch = new ArrayList<>();
-        }
         batch.add(sql);
     }
 
     @Override
     public void clearBatch() throws SQLException {
         plain.clearBatch();
-        if (batch != null) {
-            batch.clear();
-        }
+        batch.clear();
     }
 
     @Override
@@ -571,36 +388,29 @@ class LogicalStatement extends DelegatingStatement {
         return result;
     }
 
+    /** The batch's first entry decides its route (a batch is one unit in autocommit); never run twice. */
+    @Override
+    public long[] executeLargeBatch() throws SQLException {
+        return connection.inUnit(this, batch.first(), false, (s, q) -> s.executeLargeBatchOnce());
+    }
+
     /**
      * Runs the batch. With a tenant pinned the pin joins the batch ({@code BEGIN}, {@code SET LOCAL}
      * before and {@code COMMIT} after in autocommit; {@code SET LOCAL} first in an explicit
      * transaction): still one round trip; the counts of the added entries are removed, also from a
      * {@link BatchUpdateException}. A batch holding an entry that cannot be wrapped runs unpinned.
      */
-    long[] executeLargeBatchOnce() throws SQLException {
+    private long[] executeLargeBatchOnce() throws SQLException {
         resetNavigation();
         delegate = plain;
-        ArrayList<String> entries = batch;
-        batch = null;
-        if (entries == null || entries.isEmpty()) {
+        ArrayList<String> entries = batch.take();
+        if (entries == null) {
             return plain.executeLargeBatch();
         }
         pendingBatch = entries;
         Envelope e = connection.pins.planAround(this); // a batch with an entry that cannot be wrapped runs unpinned
         pendingBatch = null;
-        int skip = 0;
-        if (e != null) {
-            for (String s : e.pinOnly.split("; ")) {
-                plain.addBatch(s);
-                skip++;
-            }
-        }
-        for (String s : entries) {
-            plain.addBatch(s);
-        }
-        if (e != null && e.commit) {
-            plain.addBatch("COMMIT");
-        }
+        int skip = TextBatch.fill(plain, e, entries);
         try {
             long[] counts = plain.executeLargeBatch();
             connection.pins.pinned(e);
@@ -610,7 +420,7 @@ class LogicalStatement extends DelegatingStatement {
             if (e == null) {
                 throw ex;
             }
-            throw stripped(ex, skip, entries.size());
+            throw TextBatch.stripped(ex, skip, entries.size());
         } catch (SQLException ex) {
             connection.pins.failed(e, ex);
             throw ex;
@@ -626,135 +436,101 @@ class LogicalStatement extends DelegatingStatement {
 
     /** @return whether the pending "around" operation may run inside the driver's transaction */
     boolean aroundWrappable() {
-        return pendingBatch == null || allLexed(pendingBatch, true);
+        return pendingBatch == null
+                || TextBatch.allLexed(pendingBatch, connection.pins.standardConformingStrings(), true);
     }
 
     /** @return whether the SQL of the pending "around" operation ends outside any string, identifier or comment */
     boolean aroundTerminated() {
-        return pendingBatch == null || allLexed(pendingBatch, false);
+        return pendingBatch == null
+                || TextBatch.allLexed(pendingBatch, connection.pins.standardConformingStrings(), false);
     }
 
-    private boolean allLexed(ArrayList<String> entries, boolean wrappable) {
-        boolean std = connection.pins.standardConformingStrings();
-        for (String s : entries) {
-            SqlInfo info = SqlClassifier.classify(s, std);
-            if (wrappable ? !info.isSafeToWrap() : !info.isTerminated()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static BatchUpdateException stripped(BatchUpdateException ex, int skip, int size) {
-        long[] all = ex.getLargeUpdateCounts();
-        long[] user = all == null ? new long[0]
-                : Arrays.copyOfRange(all, Math.min(skip, all.length), Math.min(skip + size, all.length));
-        BatchUpdateException out = new BatchUpdateException(ex.getMessage(), ex.getSQLState(), ex.getErrorCode(), user,
-                ex.getCause());
-        if (ex.getNextException() != null) {
-            out.setNextException(ex.getNextException());
-        }
-        out.setStackTrace(ex.getStackTrace());
-        return out;
-    }
-
-    // ------------------------------------------------------------------ settings, mirrored to every physical statement
-
-    /** Physical statements other than {@link #plain} (keyed, per-tenant variants); never null. */
-    final ArrayList<Statement> others = new ArrayList<>(0);
+    // ------------------------------------------------------------------ settings, mirrored to every variant
 
     /** Copies the settings of {@code from} to a new physical statement. */
     final void copySettings(Statement from, Statement to) throws SQLException {
-        to.setMaxRows(from.getMaxRows()); // pgjdbc implements no *LargeMaxRows
-        to.setFetchSize(from.getFetchSize());
-        to.setFetchDirection(from.getFetchDirection());
-        to.setQueryTimeout(from.getQueryTimeout());
-        to.setMaxFieldSize(from.getMaxFieldSize());
-        to.setPoolable(from.isPoolable());
-        to.setEscapeProcessing(escapeProcessing);
-        if (from.isCloseOnCompletion()) {
-            to.closeOnCompletion();
-        }
+        variants.copySettings(from, to);
     }
 
     @Override
     public void setMaxRows(int max) throws SQLException {
         plain.setMaxRows(max);
-        for (int i = 0; i < others.size(); i++) {
-            others.get(i).setMaxRows(max);
+        if (variants.any()) {
+            variants.each(v -> v.setMaxRows(max));
         }
     }
 
     @Override
     public void setLargeMaxRows(long max) throws SQLException {
         plain.setLargeMaxRows(max);
-        for (int i = 0; i < others.size(); i++) {
-            others.get(i).setLargeMaxRows(max);
+        if (variants.any()) {
+            variants.each(v -> v.setLargeMaxRows(max));
         }
     }
 
     @Override
     public void setFetchSize(int rows) throws SQLException {
         plain.setFetchSize(rows);
-        for (int i = 0; i < others.size(); i++) {
-            others.get(i).setFetchSize(rows);
+        if (variants.any()) {
+            variants.each(v -> v.setFetchSize(rows));
         }
     }
 
     @Override
     public void setFetchDirection(int direction) throws SQLException {
         plain.setFetchDirection(direction);
-        for (int i = 0; i < others.size(); i++) {
-            others.get(i).setFetchDirection(direction);
+        if (variants.any()) {
+            variants.each(v -> v.setFetchDirection(direction));
         }
     }
 
     @Override
     public void setQueryTimeout(int seconds) throws SQLException {
         plain.setQueryTimeout(seconds);
-        for (int i = 0; i < others.size(); i++) {
-            others.get(i).setQueryTimeout(seconds);
+        if (variants.any()) {
+            variants.each(v -> v.setQueryTimeout(seconds));
         }
     }
 
     @Override
     public void setMaxFieldSize(int max) throws SQLException {
         plain.setMaxFieldSize(max);
-        for (int i = 0; i < others.size(); i++) {
-            others.get(i).setMaxFieldSize(max);
-        }
-    }
-
-    @Override
-    public void setEscapeProcessing(boolean enable) throws SQLException {
-        plain.setEscapeProcessing(enable);
-        escapeProcessing = enable;
-        for (int i = 0; i < others.size(); i++) {
-            others.get(i).setEscapeProcessing(enable);
+        if (variants.any()) {
+            variants.each(v -> v.setMaxFieldSize(max));
         }
     }
 
     @Override
     public void setPoolable(boolean poolable) throws SQLException {
         plain.setPoolable(poolable);
-        for (int i = 0; i < others.size(); i++) {
-            others.get(i).setPoolable(poolable);
+        if (variants.any()) {
+            variants.each(v -> v.setPoolable(poolable));
+        }
+    }
+
+    @Override
+    public void setEscapeProcessing(boolean enable) throws SQLException {
+        plain.setEscapeProcessing(enable);
+        variants.escapeProcessing(enable);
+        if (variants.any()) {
+            variants.each(v -> v.setEscapeProcessing(enable));
         }
     }
 
     @Override
     public void closeOnCompletion() throws SQLException {
         plain.closeOnCompletion();
-        for (int i = 0; i < others.size(); i++) {
-            others.get(i).closeOnCompletion();
+        if (variants.any()) {
+            variants.each(Statement::closeOnCompletion);
         }
     }
 
     @Override
     public void clearWarnings() throws SQLException {
         plain.clearWarnings();
-        for (int i = 0; i < others.size(); i++) {
-            others.get(i).clearWarnings();
+        if (variants.any()) {
+            variants.each(Statement::clearWarnings);
         }
     }
 
@@ -776,33 +552,14 @@ class LogicalStatement extends DelegatingStatement {
         }
         closed = true;
         currentResultSet = null;
-        keys = null;
+        results.close();
         connection.untrack(this);
         closePhysicals();
     }
 
     /** Closes every physical statement; the first failure is thrown after all were tried. */
     void closePhysicals() throws SQLException {
-        SQLException failure = null;
-        for (Statement other : others) {
-            try {
-                other.close();
-            } catch (SQLException e) {
-                failure = e;
-            }
-        }
-        others.clear();
-        try {
-            plain.close();
-        } catch (SQLException e) {
-            if (failure != null) {
-                e.addSuppressed(failure);
-            }
-            throw e;
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        variants.closeAll(plain);
     }
 
     @Override

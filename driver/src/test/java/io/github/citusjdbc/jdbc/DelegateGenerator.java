@@ -26,13 +26,18 @@ import java.util.StringJoiner;
 import java.util.stream.Collectors;
 
 /**
- * Writes the delegating base classes of the JDBC wrappers ({@code Delegating*.java} and
- * {@code ClosedConnection.java} in {@code io.github.citusjdbc.jdbc}) from the JDBC interfaces.
+ * Writes the generated parts of the JDBC wrappers in {@code io.github.citusjdbc.jdbc} from the JDBC
+ * interfaces: the delegating base classes of the connection, metadata and result set
+ * ({@code Delegating*.java}), {@code ClosedConnection.java}, {@code ParameterLog.java}, and the final
+ * statement classes at the bottom of the hand-written ones ({@code Wrapped*Statement.java}, as in
+ * HikariCP's layering): each delegates every interface method its hand-written abstract superclasses
+ * ({@code LogicalStatement}, {@code LogicalPreparedStatement}, {@code LogicalCallableStatement})
+ * do not implement, found by reading their sources for {@code @Override public} methods.
  *
  * <p>Why generated source rather than a runtime proxy: no reflection or runtime class generation
  * on the statement path (GraalVM-friendly, no ByteBuddy at run time), and every delegating call is
- * a plain virtual call the JIT inlines. Hand-written {@code Logical*} subclasses override only what
- * they intercept. JDK only, so it runs even when the main sources do not compile:
+ * a plain virtual call the JIT inlines. Generated classes hold no state. JDK only, so it runs even
+ * when the main sources do not compile:
  * <pre>java driver/src/test/java/io/github/citusjdbc/jdbc/DelegateGenerator.java driver/src/main/java</pre>
  * The benchmarks' stub driver bases come from the same code:
  * <pre>java driver/src/test/java/io/github/citusjdbc/jdbc/DelegateGenerator.java benchmarks/src/main/java --stubs</pre>
@@ -41,7 +46,14 @@ import java.util.stream.Collectors;
 public final class DelegateGenerator {
 
     /** How the generated methods behave. */
-    enum Mode { DELEGATE, THROW_CLOSED, UNSUPPORTED }
+    enum Mode { DELEGATE, LEAF, THROW_CLOSED, UNSUPPORTED }
+
+    /** For each generated final statement class, the hand-written superclasses whose overrides it leaves alone. */
+    static final Map<String, List<String>> HAND_WRITTEN = Map.of(
+            "WrappedStatement", List.of("LogicalStatement"),
+            "WrappedPreparedStatement", List.of("LogicalPreparedStatement", "LogicalStatement"),
+            "WrappedCallableStatement", List.of("LogicalCallableStatement", "LogicalPreparedStatement",
+                    "LogicalStatement"));
 
     /**
      * One generated class.
@@ -92,33 +104,33 @@ public final class DelegateGenerator {
                                 + "    }\n",
                         "delegate", false, Mode.DELEGATE,
                         "Delegates every {@link Connection} method to the current physical connection."),
-                new Spec("DelegatingStatement", Statement.class, null,
-                        "abstract class DelegatingStatement implements Statement {",
-                        "    /** The physical statement; re-targeting may swap it. */\n"
-                                + "    Statement delegate;\n\n"
-                                + "    DelegatingStatement(Statement delegate) {\n"
-                                + "        this.delegate = delegate;\n"
-                                + "    }\n\n" + abstractWrap,
-                        "delegate", true, Mode.DELEGATE,
-                        "Delegates every {@link Statement} method to the physical statement."),
-                new Spec("DelegatingPreparedStatement", PreparedStatement.class, Statement.class,
-                        "abstract class DelegatingPreparedStatement extends LogicalStatement implements PreparedStatement {",
-                        "    /** Every parameter set so far, replayed when the physical statement changes. */\n"
-                                + "    final ParameterLog parameters = new ParameterLog();\n\n"
-                                + "    DelegatingPreparedStatement(LogicalConnection connection, PreparedStatement delegate) {\n"
+                new Spec("WrappedStatement", Statement.class, null,
+                        "final class WrappedStatement extends LogicalStatement {",
+                        "    WrappedStatement(LogicalConnection connection, Statement delegate) {\n"
                                 + "        super(connection, delegate);\n"
                                 + "    }\n",
-                        "((PreparedStatement) delegate)", true, Mode.DELEGATE,
-                        "Delegates the methods {@link PreparedStatement} adds to {@link Statement}."),
-                new Spec("DelegatingCallableStatement", CallableStatement.class, PreparedStatement.class,
-                        "abstract class DelegatingCallableStatement extends LogicalPreparedStatement implements CallableStatement {",
-                        "    DelegatingCallableStatement(LogicalConnection connection, CallableStatement delegate, String sql,\n"
-                                + "                                int type, int concurrency, int holdability) {\n"
-                                + "        super(connection, delegate, sql, null, type, concurrency, holdability);\n"
+                        null, true, Mode.LEAF,
+                        "A {@link Statement} of a logical connection: {@link LogicalStatement} plus every other method"
+                                + " delegated to the physical statement."),
+                new Spec("WrappedPreparedStatement", PreparedStatement.class, null,
+                        "final class WrappedPreparedStatement extends LogicalPreparedStatement {",
+                        "    WrappedPreparedStatement(LogicalConnection connection, PreparedStatement delegate, String sql,\n"
+                                + "                             String[] keyColumns, int type, int concurrency, int holdability) {\n"
+                                + "        super(connection, delegate, sql, keyColumns, type, concurrency, holdability);\n"
                                 + "    }\n",
-                        "((CallableStatement) plain)", true, Mode.DELEGATE,
-                        "Delegates the methods {@link CallableStatement} adds to {@link PreparedStatement} to the"
-                                + " physical callable statement ({@code plain}), which keeps the OUT parameter registrations."),
+                        null, true, Mode.LEAF,
+                        "A {@link PreparedStatement} of a logical connection: {@link LogicalPreparedStatement} plus every"
+                                + " other method delegated to the physical statement, parameter setters recorded."),
+                new Spec("WrappedCallableStatement", CallableStatement.class, null,
+                        "final class WrappedCallableStatement extends LogicalCallableStatement {",
+                        "    WrappedCallableStatement(LogicalConnection connection, CallableStatement delegate, String sql,\n"
+                                + "                             int type, int concurrency, int holdability) {\n"
+                                + "        super(connection, delegate, sql, type, concurrency, holdability);\n"
+                                + "    }\n",
+                        null, true, Mode.LEAF,
+                        "A {@link CallableStatement} of a logical connection: {@link LogicalCallableStatement} plus every"
+                                + " other method delegated, the methods {@link CallableStatement} adds to the physical callable"
+                                + " statement ({@code plain}), which keeps the OUT parameter registrations."),
                 new Spec("DelegatingDatabaseMetaData", DatabaseMetaData.class, null,
                         "abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {",
                         "    final DatabaseMetaData delegate;\n\n"
@@ -157,6 +169,14 @@ public final class DelegateGenerator {
     }
 
     static String generate(Spec spec) {
+        return generate(spec, Path.of("src/main/java"));
+    }
+
+    /**
+     * @param sourceRoot the main source root, where the hand-written superclasses of a
+     *                   {@link Mode#LEAF} class are read
+     */
+    static String generate(Spec spec, Path sourceRoot) {
         StringBuilder sb = new StringBuilder();
         sb.append("// GENERATED by DelegateGenerator (driver/src/test/java/io/github/citusjdbc/jdbc). DO NOT EDIT.\n");
         sb.append("package ").append(spec.packageName()).append(";\n\n");
@@ -167,7 +187,11 @@ public final class DelegateGenerator {
         if (!spec.members().isEmpty()) {
             sb.append('\n').append(spec.members());
         }
+        java.util.Set<String> handWritten = handWritten(spec, sourceRoot);
         for (Method m : methods(spec)) {
+            if (handWritten.contains(signature(m))) {
+                continue;
+            }
             sb.append('\n');
             appendMethod(sb, spec, m);
         }
@@ -194,6 +218,68 @@ public final class DelegateGenerator {
         List<Method> result = new ArrayList<>(bySignature.values());
         result.sort(Comparator.comparing(Method::getName).thenComparing(DelegateGenerator::parameterKey));
         return result;
+    }
+
+    /** {@code name(SimpleType,...)}: how a method is matched with a hand-written one. */
+    static String signature(Method m) {
+        return m.getName() + Arrays.stream(m.getParameterTypes()).map(Class::getSimpleName)
+                .collect(Collectors.joining(",", "(", ")"));
+    }
+
+    private static final java.util.regex.Pattern OVERRIDE = java.util.regex.Pattern.compile(
+            "@Override\\s+public\\s+(?:final\\s+)?(?:<[^>]*>\\s+)?[\\w.\\[\\]<>?, ]+?\\s+(\\w+)\\s*\\(([^)]*)\\)");
+
+    /** The signatures of the {@code @Override public} methods of a leaf's hand-written superclasses. */
+    static java.util.Set<String> handWritten(Spec spec, Path sourceRoot) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (String className : HAND_WRITTEN.getOrDefault(spec.className(), List.of())) {
+            Path file = sourceRoot.resolve(spec.packageName().replace('.', '/')).resolve(className + ".java");
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + file, e);
+            }
+            java.util.regex.Matcher m = OVERRIDE.matcher(text);
+            while (m.find()) {
+                StringJoiner types = new StringJoiner(",", m.group(1) + "(", ")");
+                for (String param : topLevel(m.group(2))) {
+                    types.add(simpleType(param));
+                }
+                out.add(types.toString());
+            }
+        }
+        return out;
+    }
+
+    /** Splits a parameter list at the commas outside type arguments. */
+    private static List<String> topLevel(String params) {
+        List<String> out = new ArrayList<>();
+        int depth = 0;
+        int from = 0;
+        for (int i = 0; i < params.length(); i++) {
+            char c = params.charAt(i);
+            if (c == '<') {
+                depth++;
+            } else if (c == '>') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                out.add(params.substring(from, i));
+                from = i + 1;
+            }
+        }
+        if (!params.isBlank()) {
+            out.add(params.substring(from));
+        }
+        return out;
+    }
+
+    /** {@code final java.util.Map<String, Class<?>> map} to {@code Map}. */
+    private static String simpleType(String param) {
+        String p = param.trim().replaceAll("^(final\\s+|@\\w+\\s+)+", "");
+        p = p.substring(0, p.lastIndexOf(' ')).trim(); // drop the name
+        String erased = p.replaceAll("<.*>", "").replace(" ", "");
+        return erased.substring(erased.lastIndexOf('.') + 1);
     }
 
     private static boolean declares(Class<?> iface, Method m) {
@@ -248,15 +334,16 @@ public final class DelegateGenerator {
             sb.append("throw ").append(closedException(m)).append(";\n    }\n");
             return;
         }
-        String call = spec.target() + "." + m.getName() + "(" + args + ")";
+        String target = spec.mode() == Mode.LEAF ? leafTarget(m) : spec.target();
+        String call = target + "." + m.getName() + "(" + args + ")";
         if (spec.iface() == DatabaseMetaData.class && Arrays.asList(exceptions).contains(java.sql.SQLException.class)) {
             sb.append("beforeQuery();\n        ");
         }
-        if (spec.iface() == PreparedStatement.class && isParameterSetter(m) && isStreamSetter(m)) {
+        if (spec.mode() == Mode.LEAF && isParameterSetter(m) && isStreamSetter(m)) {
             // Streams are read once and large objects written once, so that the value can be set again.
-            sb.append("StreamSetters.").append(m.getName()).append('(').append(spec.target()).append(", parameters, ")
+            sb.append("StreamSetters.").append(m.getName()).append('(').append(target).append(", parameters, ")
                     .append(args).append(");\n    }\n");
-        } else if (spec.iface() == PreparedStatement.class && isParameterSetter(m)) {
+        } else if (spec.mode() == Mode.LEAF && isParameterSetter(m)) {
             // Recorded after pgjdbc accepted it, so that a re-targeted statement gets the same parameters.
             sb.append(call).append(";\n        parameters.").append(m.getName()).append('(').append(args)
                     .append(");\n    }\n");
@@ -267,6 +354,21 @@ public final class DelegateGenerator {
         } else {
             sb.append("return ").append(call).append(";\n    }\n");
         }
+    }
+
+    /**
+     * Where a final statement class sends a method: the methods {@link CallableStatement} adds go to
+     * the physical callable statement ({@code plain}, which keeps the OUT registrations), the others
+     * to the physical statement that executes ({@code delegate}).
+     */
+    private static String leafTarget(Method m) {
+        if (declares(Statement.class, m)) {
+            return "delegate";
+        }
+        if (declares(PreparedStatement.class, m)) {
+            return "((PreparedStatement) delegate)";
+        }
+        return "((CallableStatement) plain)";
     }
 
     /** @return whether {@code m} is a {@link PreparedStatement} parameter setter: {@code setXxx(int index, ...)} */
@@ -474,7 +576,7 @@ public final class DelegateGenerator {
         for (Spec spec : stubs ? stubSpecs() : specs()) {
             Path path = pathOf(root, spec);
             Files.createDirectories(path.getParent());
-            Files.writeString(path, generate(spec), StandardCharsets.UTF_8);
+            Files.writeString(path, generate(spec, root), StandardCharsets.UTF_8);
             System.out.println("wrote " + path);
         }
         if (!stubs) {

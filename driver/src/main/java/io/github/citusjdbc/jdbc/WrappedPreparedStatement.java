@@ -3,55 +3,98 @@ package io.github.citusjdbc.jdbc;
 
 import java.sql.*;
 
-/** Delegates the methods {@link PreparedStatement} adds to {@link Statement}. Generated; do not edit. */
+/** A {@link PreparedStatement} of a logical connection: {@link LogicalPreparedStatement} plus every other method delegated to the physical statement, parameter setters recorded. Generated; do not edit. */
 @SuppressWarnings("deprecation")
-abstract class DelegatingPreparedStatement extends LogicalStatement implements PreparedStatement {
+final class WrappedPreparedStatement extends LogicalPreparedStatement {
 
-    /** Every parameter set so far, replayed when the physical statement changes. */
-    final ParameterLog parameters = new ParameterLog();
-
-    DelegatingPreparedStatement(LogicalConnection connection, PreparedStatement delegate) {
-        super(connection, delegate);
+    WrappedPreparedStatement(LogicalConnection connection, PreparedStatement delegate, String sql,
+                             String[] keyColumns, int type, int concurrency, int holdability) {
+        super(connection, delegate, sql, keyColumns, type, concurrency, holdability);
     }
 
     @Override
-    public void addBatch() throws SQLException {
-        ((PreparedStatement) delegate).addBatch();
+    public void cancel() throws SQLException {
+        delegate.cancel();
     }
 
     @Override
-    public void clearParameters() throws SQLException {
-        ((PreparedStatement) delegate).clearParameters();
+    public String enquoteIdentifier(String p1, boolean p2) throws SQLException {
+        return delegate.enquoteIdentifier(p1, p2);
     }
 
     @Override
-    public boolean execute() throws SQLException {
-        return ((PreparedStatement) delegate).execute();
+    public String enquoteLiteral(String p1) throws SQLException {
+        return delegate.enquoteLiteral(p1);
     }
 
     @Override
-    public long executeLargeUpdate() throws SQLException {
-        return ((PreparedStatement) delegate).executeLargeUpdate();
+    public String enquoteNCharLiteral(String p1) throws SQLException {
+        return delegate.enquoteNCharLiteral(p1);
     }
 
     @Override
-    public ResultSet executeQuery() throws SQLException {
-        return wrapResultSet(((PreparedStatement) delegate).executeQuery());
+    public int getFetchDirection() throws SQLException {
+        return delegate.getFetchDirection();
     }
 
     @Override
-    public int executeUpdate() throws SQLException {
-        return ((PreparedStatement) delegate).executeUpdate();
+    public int getFetchSize() throws SQLException {
+        return delegate.getFetchSize();
     }
 
     @Override
-    public ResultSetMetaData getMetaData() throws SQLException {
-        return ((PreparedStatement) delegate).getMetaData();
+    public long getLargeMaxRows() throws SQLException {
+        return delegate.getLargeMaxRows();
     }
 
     @Override
-    public ParameterMetaData getParameterMetaData() throws SQLException {
-        return ((PreparedStatement) delegate).getParameterMetaData();
+    public int getMaxFieldSize() throws SQLException {
+        return delegate.getMaxFieldSize();
+    }
+
+    @Override
+    public int getMaxRows() throws SQLException {
+        return delegate.getMaxRows();
+    }
+
+    @Override
+    public int getQueryTimeout() throws SQLException {
+        return delegate.getQueryTimeout();
+    }
+
+    @Override
+    public int getResultSetConcurrency() throws SQLException {
+        return delegate.getResultSetConcurrency();
+    }
+
+    @Override
+    public int getResultSetHoldability() throws SQLException {
+        return delegate.getResultSetHoldability();
+    }
+
+    @Override
+    public int getResultSetType() throws SQLException {
+        return delegate.getResultSetType();
+    }
+
+    @Override
+    public SQLWarning getWarnings() throws SQLException {
+        return delegate.getWarnings();
+    }
+
+    @Override
+    public boolean isCloseOnCompletion() throws SQLException {
+        return delegate.isCloseOnCompletion();
+    }
+
+    @Override
+    public boolean isPoolable() throws SQLException {
+        return delegate.isPoolable();
+    }
+
+    @Override
+    public boolean isSimpleIdentifier(String p1) throws SQLException {
+        return delegate.isSimpleIdentifier(p1);
     }
 
     @Override
@@ -157,6 +200,11 @@ abstract class DelegatingPreparedStatement extends LogicalStatement implements P
     @Override
     public void setClob(int p1, Clob p2) throws SQLException {
         StreamSetters.setClob(((PreparedStatement) delegate), parameters, p1, p2);
+    }
+
+    @Override
+    public void setCursorName(String p1) throws SQLException {
+        delegate.setCursorName(p1);
     }
 
     @Override

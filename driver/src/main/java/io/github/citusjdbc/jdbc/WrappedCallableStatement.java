@@ -3,34 +3,38 @@ package io.github.citusjdbc.jdbc;
 
 import java.sql.*;
 
-/** Delegates the methods {@link CallableStatement} adds to {@link PreparedStatement} to the physical callable statement ({@code plain}), which keeps the OUT parameter registrations. Generated; do not edit. */
+/** A {@link CallableStatement} of a logical connection: {@link LogicalCallableStatement} plus every other method delegated, the methods {@link CallableStatement} adds to the physical callable statement ({@code plain}), which keeps the OUT parameter registrations. Generated; do not edit. */
 @SuppressWarnings("deprecation")
-abstract class DelegatingCallableStatement extends LogicalPreparedStatement implements CallableStatement {
+final class WrappedCallableStatement extends LogicalCallableStatement {
 
-    DelegatingCallableStatement(LogicalConnection connection, CallableStatement delegate, String sql,
-                                int type, int concurrency, int holdability) {
-        super(connection, delegate, sql, null, type, concurrency, holdability);
+    WrappedCallableStatement(LogicalConnection connection, CallableStatement delegate, String sql,
+                             int type, int concurrency, int holdability) {
+        super(connection, delegate, sql, type, concurrency, holdability);
     }
 
     @Override
-    public Array getArray(int p1) throws SQLException {
-        return ((CallableStatement) plain).getArray(p1);
+    public void cancel() throws SQLException {
+        delegate.cancel();
+    }
+
+    @Override
+    public String enquoteIdentifier(String p1, boolean p2) throws SQLException {
+        return delegate.enquoteIdentifier(p1, p2);
+    }
+
+    @Override
+    public String enquoteLiteral(String p1) throws SQLException {
+        return delegate.enquoteLiteral(p1);
+    }
+
+    @Override
+    public String enquoteNCharLiteral(String p1) throws SQLException {
+        return delegate.enquoteNCharLiteral(p1);
     }
 
     @Override
     public Array getArray(String p1) throws SQLException {
         return ((CallableStatement) plain).getArray(p1);
-    }
-
-    @Override
-    public java.math.BigDecimal getBigDecimal(int p1) throws SQLException {
-        return ((CallableStatement) plain).getBigDecimal(p1);
-    }
-
-    @Deprecated
-    @Override
-    public java.math.BigDecimal getBigDecimal(int p1, int p2) throws SQLException {
-        return ((CallableStatement) plain).getBigDecimal(p1, p2);
     }
 
     @Override
@@ -49,28 +53,13 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
-    public boolean getBoolean(int p1) throws SQLException {
-        return ((CallableStatement) plain).getBoolean(p1);
-    }
-
-    @Override
     public boolean getBoolean(String p1) throws SQLException {
         return ((CallableStatement) plain).getBoolean(p1);
     }
 
     @Override
-    public byte getByte(int p1) throws SQLException {
-        return ((CallableStatement) plain).getByte(p1);
-    }
-
-    @Override
     public byte getByte(String p1) throws SQLException {
         return ((CallableStatement) plain).getByte(p1);
-    }
-
-    @Override
-    public byte[] getBytes(int p1) throws SQLException {
-        return ((CallableStatement) plain).getBytes(p1);
     }
 
     @Override
@@ -99,16 +88,6 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
-    public Date getDate(int p1) throws SQLException {
-        return ((CallableStatement) plain).getDate(p1);
-    }
-
-    @Override
-    public Date getDate(int p1, java.util.Calendar p2) throws SQLException {
-        return ((CallableStatement) plain).getDate(p1, p2);
-    }
-
-    @Override
     public Date getDate(String p1) throws SQLException {
         return ((CallableStatement) plain).getDate(p1);
     }
@@ -119,18 +98,18 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
-    public double getDouble(int p1) throws SQLException {
-        return ((CallableStatement) plain).getDouble(p1);
-    }
-
-    @Override
     public double getDouble(String p1) throws SQLException {
         return ((CallableStatement) plain).getDouble(p1);
     }
 
     @Override
-    public float getFloat(int p1) throws SQLException {
-        return ((CallableStatement) plain).getFloat(p1);
+    public int getFetchDirection() throws SQLException {
+        return delegate.getFetchDirection();
+    }
+
+    @Override
+    public int getFetchSize() throws SQLException {
+        return delegate.getFetchSize();
     }
 
     @Override
@@ -139,23 +118,28 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
-    public int getInt(int p1) throws SQLException {
-        return ((CallableStatement) plain).getInt(p1);
-    }
-
-    @Override
     public int getInt(String p1) throws SQLException {
         return ((CallableStatement) plain).getInt(p1);
     }
 
     @Override
-    public long getLong(int p1) throws SQLException {
-        return ((CallableStatement) plain).getLong(p1);
+    public long getLargeMaxRows() throws SQLException {
+        return delegate.getLargeMaxRows();
     }
 
     @Override
     public long getLong(String p1) throws SQLException {
         return ((CallableStatement) plain).getLong(p1);
+    }
+
+    @Override
+    public int getMaxFieldSize() throws SQLException {
+        return delegate.getMaxFieldSize();
+    }
+
+    @Override
+    public int getMaxRows() throws SQLException {
+        return delegate.getMaxRows();
     }
 
     @Override
@@ -189,21 +173,6 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
-    public Object getObject(int p1) throws SQLException {
-        return ((CallableStatement) plain).getObject(p1);
-    }
-
-    @Override
-    public <T> T getObject(int p1, Class<T> p2) throws SQLException {
-        return ((CallableStatement) plain).getObject(p1, p2);
-    }
-
-    @Override
-    public Object getObject(int p1, java.util.Map<String, Class<?>> p2) throws SQLException {
-        return ((CallableStatement) plain).getObject(p1, p2);
-    }
-
-    @Override
     public Object getObject(String p1) throws SQLException {
         return ((CallableStatement) plain).getObject(p1);
     }
@@ -219,6 +188,11 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
+    public int getQueryTimeout() throws SQLException {
+        return delegate.getQueryTimeout();
+    }
+
+    @Override
     public Ref getRef(int p1) throws SQLException {
         return ((CallableStatement) plain).getRef(p1);
     }
@@ -226,6 +200,21 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     @Override
     public Ref getRef(String p1) throws SQLException {
         return ((CallableStatement) plain).getRef(p1);
+    }
+
+    @Override
+    public int getResultSetConcurrency() throws SQLException {
+        return delegate.getResultSetConcurrency();
+    }
+
+    @Override
+    public int getResultSetHoldability() throws SQLException {
+        return delegate.getResultSetHoldability();
+    }
+
+    @Override
+    public int getResultSetType() throws SQLException {
+        return delegate.getResultSetType();
     }
 
     @Override
@@ -239,18 +228,8 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
-    public SQLXML getSQLXML(int p1) throws SQLException {
-        return ((CallableStatement) plain).getSQLXML(p1);
-    }
-
-    @Override
     public SQLXML getSQLXML(String p1) throws SQLException {
         return ((CallableStatement) plain).getSQLXML(p1);
-    }
-
-    @Override
-    public short getShort(int p1) throws SQLException {
-        return ((CallableStatement) plain).getShort(p1);
     }
 
     @Override
@@ -259,23 +238,8 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
-    public String getString(int p1) throws SQLException {
-        return ((CallableStatement) plain).getString(p1);
-    }
-
-    @Override
     public String getString(String p1) throws SQLException {
         return ((CallableStatement) plain).getString(p1);
-    }
-
-    @Override
-    public Time getTime(int p1) throws SQLException {
-        return ((CallableStatement) plain).getTime(p1);
-    }
-
-    @Override
-    public Time getTime(int p1, java.util.Calendar p2) throws SQLException {
-        return ((CallableStatement) plain).getTime(p1, p2);
     }
 
     @Override
@@ -286,16 +250,6 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     @Override
     public Time getTime(String p1, java.util.Calendar p2) throws SQLException {
         return ((CallableStatement) plain).getTime(p1, p2);
-    }
-
-    @Override
-    public Timestamp getTimestamp(int p1) throws SQLException {
-        return ((CallableStatement) plain).getTimestamp(p1);
-    }
-
-    @Override
-    public Timestamp getTimestamp(int p1, java.util.Calendar p2) throws SQLException {
-        return ((CallableStatement) plain).getTimestamp(p1, p2);
     }
 
     @Override
@@ -319,13 +273,23 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
-    public void registerOutParameter(int p1, int p2) throws SQLException {
-        ((CallableStatement) plain).registerOutParameter(p1, p2);
+    public SQLWarning getWarnings() throws SQLException {
+        return delegate.getWarnings();
     }
 
     @Override
-    public void registerOutParameter(int p1, int p2, int p3) throws SQLException {
-        ((CallableStatement) plain).registerOutParameter(p1, p2, p3);
+    public boolean isCloseOnCompletion() throws SQLException {
+        return delegate.isCloseOnCompletion();
+    }
+
+    @Override
+    public boolean isPoolable() throws SQLException {
+        return delegate.isPoolable();
+    }
+
+    @Override
+    public boolean isSimpleIdentifier(String p1) throws SQLException {
+        return delegate.isSimpleIdentifier(p1);
     }
 
     @Override
@@ -379,6 +343,27 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
+    public void setArray(int p1, Array p2) throws SQLException {
+        ((PreparedStatement) delegate).setArray(p1, p2);
+        parameters.setArray(p1, p2);
+    }
+
+    @Override
+    public void setAsciiStream(int p1, java.io.InputStream p2) throws SQLException {
+        StreamSetters.setAsciiStream(((PreparedStatement) delegate), parameters, p1, p2);
+    }
+
+    @Override
+    public void setAsciiStream(int p1, java.io.InputStream p2, int p3) throws SQLException {
+        StreamSetters.setAsciiStream(((PreparedStatement) delegate), parameters, p1, p2, p3);
+    }
+
+    @Override
+    public void setAsciiStream(int p1, java.io.InputStream p2, long p3) throws SQLException {
+        StreamSetters.setAsciiStream(((PreparedStatement) delegate), parameters, p1, p2, p3);
+    }
+
+    @Override
     public void setAsciiStream(String p1, java.io.InputStream p2) throws SQLException {
         ((CallableStatement) plain).setAsciiStream(p1, p2);
     }
@@ -394,8 +379,29 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
+    public void setBigDecimal(int p1, java.math.BigDecimal p2) throws SQLException {
+        ((PreparedStatement) delegate).setBigDecimal(p1, p2);
+        parameters.setBigDecimal(p1, p2);
+    }
+
+    @Override
     public void setBigDecimal(String p1, java.math.BigDecimal p2) throws SQLException {
         ((CallableStatement) plain).setBigDecimal(p1, p2);
+    }
+
+    @Override
+    public void setBinaryStream(int p1, java.io.InputStream p2) throws SQLException {
+        StreamSetters.setBinaryStream(((PreparedStatement) delegate), parameters, p1, p2);
+    }
+
+    @Override
+    public void setBinaryStream(int p1, java.io.InputStream p2, int p3) throws SQLException {
+        StreamSetters.setBinaryStream(((PreparedStatement) delegate), parameters, p1, p2, p3);
+    }
+
+    @Override
+    public void setBinaryStream(int p1, java.io.InputStream p2, long p3) throws SQLException {
+        StreamSetters.setBinaryStream(((PreparedStatement) delegate), parameters, p1, p2, p3);
     }
 
     @Override
@@ -414,6 +420,21 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
+    public void setBlob(int p1, java.io.InputStream p2) throws SQLException {
+        StreamSetters.setBlob(((PreparedStatement) delegate), parameters, p1, p2);
+    }
+
+    @Override
+    public void setBlob(int p1, java.io.InputStream p2, long p3) throws SQLException {
+        StreamSetters.setBlob(((PreparedStatement) delegate), parameters, p1, p2, p3);
+    }
+
+    @Override
+    public void setBlob(int p1, Blob p2) throws SQLException {
+        StreamSetters.setBlob(((PreparedStatement) delegate), parameters, p1, p2);
+    }
+
+    @Override
     public void setBlob(String p1, java.io.InputStream p2) throws SQLException {
         ((CallableStatement) plain).setBlob(p1, p2);
     }
@@ -429,8 +450,20 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
+    public void setBoolean(int p1, boolean p2) throws SQLException {
+        ((PreparedStatement) delegate).setBoolean(p1, p2);
+        parameters.setBoolean(p1, p2);
+    }
+
+    @Override
     public void setBoolean(String p1, boolean p2) throws SQLException {
         ((CallableStatement) plain).setBoolean(p1, p2);
+    }
+
+    @Override
+    public void setByte(int p1, byte p2) throws SQLException {
+        ((PreparedStatement) delegate).setByte(p1, p2);
+        parameters.setByte(p1, p2);
     }
 
     @Override
@@ -439,8 +472,29 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
+    public void setBytes(int p1, byte[] p2) throws SQLException {
+        ((PreparedStatement) delegate).setBytes(p1, p2);
+        parameters.setBytes(p1, p2);
+    }
+
+    @Override
     public void setBytes(String p1, byte[] p2) throws SQLException {
         ((CallableStatement) plain).setBytes(p1, p2);
+    }
+
+    @Override
+    public void setCharacterStream(int p1, java.io.Reader p2) throws SQLException {
+        StreamSetters.setCharacterStream(((PreparedStatement) delegate), parameters, p1, p2);
+    }
+
+    @Override
+    public void setCharacterStream(int p1, java.io.Reader p2, int p3) throws SQLException {
+        StreamSetters.setCharacterStream(((PreparedStatement) delegate), parameters, p1, p2, p3);
+    }
+
+    @Override
+    public void setCharacterStream(int p1, java.io.Reader p2, long p3) throws SQLException {
+        StreamSetters.setCharacterStream(((PreparedStatement) delegate), parameters, p1, p2, p3);
     }
 
     @Override
@@ -459,6 +513,21 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
+    public void setClob(int p1, java.io.Reader p2) throws SQLException {
+        StreamSetters.setClob(((PreparedStatement) delegate), parameters, p1, p2);
+    }
+
+    @Override
+    public void setClob(int p1, java.io.Reader p2, long p3) throws SQLException {
+        StreamSetters.setClob(((PreparedStatement) delegate), parameters, p1, p2, p3);
+    }
+
+    @Override
+    public void setClob(int p1, Clob p2) throws SQLException {
+        StreamSetters.setClob(((PreparedStatement) delegate), parameters, p1, p2);
+    }
+
+    @Override
     public void setClob(String p1, java.io.Reader p2) throws SQLException {
         ((CallableStatement) plain).setClob(p1, p2);
     }
@@ -474,6 +543,23 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
+    public void setCursorName(String p1) throws SQLException {
+        delegate.setCursorName(p1);
+    }
+
+    @Override
+    public void setDate(int p1, Date p2) throws SQLException {
+        ((PreparedStatement) delegate).setDate(p1, p2);
+        parameters.setDate(p1, p2);
+    }
+
+    @Override
+    public void setDate(int p1, Date p2, java.util.Calendar p3) throws SQLException {
+        ((PreparedStatement) delegate).setDate(p1, p2, p3);
+        parameters.setDate(p1, p2, p3);
+    }
+
+    @Override
     public void setDate(String p1, Date p2) throws SQLException {
         ((CallableStatement) plain).setDate(p1, p2);
     }
@@ -484,8 +570,20 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
+    public void setDouble(int p1, double p2) throws SQLException {
+        ((PreparedStatement) delegate).setDouble(p1, p2);
+        parameters.setDouble(p1, p2);
+    }
+
+    @Override
     public void setDouble(String p1, double p2) throws SQLException {
         ((CallableStatement) plain).setDouble(p1, p2);
+    }
+
+    @Override
+    public void setFloat(int p1, float p2) throws SQLException {
+        ((PreparedStatement) delegate).setFloat(p1, p2);
+        parameters.setFloat(p1, p2);
     }
 
     @Override
@@ -494,13 +592,35 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
+    public void setInt(int p1, int p2) throws SQLException {
+        ((PreparedStatement) delegate).setInt(p1, p2);
+        parameters.setInt(p1, p2);
+    }
+
+    @Override
     public void setInt(String p1, int p2) throws SQLException {
         ((CallableStatement) plain).setInt(p1, p2);
     }
 
     @Override
+    public void setLong(int p1, long p2) throws SQLException {
+        ((PreparedStatement) delegate).setLong(p1, p2);
+        parameters.setLong(p1, p2);
+    }
+
+    @Override
     public void setLong(String p1, long p2) throws SQLException {
         ((CallableStatement) plain).setLong(p1, p2);
+    }
+
+    @Override
+    public void setNCharacterStream(int p1, java.io.Reader p2) throws SQLException {
+        StreamSetters.setNCharacterStream(((PreparedStatement) delegate), parameters, p1, p2);
+    }
+
+    @Override
+    public void setNCharacterStream(int p1, java.io.Reader p2, long p3) throws SQLException {
+        StreamSetters.setNCharacterStream(((PreparedStatement) delegate), parameters, p1, p2, p3);
     }
 
     @Override
@@ -511,6 +631,21 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     @Override
     public void setNCharacterStream(String p1, java.io.Reader p2, long p3) throws SQLException {
         ((CallableStatement) plain).setNCharacterStream(p1, p2, p3);
+    }
+
+    @Override
+    public void setNClob(int p1, java.io.Reader p2) throws SQLException {
+        StreamSetters.setNClob(((PreparedStatement) delegate), parameters, p1, p2);
+    }
+
+    @Override
+    public void setNClob(int p1, java.io.Reader p2, long p3) throws SQLException {
+        StreamSetters.setNClob(((PreparedStatement) delegate), parameters, p1, p2, p3);
+    }
+
+    @Override
+    public void setNClob(int p1, NClob p2) throws SQLException {
+        StreamSetters.setNClob(((PreparedStatement) delegate), parameters, p1, p2);
     }
 
     @Override
@@ -529,8 +664,26 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
+    public void setNString(int p1, String p2) throws SQLException {
+        ((PreparedStatement) delegate).setNString(p1, p2);
+        parameters.setNString(p1, p2);
+    }
+
+    @Override
     public void setNString(String p1, String p2) throws SQLException {
         ((CallableStatement) plain).setNString(p1, p2);
+    }
+
+    @Override
+    public void setNull(int p1, int p2) throws SQLException {
+        ((PreparedStatement) delegate).setNull(p1, p2);
+        parameters.setNull(p1, p2);
+    }
+
+    @Override
+    public void setNull(int p1, int p2, String p3) throws SQLException {
+        ((PreparedStatement) delegate).setNull(p1, p2, p3);
+        parameters.setNull(p1, p2, p3);
     }
 
     @Override
@@ -541,6 +694,31 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     @Override
     public void setNull(String p1, int p2, String p3) throws SQLException {
         ((CallableStatement) plain).setNull(p1, p2, p3);
+    }
+
+    @Override
+    public void setObject(int p1, Object p2) throws SQLException {
+        StreamSetters.setObject(((PreparedStatement) delegate), parameters, p1, p2);
+    }
+
+    @Override
+    public void setObject(int p1, Object p2, int p3) throws SQLException {
+        StreamSetters.setObject(((PreparedStatement) delegate), parameters, p1, p2, p3);
+    }
+
+    @Override
+    public void setObject(int p1, Object p2, int p3, int p4) throws SQLException {
+        StreamSetters.setObject(((PreparedStatement) delegate), parameters, p1, p2, p3, p4);
+    }
+
+    @Override
+    public void setObject(int p1, Object p2, SQLType p3) throws SQLException {
+        StreamSetters.setObject(((PreparedStatement) delegate), parameters, p1, p2, p3);
+    }
+
+    @Override
+    public void setObject(int p1, Object p2, SQLType p3, int p4) throws SQLException {
+        StreamSetters.setObject(((PreparedStatement) delegate), parameters, p1, p2, p3, p4);
     }
 
     @Override
@@ -569,8 +747,26 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
+    public void setRef(int p1, Ref p2) throws SQLException {
+        ((PreparedStatement) delegate).setRef(p1, p2);
+        parameters.setRef(p1, p2);
+    }
+
+    @Override
+    public void setRowId(int p1, RowId p2) throws SQLException {
+        ((PreparedStatement) delegate).setRowId(p1, p2);
+        parameters.setRowId(p1, p2);
+    }
+
+    @Override
     public void setRowId(String p1, RowId p2) throws SQLException {
         ((CallableStatement) plain).setRowId(p1, p2);
+    }
+
+    @Override
+    public void setSQLXML(int p1, SQLXML p2) throws SQLException {
+        ((PreparedStatement) delegate).setSQLXML(p1, p2);
+        parameters.setSQLXML(p1, p2);
     }
 
     @Override
@@ -579,13 +775,37 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
+    public void setShort(int p1, short p2) throws SQLException {
+        ((PreparedStatement) delegate).setShort(p1, p2);
+        parameters.setShort(p1, p2);
+    }
+
+    @Override
     public void setShort(String p1, short p2) throws SQLException {
         ((CallableStatement) plain).setShort(p1, p2);
     }
 
     @Override
+    public void setString(int p1, String p2) throws SQLException {
+        ((PreparedStatement) delegate).setString(p1, p2);
+        parameters.setString(p1, p2);
+    }
+
+    @Override
     public void setString(String p1, String p2) throws SQLException {
         ((CallableStatement) plain).setString(p1, p2);
+    }
+
+    @Override
+    public void setTime(int p1, Time p2) throws SQLException {
+        ((PreparedStatement) delegate).setTime(p1, p2);
+        parameters.setTime(p1, p2);
+    }
+
+    @Override
+    public void setTime(int p1, Time p2, java.util.Calendar p3) throws SQLException {
+        ((PreparedStatement) delegate).setTime(p1, p2, p3);
+        parameters.setTime(p1, p2, p3);
     }
 
     @Override
@@ -599,6 +819,18 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
+    public void setTimestamp(int p1, Timestamp p2) throws SQLException {
+        ((PreparedStatement) delegate).setTimestamp(p1, p2);
+        parameters.setTimestamp(p1, p2);
+    }
+
+    @Override
+    public void setTimestamp(int p1, Timestamp p2, java.util.Calendar p3) throws SQLException {
+        ((PreparedStatement) delegate).setTimestamp(p1, p2, p3);
+        parameters.setTimestamp(p1, p2, p3);
+    }
+
+    @Override
     public void setTimestamp(String p1, Timestamp p2) throws SQLException {
         ((CallableStatement) plain).setTimestamp(p1, p2);
     }
@@ -609,12 +841,19 @@ abstract class DelegatingCallableStatement extends LogicalPreparedStatement impl
     }
 
     @Override
+    public void setURL(int p1, java.net.URL p2) throws SQLException {
+        ((PreparedStatement) delegate).setURL(p1, p2);
+        parameters.setURL(p1, p2);
+    }
+
+    @Override
     public void setURL(String p1, java.net.URL p2) throws SQLException {
         ((CallableStatement) plain).setURL(p1, p2);
     }
 
+    @Deprecated
     @Override
-    public boolean wasNull() throws SQLException {
-        return ((CallableStatement) plain).wasNull();
+    public void setUnicodeStream(int p1, java.io.InputStream p2, int p3) throws SQLException {
+        StreamSetters.setUnicodeStream(((PreparedStatement) delegate), parameters, p1, p2, p3);
     }
 }
