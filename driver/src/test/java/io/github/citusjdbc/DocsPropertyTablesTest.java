@@ -9,18 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The README's property tables are rendered from the enums; this fails when they drift. */
-class ReadmePropertyTablesTest {
+/** The property tables of docs/configuration.md are rendered from the enums; this fails when they drift. */
+class DocsPropertyTablesTest {
 
-    private static final Path README = Path.of("../README.md");
+    private static final Path CONFIGURATION = Path.of("../docs/configuration.md");
 
     @Test
-    void readmeHasTheCurrentCitusPropertyTable() throws IOException {
+    void configurationDocHasTheCurrentCitusPropertyTable() throws IOException {
         assertSection("citus-properties", CitusProperty.markdownTable());
     }
 
     @Test
-    void readmeHasTheCurrentOwnedPgjdbcPropertyTable() throws IOException {
+    void configurationDocHasTheCurrentOwnedPgjdbcPropertyTable() throws IOException {
         assertSection("owned-pgjdbc-properties", OwnedPgjdbcProperty.markdownTable());
     }
 
@@ -28,12 +28,12 @@ class ReadmePropertyTablesTest {
         String start = "<!-- " + marker + ":start -->";
         String end = "<!-- " + marker + ":end -->";
         String expected = start + "\n" + table + end;
-        String hint = "README.md must contain, exactly:\n\n" + expected + "\n";
-        assertTrue(Files.exists(README), README.toAbsolutePath() + " not found. " + hint);
-        String readme = Files.readString(README);
-        int from = readme.indexOf(start);
-        int to = readme.indexOf(end);
+        String hint = "docs/configuration.md must contain, exactly:\n\n" + expected + "\n";
+        assertTrue(Files.exists(CONFIGURATION), CONFIGURATION.toAbsolutePath() + " not found. " + hint);
+        String doc = Files.readString(CONFIGURATION);
+        int from = doc.indexOf(start);
+        int to = doc.indexOf(end);
         assertTrue(from >= 0 && to > from, "markers missing or out of order. " + hint);
-        assertEquals(expected, readme.substring(from, to + end.length()), "table out of date. " + hint);
+        assertEquals(expected, doc.substring(from, to + end.length()), "table out of date. " + hint);
     }
 }
