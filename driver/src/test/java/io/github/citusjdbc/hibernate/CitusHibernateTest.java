@@ -113,7 +113,7 @@ class CitusHibernateTest {
     /**
      * Reads the tenant's rows in read-only sessions (routed to a standby, which replays
      * asynchronously): every read must hold only the tenant's own rows; the count may lag the
-     * writes just committed, so it is awaited for a bounded time (the README's stale-read rule).
+     * writes just committed, so it is awaited for a bounded time (the stale-read rule of docs/routing.md).
      */
     private static void readOwnRows(String t, int expected) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;

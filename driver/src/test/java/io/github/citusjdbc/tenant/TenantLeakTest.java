@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Operations per run: system property {@code citus.leak.ops} (default {@value #DEFAULT_OPS});
  * {@code citus.leak.runs} picks the runs ({@code via-mode}: via {@code pgbouncer} (1.18), {@code pgbouncer125}
- * (1.25, tracking {@code search_path}) or {@code direct}). The soak recorded in the README ran 1,000,000 through
+ * (1.25, tracking {@code search_path}) or {@code direct}). The soak recorded in docs/pinning.md ran 1,000,000 through
  * PgBouncer: {@code mvn -B -ntp -pl driver -am verify -Dtest=TenantLeakTest
  * -Dsurefire.failIfNoSpecifiedTests=false -Dpgjdbc.oldest.skip=true -Dcitus.leak.ops=1000000
  * -Dcitus.leak.runs=pgbouncer-transaction}.
