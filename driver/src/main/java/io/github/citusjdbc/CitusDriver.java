@@ -30,7 +30,7 @@ import org.postgresql.PGProperty;
  * IPv6 literals in brackets, default port 5432, database and query percent-decoded. A key in the
  * URL wins over the same key in {@link Properties}, which wins over the default. The driver's own
  * keys are listed in {@link CitusProperty}; every other key is pgjdbc's and passes through, except
- * the few the driver owns (see the README).
+ * the few the driver owns (see docs/configuration.md).
  *
  * <p>Registered with {@link DriverManager} when the class loads (also through
  * {@code META-INF/services/java.sql.Driver}). Deregistering it ({@link #deregister()}, or

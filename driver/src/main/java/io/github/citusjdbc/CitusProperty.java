@@ -11,10 +11,10 @@ import java.util.stream.Collectors;
  *
  * <p>This enum is the single source of truth for the driver's own configuration: the URL parser,
  * {@link CitusDriver#getPropertyInfo}, the bean setters of {@link CitusDataSource} and the
- * property table of the README ({@link #markdownTable()}) all derive from it. A key is given in
+ * property table of docs/configuration.md ({@link #markdownTable()}) all derive from it. A key is given in
  * the URL query, in the {@link Properties} passed to the driver, or through the data source;
  * the URL wins over {@code Properties}, which win over the default. Keys not listed here are
- * pgjdbc's and are passed to pgjdbc (see the README for the few pgjdbc keys the driver owns).
+ * pgjdbc's and are passed to pgjdbc (see docs/configuration.md for the few pgjdbc keys the driver owns).
  *
  * <p>Constants are sorted by name, and a name is the lower-camel-case form of its constant.
  */
@@ -313,7 +313,7 @@ public enum CitusProperty {
     }
 
     /**
-     * Renders the README's property table: one row per property, in enum (= name) order.
+     * Renders the property table of docs/configuration.md: one row per property, in enum (= name) order.
      *
      * @return a Markdown table ending with a newline
      */

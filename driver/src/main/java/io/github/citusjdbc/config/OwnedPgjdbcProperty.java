@@ -4,7 +4,7 @@ package io.github.citusjdbc.config;
  * The pgjdbc keys the driver owns or limits, because routing and tenant pinning depend on them,
  * with what the driver does with each. Every other pgjdbc key reaches pgjdbc untouched.
  *
- * <p>The README's table of these keys is rendered from this enum ({@link #markdownTable()}).
+ * <p>The table in docs/configuration.md of these keys is rendered from this enum ({@link #markdownTable()}).
  */
 public enum OwnedPgjdbcProperty {
     /** pgjdbc's {@code currentSchema}: the default tenant, applied by the driver. */
@@ -75,7 +75,7 @@ public enum OwnedPgjdbcProperty {
         return null;
     }
 
-    /** @return the README table of owned pgjdbc keys, ending with a newline */
+    /** @return the docs/configuration.md table of owned pgjdbc keys, ending with a newline */
     public static String markdownTable() {
         StringBuilder sb = new StringBuilder("| pgjdbc property | What citus-jdbc does |\n|---|---|\n");
         for (OwnedPgjdbcProperty property : values()) {

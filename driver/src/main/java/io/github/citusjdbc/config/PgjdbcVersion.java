@@ -13,7 +13,7 @@ public final class PgjdbcVersion {
     /** The oldest supported pgjdbc 42.7 patch release; tested by the build's {@code pgjdbc-oldest} run. */
     public static final int OLDEST_PATCH = 6;
 
-    /** The supported range, as messages and the README state it. */
+    /** The supported range, as messages and docs/configuration.md state it. */
     public static final String SUPPORTED = "42.7." + OLDEST_PATCH + " to 42.7.x";
 
     private static final String FOUND = org.postgresql.Driver.getVersion(); // read from pgjdbc's jar at run time

@@ -12,7 +12,7 @@ import java.util.Objects;
 
 /**
  * Decides where one unit of work (a transaction, or one autocommit statement) runs, by the decision
- * table below (the README's "Cluster awareness" explains it for users).
+ * table below (docs/routing.md explains it for users).
  *
  * <table>
  *   <caption>Targets, in order of preference (the first that exists, is usable and is not down wins)</caption>
