@@ -4,7 +4,6 @@ import io.github.citusjdbc.config.DriverConfig;
 import io.github.citusjdbc.config.PgjdbcVersion;
 import io.github.citusjdbc.config.OwnedPgjdbcProperty;
 import io.github.citusjdbc.config.ParsedUrl;
-import io.github.citusjdbc.config.SqlStates;
 import io.github.citusjdbc.jdbc.LogicalConnections;
 import io.github.citusjdbc.spi.NodeAddress;
 import io.github.citusjdbc.topology.RefreshScheduler;
@@ -115,7 +114,7 @@ public final class CitusDriver implements Driver {
     @Override
     public Connection connect(String url, Properties info) throws SQLException {
         if (url == null) {
-            throw new SQLException("url is null", SqlStates.UNABLE_TO_CONNECT);
+            throw new SQLException("url is null", CitusSqlState.UNABLE_TO_CONNECT.getState());
         }
         if (!acceptsURL(url)) {
             return null;

@@ -198,9 +198,6 @@ public enum CitusProperty {
                     + " `500ms`, `30s`, `2m`; a bare number is seconds.",
             Kind.TOPOLOGY);
 
-    /** SQLState for an invalid value of a property ({@code invalid_parameter_value}). */
-    static final String INVALID_PARAMETER_VALUE = "22023";
-
     /** Which part of the driver reads a property; {@code ROUTING_OPEN}: choices are examples, other values are checked by their reader. */
     enum Kind {
         TENANT, ROUTING, ROUTING_OPEN, TOPOLOGY
@@ -280,7 +277,7 @@ public enum CitusProperty {
      */
     public SQLException invalidValue(String value, String reason) {
         return new SQLException("Invalid value for citus-jdbc property " + propertyName + ": '" + value + "'; "
-                + reason, INVALID_PARAMETER_VALUE);
+                + reason, CitusSqlState.INVALID_PARAMETER_VALUE.getState());
     }
 
     /**

@@ -46,18 +46,16 @@ import javax.sql.DataSource;
  * {@link #tenants} and {@link #moveTenant} fail with {@link SQLFeatureNotSupportedException}
  * (SQLState {@code 0A000}).
  *
+ * <p>The SQLStates it raises are constants of {@link CitusSqlState}: {@code 55000}
+ * {@link CitusSqlState#OBJECT_NOT_IN_STATE}, {@code 3F000} {@link CitusSqlState#INVALID_SCHEMA_NAME},
+ * {@code 0A000} {@link CitusSqlState#FEATURE_NOT_SUPPORTED}, {@code 42602} {@link CitusSqlState#INVALID_NAME}.
+ *
  * <p>Every method is one or two short transactions and leaves the connection as it found it
  * (auto-commit restored). Instances are immutable and thread-safe when built over a
  * {@code DataSource} (each call borrows its own connection); over a {@code Connection}, as thread-safe
  * as that connection (not at all, for JDBC connections).
  */
 public final class CitusTenantAdmin {
-    /** SQLState {@code feature_not_supported}. */
-    public static final String FEATURE_NOT_SUPPORTED = "0A000";
-    /** SQLState {@code object_not_in_prerequisite_state}: not connected to the coordinator. */
-    public static final String NOT_ON_COORDINATOR = "55000";
-    /** SQLState {@code invalid_schema_name}: the tenant does not exist. */
-    public static final String NO_SUCH_TENANT = "3F000";
 
     private final DataSource dataSource;
     private final Connection connection;
@@ -292,7 +290,7 @@ public final class CitusTenantAdmin {
                 int group = rs.getInt(1);
                 if (group != 0) {
                     throw new SQLException("tenant administration must run on the Citus coordinator, but this server is"
-                            + " in group " + group + "; connect to the coordinator", NOT_ON_COORDINATOR);
+                            + " in group " + group + "; connect to the coordinator", CitusSqlState.OBJECT_NOT_IN_STATE.getState());
                 }
             }
         }
@@ -302,7 +300,7 @@ public final class CitusTenantAdmin {
     private static void requireCitus(Connection c, String what) throws SQLException {
         if (!capabilities(c)) {
             throw new SQLFeatureNotSupportedException(what + " needs Citus (12 or later, schema-based sharding);"
-                    + " this server has no citus_schema_distribute", FEATURE_NOT_SUPPORTED);
+                    + " this server has no citus_schema_distribute", CitusSqlState.FEATURE_NOT_SUPPORTED.getState());
         }
     }
 
@@ -320,7 +318,7 @@ public final class CitusTenantAdmin {
     }
 
     private static SQLException noSuchTenant(String tenant) {
-        return new SQLException("schema \"" + tenant + "\" does not exist", NO_SUCH_TENANT);
+        return new SQLException("schema \"" + tenant + "\" does not exist", CitusSqlState.INVALID_SCHEMA_NAME.getState());
     }
 
     /** Splits a script into statements with the driver's lexer; refuses what cannot run in one transaction. */
@@ -331,7 +329,7 @@ public final class CitusTenantAdmin {
             if (kind == StatementKind.TRANSACTION_CONTROL || kind == StatementKind.NON_TRANSACTIONAL
                     || kind == StatementKind.CALL) {
                 throw new SQLFeatureNotSupportedException("a tenant DDL script runs in one transaction; this statement"
-                        + " cannot: " + abbreviate(st.text()), FEATURE_NOT_SUPPORTED);
+                        + " cannot: " + abbreviate(st.text()), CitusSqlState.FEATURE_NOT_SUPPORTED.getState());
             }
             out.add(st.text());
         }

@@ -1,6 +1,7 @@
 package io.github.citusjdbc.config;
 
 import io.github.citusjdbc.CitusProperty;
+import io.github.citusjdbc.CitusSqlState;
 import io.github.citusjdbc.routing.RoutingSettings;
 import io.github.citusjdbc.spi.NodeAddress;
 import io.github.citusjdbc.topology.ClusterKey;
@@ -119,7 +120,7 @@ public final class DriverConfig {
             if (parsed.query().containsKey(p.key())) {
                 throw new SQLException("Malformed citus-jdbc URL: " + p.key()
                         + " must not be a query parameter; hosts, ports and database go in the URL path",
-                        SqlStates.UNABLE_TO_CONNECT);
+                        CitusSqlState.UNABLE_TO_CONNECT.getState());
             }
         }
         Properties merged = new Properties();
@@ -233,7 +234,7 @@ public final class DriverConfig {
             String name = part.trim();
             if (name.isEmpty()) {
                 throw new SQLException("Invalid value for property " + key + ": '" + value + "'; empty schema name",
-                        SqlStates.INVALID_PARAMETER_VALUE);
+                        CitusSqlState.INVALID_PARAMETER_VALUE.getState());
             }
             names.add(name);
         }
@@ -299,11 +300,11 @@ public final class DriverConfig {
 
     private static SQLException invalid(OwnedPgjdbcProperty property, String value, String reason) {
         return new SQLException("Invalid value for property " + property.key() + ": '" + value + "'; " + reason,
-                SqlStates.INVALID_PARAMETER_VALUE);
+                CitusSqlState.INVALID_PARAMETER_VALUE.getState());
     }
 
     private static SQLException conflict(OwnedPgjdbcProperty property, String reason) {
-        return new SQLException("Property " + property.key() + reason, SqlStates.INVALID_PARAMETER_VALUE);
+        return new SQLException("Property " + property.key() + reason, CitusSqlState.INVALID_PARAMETER_VALUE.getState());
     }
 
     /** @return the hosts of the URL, in order, never empty */

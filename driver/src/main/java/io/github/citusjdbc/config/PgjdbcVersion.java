@@ -1,5 +1,6 @@
 package io.github.citusjdbc.config;
 
+import io.github.citusjdbc.CitusSqlState;
 import java.sql.SQLException;
 
 /**
@@ -39,7 +40,7 @@ public final class PgjdbcVersion {
      */
     public static void requireSupported() throws SQLException {
         if (PROBLEM != null) {
-            throw new SQLException(PROBLEM, SqlStates.UNABLE_TO_CONNECT);
+            throw new SQLException(PROBLEM, CitusSqlState.UNABLE_TO_CONNECT.getState());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.citusjdbc.config;
 
 import io.github.citusjdbc.CitusProperty;
+import io.github.citusjdbc.CitusSqlState;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,7 +39,7 @@ final class UnknownKeys {
             for (CitusProperty p : CitusProperty.values()) {
                 if (p.getName().equalsIgnoreCase(key)) {
                     throw new SQLException("Unknown property '" + key + "'; did you mean " + p.getName()
-                            + "? citus-jdbc keys are case-sensitive", SqlStates.INVALID_PARAMETER_VALUE);
+                            + "? citus-jdbc keys are case-sensitive", CitusSqlState.INVALID_PARAMETER_VALUE.getState());
                 }
             }
             others.add(key);

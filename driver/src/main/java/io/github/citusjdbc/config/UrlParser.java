@@ -1,5 +1,6 @@
 package io.github.citusjdbc.config;
 
+import io.github.citusjdbc.CitusSqlState;
 import io.github.citusjdbc.spi.NodeAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -96,6 +97,6 @@ final class UrlParser {
     }
 
     private static SQLException malformed(String reason) {
-        return new SQLException("Malformed citus-jdbc URL: " + reason, SqlStates.UNABLE_TO_CONNECT);
+        return new SQLException("Malformed citus-jdbc URL: " + reason, CitusSqlState.UNABLE_TO_CONNECT.getState());
     }
 }

@@ -3,6 +3,7 @@ package io.github.citusjdbc.hibernate;
 import io.github.citusjdbc.CitusConnection;
 import io.github.citusjdbc.CitusDataSource;
 import io.github.citusjdbc.CitusReadOnly;
+import io.github.citusjdbc.CitusSqlState;
 import io.github.citusjdbc.CitusTenants;
 import io.github.citusjdbc.tenant.TenantName;
 
@@ -52,8 +53,6 @@ import org.hibernate.service.spi.Configurable;
  */
 public class CitusMultiTenantConnectionProvider implements MultiTenantConnectionProvider<String>, Configurable {
     private static final long serialVersionUID = 1L;
-    /** SQLState {@code feature_not_supported}. */
-    static final String FEATURE_NOT_SUPPORTED = "0A000";
 
     private transient volatile DataSource dataSource;
     private transient volatile boolean checked;
@@ -181,7 +180,7 @@ public class CitusMultiTenantConnectionProvider implements MultiTenantConnection
         if (bound != null && !bound.equals(tenantIdentifier)) {
             throw new SQLException("Hibernate session for tenant \"" + tenantIdentifier + "\" on a thread bound to tenant \""
                     + bound + "\": the bound tenant would win; open the session for the bound tenant"
-                    + " (CitusTenantIdentifierResolver) or close the binding first", FEATURE_NOT_SUPPORTED);
+                    + " (CitusTenantIdentifierResolver) or close the binding first", CitusSqlState.FEATURE_NOT_SUPPORTED.getState());
         }
         Connection c = open();
         try {
@@ -242,7 +241,7 @@ public class CitusMultiTenantConnectionProvider implements MultiTenantConnection
                 closeAfter(c, null);
                 throw new SQLException(getClass().getSimpleName() + " needs citus-jdbc connections (jdbc:citus: URL or"
                         + " CitusDataSource, possibly behind a pool); this DataSource gives " + c.getClass().getName(),
-                        FEATURE_NOT_SUPPORTED);
+                        CitusSqlState.FEATURE_NOT_SUPPORTED.getState());
             }
             checked = true;
         }

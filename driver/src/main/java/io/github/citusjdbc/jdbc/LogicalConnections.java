@@ -1,8 +1,8 @@
 package io.github.citusjdbc.jdbc;
 
 import io.github.citusjdbc.CitusConnection;
+import io.github.citusjdbc.CitusSqlState;
 import io.github.citusjdbc.config.DriverConfig;
-import io.github.citusjdbc.config.SqlStates;
 import io.github.citusjdbc.routing.Router;
 import io.github.citusjdbc.routing.Routers;
 import io.github.citusjdbc.topology.ClusterView;
@@ -40,7 +40,7 @@ public final class LogicalConnections {
     public static CitusConnection open(Driver pgjdbc, DriverConfig config) throws SQLException {
         Connection physical = pgjdbc.connect(config.pgjdbcUrl(), config.pgjdbcProperties());
         if (physical == null) {
-            throw new SQLException("pgjdbc refused the URL " + config.pgjdbcUrl(), SqlStates.UNABLE_TO_CONNECT);
+            throw new SQLException("pgjdbc refused the URL " + config.pgjdbcUrl(), CitusSqlState.UNABLE_TO_CONNECT.getState());
         }
         try {
             applySessionDefaults(physical, config);

@@ -1,5 +1,6 @@
 package io.github.citusjdbc.jdbc;
 
+import io.github.citusjdbc.CitusSqlState;
 import io.github.citusjdbc.sql.SqlInfo;
 import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
@@ -113,7 +114,7 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
             throw new SQLException("citus-jdbc: this PreparedStatement's batch was built on another node than the one"
                     + " this unit of work is routed to (the read-only flag, the tenant or the transaction changed"
                     + " between addBatch() and executeBatch()); build and execute a batch within one unit of work",
-                    "0A000");
+                    CitusSqlState.FEATURE_NOT_SUPPORTED.getState());
         }
         if (keyColumns != null) {
             return keyColumns == STAR ? physical.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)

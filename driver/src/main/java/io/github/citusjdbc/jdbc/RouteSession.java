@@ -1,5 +1,6 @@
 package io.github.citusjdbc.jdbc;
 
+import io.github.citusjdbc.CitusSqlState;
 import io.github.citusjdbc.config.DriverConfig;
 import io.github.citusjdbc.routing.EarlyRefresh;
 import io.github.citusjdbc.routing.RetryPolicy;
@@ -179,7 +180,7 @@ final class RouteSession {
                         + " must run on the coordinator, but the open transaction was routed to worker " + current
                         + " (" + unit.reason() + ", tenantRouting=affinity) at its first statement, and Citus workers"
                         + " reject DDL. Fix: run the DDL in its own transaction or as the transaction's first statement"
-                        + " (it then goes to the coordinator), or use tenantRouting=coordinator.", "25000");
+                        + " (it then goes to the coordinator), or use tenantRouting=coordinator.", CitusSqlState.INVALID_TRANSACTION_STATE.getState());
             }
         }
         retarget(statement);
@@ -393,7 +394,7 @@ final class RouteSession {
         String target = "jdbc:postgresql://" + address + "/" + urlDatabase();
         Connection c = pgjdbc.connect(target, props);
         if (c == null) {
-            throw new SQLException("pgjdbc refused the URL " + target, "08001");
+            throw new SQLException("pgjdbc refused the URL " + target, CitusSqlState.UNABLE_TO_CONNECT.getState());
         }
         Physical p = new Physical(address, c);
         try {
@@ -404,7 +405,7 @@ final class RouteSession {
                 // PgBouncer 1.18 accepts clients of a dead server and holds their first query for
                 // query_wait_timeout: one empty query bounded by nodeConnectTimeout finds out at connect time.
                 throw new SQLException("citus-jdbc: the PgBouncer at " + address + " did not reach its server within"
-                        + " nodeConnectTimeout (" + config.routing().nodeConnectTimeout() + ")", "08001");
+                        + " nodeConnectTimeout (" + config.routing().nodeConnectTimeout() + ")", CitusSqlState.UNABLE_TO_CONNECT.getState());
             }
             connection.state.applyTo(p, !connection.pins.ownsIsolation());
         } catch (SQLException | RuntimeException e) {

@@ -1,7 +1,7 @@
 package io.github.citusjdbc.jdbc;
 
+import io.github.citusjdbc.CitusSqlState;
 import io.github.citusjdbc.config.Pooler;
-import io.github.citusjdbc.config.SqlStates;
 import io.github.citusjdbc.tenant.PinningMode;
 import io.github.citusjdbc.tenant.TenantPath;
 import io.github.citusjdbc.tenant.TenantSettings;
@@ -98,7 +98,7 @@ final class TenantPins {
                 + " (the connection's current setting); it was not sent, because the tenant pin (or the isolation level"
                 + " the driver sends per transaction) could not be added to it. Terminate the text (with"
                 + " standard_conforming_strings = off a backslash escapes a quote"
-                + " inside '...').", SqlStates.SYNTAX_ERROR);
+                + " inside '...').", CitusSqlState.SYNTAX_ERROR.getState());
     }
 
     /** Routing moved the logical connection to another physical one. */

@@ -1,5 +1,6 @@
 package io.github.citusjdbc.routing;
 
+import io.github.citusjdbc.CitusSqlState;
 import io.github.citusjdbc.spi.Node;
 import io.github.citusjdbc.spi.NodeAddress;
 import io.github.citusjdbc.spi.NodeSelector;
@@ -28,7 +29,7 @@ import java.util.Objects;
  *       tenant's primary; a coordinator secondary; the coordinator primary</td></tr>
  *   <tr><td>read-only, {@code readFallback=error}</td>
  *       <td>an eligible secondary of the tenant's group; a coordinator secondary; else
- *       {@link SQLException} {@value SqlErrors#NO_ELIGIBLE_NODE} (read-only work never reaches a primary)</td></tr>
+ *       {@link SQLException} {@code 08001} ({@link CitusSqlState#UNABLE_TO_CONNECT}) (read-only work never reaches a primary)</td></tr>
  * </table>
  * "Eligible secondary": active, of the configured {@code nodecluster}, allowed by {@code allowedHosts},
  * lag within {@code maxReplicationLag} (when set), and not down in {@link NodeHealth}. A tenant that
@@ -79,7 +80,7 @@ public final class RouteDecider {
      * @param readOnly the connection's read-only flag when the unit starts
      * @param kind     the kind of the unit's first statement
      * @return the route
-     * @throws SQLException {@value SqlErrors#NO_ELIGIBLE_NODE} for read-only work when no secondary
+     * @throws SQLException {@code 08001} ({@link CitusSqlState#UNABLE_TO_CONNECT}) for read-only work when no secondary
      *                      qualifies and {@code readFallback=error}
      */
     public Route decide(ClusterView view, String tenant, boolean readOnly, WorkKind kind) throws SQLException {
@@ -281,6 +282,6 @@ public final class RouteDecider {
                 : group == null ? "tenant " + tenant + " (not in the topology)" : "tenant " + tenant + " (group " + group.groupId + ")";
         return new SQLException("No secondary can serve read-only " + which + ": none is active, reachable, allowed"
                 + " and within maxReplicationLag, and readFallback=error forbids a primary. Set readFallback=primary to"
-                + " read from a primary instead, or setReadOnly(false).", SqlErrors.NO_ELIGIBLE_NODE);
+                + " read from a primary instead, or setReadOnly(false).", CitusSqlState.UNABLE_TO_CONNECT.getState());
     }
 }

@@ -86,7 +86,7 @@ public final class Router {
      * @param readOnly the connection's read-only flag
      * @param kind     {@link WorkKind#of} the first statement
      * @return the route; call {@link #ended} when the unit ends
-     * @throws SQLException {@value SqlErrors#NO_ELIGIBLE_NODE} with {@code readFallback=error} and no eligible secondary
+     * @throws SQLException {@code 08001} ({@link io.github.citusjdbc.CitusSqlState#UNABLE_TO_CONNECT}) with {@code readFallback=error} and no eligible secondary
      */
     public Route route(ClusterView view, String tenant, boolean readOnly, WorkKind kind) throws SQLException {
         Route r = decider.decide(view, tenant, readOnly, kind);

@@ -58,7 +58,7 @@ public record RoutingSettings(ReadRouting readRouting, ReadFallback readFallback
     public enum ReadFallback {
         /** No secondary qualifies: run on a primary (the default). */
         PRIMARY,
-        /** No secondary qualifies: fail with SQLState {@value SqlErrors#NO_ELIGIBLE_NODE}. */
+        /** No secondary qualifies: fail with SQLState {@code 08001}, as pgjdbc when no host of a URL qualifies for its {@code targetServerType}. */
         ERROR
     }
 

@@ -37,16 +37,8 @@ import org.postgresql.util.PSQLException;
  */
 public final class SqlErrors {
 
-    /** SQLState for an invalid property value ({@code invalid_parameter_value}). */
-    public static final String INVALID_PARAMETER_VALUE = "22023";
     /** SQLState of {@code read_only_sql_transaction}. */
     public static final String READ_ONLY_SQL_TRANSACTION = "25006";
-    /**
-     * SQLState the driver raises when no node may serve a unit of work
-     * ({@code readFallback=error}): {@code sqlclient_unable_to_establish_sqlconnection}, as pgjdbc
-     * when no host of a URL qualifies for its {@code targetServerType}.
-     */
-    public static final String NO_ELIGIBLE_NODE = "08001";
 
     /**
      * Texts of PgBouncer errors (lower case, matched as substrings, all sent as {@code 08P01})

@@ -1,5 +1,6 @@
 package io.github.citusjdbc.tenant;
 
+import io.github.citusjdbc.CitusSqlState;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 
@@ -20,14 +21,12 @@ import java.sql.SQLException;
  * code point by code point, never normalized), non-ASCII digits, spaces of every kind, format
  * characters (zero-width joiners, bidi controls), unpaired surrogates. Everything else — quotes,
  * commas, whitespace, semicolons, backslashes, dots, control characters, the empty string,
- * {@code null} — is rejected with SQLState {@value #INVALID_NAME} ({@code invalid_name}).
+ * {@code null} — is rejected with SQLState {@code 42602} ({@link CitusSqlState#INVALID_NAME}).
  *
  * <p>The name always travels quoted ({@link #quote(String)}), so the server never folds its case.
  * Thread-safe (stateless).
  */
 public final class TenantName {
-    /** SQLState {@code invalid_name}. */
-    public static final String INVALID_NAME = "42602";
     /** Longest name in UTF-8 bytes ({@code NAMEDATALEN - 1}). */
     public static final int MAX_BYTES = 63;
     private static final int MAX_ECHO = 80;
@@ -40,14 +39,14 @@ public final class TenantName {
      *
      * @param name the schema name, exactly as in the catalog
      * @return {@code name}, for chaining
-     * @throws SQLException with SQLState {@value #INVALID_NAME} naming the problem; the message
+     * @throws SQLException with SQLState {@code 42602} ({@link CitusSqlState#INVALID_NAME}) naming the problem; the message
      *     shows the name with control and invisible characters escaped as {@code \\uXXXX}
      */
     public static String validate(String name) throws SQLException {
         String problem = problem(name);
         if (problem != null) {
             throw new SQLException(name == null ? "invalid tenant name: " + problem
-                    : "invalid tenant name \"" + printable(name) + "\": " + problem, INVALID_NAME);
+                    : "invalid tenant name \"" + printable(name) + "\": " + problem, CitusSqlState.INVALID_NAME.getState());
         }
         return name;
     }

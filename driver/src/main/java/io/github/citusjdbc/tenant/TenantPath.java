@@ -1,5 +1,6 @@
 package io.github.citusjdbc.tenant;
 
+import io.github.citusjdbc.CitusSqlState;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class TenantPath {
      * @param tenant the tenant's schema name
      * @param extraSchemas shared schemas searched after the tenant, in order; may be empty, not null
      * @return the path
-     * @throws SQLException SQLState {@value TenantName#INVALID_NAME} when any name is invalid or
+     * @throws SQLException SQLState {@code 42602} when any name is invalid or
      *     a schema is listed twice
      */
     public static TenantPath of(String tenant, List<String> extraSchemas) throws SQLException {
@@ -47,7 +48,7 @@ public final class TenantPath {
         for (String s : extraSchemas) {
             TenantName.validate(s);
             if (all.contains(s)) {
-                throw new SQLException("schema \"" + s + "\" appears twice in the tenant search path " + all, TenantName.INVALID_NAME);
+                throw new SQLException("schema \"" + s + "\" appears twice in the tenant search path " + all, CitusSqlState.INVALID_NAME.getState());
             }
             all.add(s);
         }
@@ -57,7 +58,7 @@ public final class TenantPath {
     /**
      * @param tenant the tenant's schema name
      * @return the path of the tenant alone (the default shape)
-     * @throws SQLException SQLState {@value TenantName#INVALID_NAME} when the name is invalid
+     * @throws SQLException SQLState {@code 42602} when the name is invalid
      */
     public static TenantPath of(String tenant) throws SQLException {
         return of(tenant, List.of());

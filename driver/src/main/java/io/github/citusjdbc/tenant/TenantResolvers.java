@@ -1,5 +1,6 @@
 package io.github.citusjdbc.tenant;
 
+import io.github.citusjdbc.CitusSqlState;
 import io.github.citusjdbc.ThreadTenantResolver;
 import io.github.citusjdbc.spi.TenantResolver;
 import java.sql.SQLException;
@@ -63,7 +64,7 @@ public final class TenantResolvers {
 
     private static SQLException invalid(String className, String reason, Throwable cause) {
         return new SQLException("Invalid value for citus-jdbc property tenantResolver: '" + className + "'; " + reason,
-                "22023", cause);
+                CitusSqlState.INVALID_PARAMETER_VALUE.getState(), cause);
     }
 
     /** Carries a checked instantiation failure out of {@link ClassValue#computeValue}. */

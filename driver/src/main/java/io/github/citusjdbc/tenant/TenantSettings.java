@@ -30,7 +30,7 @@ public record TenantSettings(PinningMode mode, TenantResolver resolver, List<Str
      *
      * @param tenant a schema name
      * @return its path
-     * @throws SQLException SQLState {@value TenantName#INVALID_NAME} for an invalid name
+     * @throws SQLException SQLState {@code 42602} for an invalid name
      */
     public TenantPath pathOf(String tenant) throws SQLException {
         return TenantPath.of(tenant, sharedSchemas.contains(tenant)

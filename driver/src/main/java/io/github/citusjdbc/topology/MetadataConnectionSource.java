@@ -1,5 +1,6 @@
 package io.github.citusjdbc.topology;
 
+import io.github.citusjdbc.CitusSqlState;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
@@ -42,7 +43,7 @@ public final class MetadataConnectionSource implements TopologySource {
     public synchronized CatalogRead read(long version) throws SQLException {
         for (int attempt = 0; ; attempt++) {
             if (closed) {
-                throw new SQLException("topology source closed", "08003");
+                throw new SQLException("topology source closed", CitusSqlState.CONNECTION_DOES_NOT_EXIST.getState());
             }
             try {
                 if (connection == null) {

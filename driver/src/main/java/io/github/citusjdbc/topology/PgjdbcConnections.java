@@ -1,5 +1,6 @@
 package io.github.citusjdbc.topology;
 
+import io.github.citusjdbc.CitusSqlState;
 import io.github.citusjdbc.spi.NodeAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +70,7 @@ public final class PgjdbcConnections {
     private static Connection connect(String url, Properties props) throws SQLException {
         Connection c = PGJDBC.connect(url, props);
         if (c == null) {
-            throw new SQLException("pgjdbc refused the URL " + url, "08001");
+            throw new SQLException("pgjdbc refused the URL " + url, CitusSqlState.UNABLE_TO_CONNECT.getState());
         }
         return c;
     }

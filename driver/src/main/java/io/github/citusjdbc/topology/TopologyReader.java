@@ -1,5 +1,6 @@
 package io.github.citusjdbc.topology;
 
+import io.github.citusjdbc.CitusSqlState;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -136,7 +137,7 @@ public final class TopologyReader {
 
     private static void nextResult(Statement st) throws SQLException {
         if (!st.getMoreResults()) {
-            throw new SQLException("topology batch returned fewer results than statements", "XX000");
+            throw new SQLException("topology batch returned fewer results than statements", CitusSqlState.INTERNAL_ERROR.getState());
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.citusjdbc.CitusSqlState;
 import io.github.citusjdbc.testkit.LocalCluster;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -27,7 +28,7 @@ class PropertyBoundsTest {
             "nodeIdleValidation=999999999m", "nodeConnectTimeout=600000m"})
     void durationsBeyondTheLimitAreRejected(String query) {
         SQLException e = rejected(query);
-        assertEquals(SqlStates.INVALID_PARAMETER_VALUE, e.getSQLState());
+        assertEquals(CitusSqlState.INVALID_PARAMETER_VALUE.getState(), e.getSQLState());
         assertTrue(e.getMessage().contains(query.substring(0, query.indexOf('='))), e.getMessage());
     }
 
@@ -44,7 +45,7 @@ class PropertyBoundsTest {
     @ValueSource(strings = {"maxReplicationLag=17179869185GB", "maxReplicationLag=9007199254740992kB",
             "maxReplicationLag=8796093022208MB"})
     void sizesThatOverflowAreRejected(String query) {
-        assertEquals(SqlStates.INVALID_PARAMETER_VALUE, rejected(query).getSQLState());
+        assertEquals(CitusSqlState.INVALID_PARAMETER_VALUE.getState(), rejected(query).getSQLState());
     }
 
     @Test
@@ -58,7 +59,7 @@ class PropertyBoundsTest {
             "tenantpinning=transaction"})
     void aDriverKeySpeltInAnotherCaseIsRejected(String query) {
         SQLException e = rejected(query);
-        assertEquals(SqlStates.INVALID_PARAMETER_VALUE, e.getSQLState());
+        assertEquals(CitusSqlState.INVALID_PARAMETER_VALUE.getState(), e.getSQLState());
         String key = query.substring(0, query.indexOf('='));
         assertTrue(e.getMessage().contains(key) && e.getMessage().contains("did you mean"), e.getMessage());
     }
@@ -68,7 +69,7 @@ class PropertyBoundsTest {
         Properties p = new Properties();
         p.setProperty("AllowedHosts", "h");
         SQLException e = assertThrows(SQLException.class, () -> DriverConfig.parse("jdbc:citus://h:5432/db", p));
-        assertEquals(SqlStates.INVALID_PARAMETER_VALUE, e.getSQLState());
+        assertEquals(CitusSqlState.INVALID_PARAMETER_VALUE.getState(), e.getSQLState());
     }
 
     @Test
@@ -91,6 +92,6 @@ class PropertyBoundsTest {
         String url = "jdbc:citus://" + cluster.coordinator().address() + "/" + cluster.database()
                 + "?topologyMaxStaleness=999999999m&clusterName=bounds_test";
         SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(url, p).close());
-        assertEquals(SqlStates.INVALID_PARAMETER_VALUE, e.getSQLState());
+        assertEquals(CitusSqlState.INVALID_PARAMETER_VALUE.getState(), e.getSQLState());
     }
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.citusjdbc.CitusSqlState;
 import io.github.citusjdbc.spi.Node;
 import io.github.citusjdbc.spi.NodeAddress;
 import io.github.citusjdbc.topology.ClusterView;
@@ -281,7 +282,7 @@ class RouteDeciderTest {
         health.markDown(W1_STANDBY.address(), "x");
         health.markDown(COORD_STANDBY.address(), "x");
         SQLException e = assertThrows(SQLException.class, () -> d.decide(v, "t1", true, WorkKind.DATA));
-        assertEquals(SqlErrors.NO_ELIGIBLE_NODE, e.getSQLState());
+        assertEquals(CitusSqlState.UNABLE_TO_CONNECT.getState(), e.getSQLState());
         assertTrue(e.getMessage().contains("readFallback"), e.getMessage());
     }
 
