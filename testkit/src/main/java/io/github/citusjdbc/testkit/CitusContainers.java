@@ -50,7 +50,7 @@ final class CitusContainers {
                         i, c.getHost(), c.getMappedPort(5432), -1, null));
             }
             ClusterNode coord = nodes.get(0);
-            try (Connection conn = LocalCluster.connect(coord.host(), coord.port(), LocalCluster.DATABASE, "postgres", PASSWORD);
+            try (Connection conn = ClusterConnections.connect(coord.host(), coord.port(), LocalCluster.DATABASE, "postgres", PASSWORD);
                  Statement s = conn.createStatement()) {
                 s.execute("CREATE ROLE " + LocalCluster.APP_USER + " LOGIN PASSWORD 'app-pw'");
                 s.execute("GRANT ALL ON DATABASE " + LocalCluster.DATABASE + " TO " + LocalCluster.APP_USER);

@@ -68,7 +68,7 @@ public final class ExistingCluster {
         record Row(int groupId, String host, int port, boolean primary) {
         }
         List<Row> rows = new ArrayList<>();
-        try (Connection c = LocalCluster.connect(s.host(), s.port(), s.database(), s.adminUser(), s.adminPassword());
+        try (Connection c = ClusterConnections.connect(s.host(), s.port(), s.database(), s.adminUser(), s.adminPassword());
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT groupid, nodename, nodeport, noderole::text = 'primary'"
                      + " FROM pg_catalog.pg_dist_node WHERE noderole <> 'unavailable' ORDER BY groupid, noderole, nodeid")) {
