@@ -58,7 +58,7 @@ public final class RealCitus implements CitusOps {
         }
         try (Connection c = coord()) {
             // Citus connects between nodes as the calling user: the passwords come from each server's
-            // PGPASSFILE (LocalCluster writes it), as an operator's ~/.pgpass would give them.
+            // PGPASSFILE (ClusterBoot writes it), as an operator's ~/.pgpass would give them.
             Sql.exec(c, "SELECT citus_set_coordinator_host(?, ?)", coordinator.host(), coordinator.port());
             for (ClusterNode w : primaryNodes.subList(1, primaryNodes.size())) {
                 Sql.exec(c, "SELECT citus_add_node(?, ?)", w.host(), w.port());
