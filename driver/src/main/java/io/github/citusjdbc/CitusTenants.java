@@ -24,8 +24,6 @@ import java.sql.SQLException;
  */
 public final class CitusTenants {
 
-    private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
-
     private CitusTenants() {
     }
 
@@ -38,14 +36,14 @@ public final class CitusTenants {
      */
     public static Scope bind(String tenant) throws SQLException {
         TenantName.validate(tenant);
-        String previous = CURRENT.get();
-        CURRENT.set(tenant);
+        String previous = ThreadTenantResolver.BOUND.get();
+        ThreadTenantResolver.BOUND.set(tenant);
         return new Scope(previous);
     }
 
     /** @return the tenant bound to the calling thread, or null when none is */
     public static String current() {
-        return CURRENT.get();
+        return ThreadTenantResolver.BOUND.get();
     }
 
     /** A binding of a tenant to a thread; {@link #close()} restores the previous one. */
@@ -65,9 +63,9 @@ public final class CitusTenants {
             }
             closed = true;
             if (previous == null) {
-                CURRENT.remove();
+                ThreadTenantResolver.BOUND.remove();
             } else {
-                CURRENT.set(previous);
+                ThreadTenantResolver.BOUND.set(previous);
             }
         }
     }

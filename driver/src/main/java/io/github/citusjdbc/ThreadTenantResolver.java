@@ -9,12 +9,18 @@ import io.github.citusjdbc.spi.TenantResolver;
 public final class ThreadTenantResolver implements TenantResolver {
 
     /** Creates the resolver (the driver does, from the {@code tenantResolver} property). */
+    /**
+     * The tenant bound on each thread by {@link CitusTenants#bind}; kept here so that this resolver,
+     * which the internal packages use as the default, depends on nothing of theirs.
+     */
+    static final ThreadLocal<String> BOUND = new ThreadLocal<>();
+
     public ThreadTenantResolver() {
     }
 
     /** @return {@link CitusTenants#current()} */
     @Override
     public String currentTenant() {
-        return CitusTenants.current();
+        return BOUND.get();
     }
 }

@@ -1,0 +1,21 @@
+/**
+ * citus-jdbc: a sharding-aware JDBC driver for Citus over pgjdbc.
+ *
+ * <p>Exported: the public API ({@code io.github.citusjdbc}) and the Hibernate integration. Every
+ * other package is internal; docs/architecture.md says what each does.
+ */
+module io.github.citusjdbc {
+    exports io.github.citusjdbc;
+    exports io.github.citusjdbc.hibernate;
+
+    requires transitive java.sql;
+    requires transitive io.github.citusjdbc.spi;
+    requires transitive org.postgresql.jdbc;
+    requires java.logging;
+    requires java.naming;
+    requires org.slf4j;
+    requires com.github.benmanes.caffeine;
+    requires static org.hibernate.orm.core;
+
+    provides java.sql.Driver with io.github.citusjdbc.CitusDriver;
+}
