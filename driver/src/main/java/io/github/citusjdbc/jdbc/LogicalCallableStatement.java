@@ -6,13 +6,11 @@ import java.sql.CallableStatement;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLXML;
 import java.sql.Time;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.util.Arrays;
 import java.util.Calendar;
 import java.util.Map;
 import org.postgresql.Driver;
@@ -62,18 +60,9 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
     private String nativeSql;
     private boolean escape;
     private boolean isFunction;
-    private int parameterCount;
 
-    // PgCallableStatement's OUT registration state, mirrored (registrations also go to plain).
-    private int[] functionReturnType; // by index - 1; 0 = not an OUT parameter; kept by clearParameters, as in pgjdbc
-    private int[] testReturn;
-    private boolean returnTypeSet;
-    private boolean[] out; // registered since the last clearParameters (pgjdbc's parameter direction OUT)
-
-    // The OUT values of the last enveloped execution, served by the getters while served is true.
-    private boolean served;
-    private Object[] callResult;
-    private int lastIndex;
+    /** OUT registrations (also sent to plain) and the values of the last enveloped call. */
+    private final OutParameters outs = new OutParameters();
 
     LogicalCallableStatement(LogicalConnection connection, CallableStatement delegate, String sql,
                              int type, int concurrency, int holdability) {
@@ -138,12 +127,7 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
             for (NativeQuery q : Parser.parseJdbcSql(nativeSql, std, true, true, false, false)) {
                 n += q.bindPositions.length;
             }
-            if (functionReturnType == null || parameterCount != n) {
-                parameterCount = n;
-                functionReturnType = new int[n + 1];
-                testReturn = new int[n + 1];
-                out = new boolean[n + 1];
-            }
+            outs.size(n);
         }
         parsedFor = physical;
         return base != null;
@@ -169,59 +153,23 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
         registered(index, sqlType);
     }
 
-    /** Records a registration pgjdbc accepted, normalized as {@code PgCallableStatement.registerOutParameter} does. */
     private void registered(int index, int sqlType) throws SQLException {
-        if (!parsed()) {
-            return;
+        if (parsed()) {
+            outs.register(index, sqlType);
         }
-        switch (sqlType) {
-            case Types.TINYINT:
-                sqlType = Types.SMALLINT;
-                break;
-            case Types.LONGVARCHAR:
-                sqlType = Types.VARCHAR;
-                break;
-            case Types.DECIMAL:
-                sqlType = Types.NUMERIC;
-                break;
-            case Types.FLOAT:
-                sqlType = Types.DOUBLE;
-                break;
-            case Types.VARBINARY:
-            case Types.LONGVARBINARY:
-                sqlType = Types.BINARY;
-                break;
-            case Types.BOOLEAN:
-                sqlType = Types.BIT;
-                break;
-            default:
-                break;
-        }
-        functionReturnType[index - 1] = sqlType;
-        testReturn[index - 1] = sqlType == Types.CHAR || sqlType == Types.LONGVARCHAR ? Types.VARCHAR
-                : sqlType == Types.FLOAT ? Types.REAL : sqlType;
-        out[index] = true;
-        returnTypeSet = true;
     }
 
     @Override
     public void clearParameters() throws SQLException {
         super.clearParameters();
-        if (out != null) {
-            Arrays.fill(out, false); // pgjdbc's clearParameters forgets the directions, not the registered types
-        }
+        outs.clearDirections();
     }
 
     /** Back on {@link #plain} after its parameters were cleared and replayed: register the OUT parameters again. */
     @Override
     void replayed(PreparedStatement target) throws SQLException {
-        if (target != plain || out == null) {
-            return;
-        }
-        for (int i = 1; i < out.length; i++) {
-            if (out[i]) {
-                ((CallableStatement) plain).registerOutParameter(i, functionReturnType[i - 1]);
-            }
+        if (target == plain) {
+            outs.registerAgain((CallableStatement) plain);
         }
     }
 
@@ -236,7 +184,7 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
     boolean executeOnce() throws SQLException {
         Envelope e = connection.pins.planAround(this);
         if (!enveloped(e)) {
-            served = false;
+            outs.unserve();
             return around(PreparedStatement::execute, e);
         }
         return runEnveloped(e);
@@ -246,7 +194,7 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
     ResultSet executeQueryOnce() throws SQLException {
         Envelope e = connection.pins.planAround(this);
         if (!enveloped(e)) {
-            served = false;
+            outs.unserve();
             return wrapResultSet(around(PreparedStatement::executeQuery, e));
         }
         if (!runEnveloped(e)) {
@@ -263,11 +211,11 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
     long executeLargeUpdateOnce() throws SQLException {
         Envelope e = connection.pins.planAround(this);
         if (!enveloped(e)) {
-            served = false;
+            outs.unserve();
             return around(PreparedStatement::executeLargeUpdate, e);
         }
         runEnveloped(e, false);
-        if (isFunction && returnTypeSet) {
+        if (isFunction && outs.returnTypeSet()) {
             throw new PSQLException(GT.tr("A CallableStatement was executed with nothing returned."), PSQLState.NO_DATA);
         }
         return updateCountOnly();
@@ -293,14 +241,14 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
      *
      * @return whether a result set is current (false once OUT values were taken)
      */
-    private boolean runEnveloped(Envelope e, boolean outs) throws SQLException {
+    private boolean runEnveloped(Envelope e, boolean takeOuts) throws SQLException {
         PreparedStatement target = variant(e, null, null);
         resetNavigation();
         if (delegate != target) {
             switchTo(target);
         }
-        for (int i = 1; i <= parameterCount; i++) {
-            if (out[i] && !parameters.isSet(i)) {
+        for (int i = 1; i <= outs.count(); i++) {
+            if (outs.isOut(i) && !parameters.isSet(i)) {
                 target.setNull(i, Types.OTHER, "void"); // pgjdbc's convertFunctionOutParameters
             }
         }
@@ -311,56 +259,12 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
             throw ex;
         }
         startNavigation(e, escape ? 1 : info(sql).pgjdbcQueryCount(), false);
-        if (!outs || !isFunction || !returnTypeSet) {
+        if (!takeOuts || !isFunction || !outs.returnTypeSet()) {
             return isResultSetNow();
         }
-        ResultSet rs = delegate.getResultSet();
-        if (rs == null || !rs.next()) {
-            throw new PSQLException(GT.tr("A CallableStatement was executed with nothing returned."), PSQLState.NO_DATA);
-        }
-        ResultSetMetaData md = rs.getMetaData();
-        int cols = md.getColumnCount();
-        if (cols != outParameterCount()) {
-            throw new PSQLException(GT.tr("A CallableStatement was executed with an invalid number of parameters"),
-                    PSQLState.SYNTAX_ERROR);
-        }
-        lastIndex = 0;
-        Object[] result = new Object[parameterCount + 1];
-        callResult = result;
-        served = true;
-        int[] types = functionReturnType;
-        for (int i = 0, j = 0; i < cols; i++, j++) {
-            while (j < types.length && types[j] == 0) {
-                j++;
-            }
-            result[j] = rs.getObject(i + 1);
-            int columnType = md.getColumnType(i + 1);
-            if (columnType != types[j]) {
-                if (columnType == Types.DOUBLE && types[j] == Types.REAL) {
-                    if (result[j] != null) {
-                        result[j] = ((Double) result[j]).floatValue();
-                    }
-                } else if (columnType != Types.REF_CURSOR || types[j] != Types.OTHER) {
-                    throw new PSQLException(GT.tr("A CallableStatement function was executed and the out parameter {0}"
-                            + " was of type {1} however type {2} was registered.", i + 1, "java.sql.Types=" + columnType,
-                            "java.sql.Types=" + types[j]), PSQLState.DATA_TYPE_MISMATCH);
-                }
-            }
-        }
-        rs.close();
+        outs.take(delegate.getResultSet());
         consumeResults();
         return false;
-    }
-
-    /** pgjdbc's {@code ParameterList.getOutParameterCount}: every function has at least one output. */
-    private int outParameterCount() {
-        int n = 0;
-        for (int i = 1; i <= parameterCount; i++) {
-            if (out[i]) {
-                n++;
-            }
-        }
-        return n == 0 ? 1 : n;
     }
 
     // ------------------------------------------------------------------ OUT values (PgCallableStatement's getters)
@@ -369,201 +273,123 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
         return (CallableStatement) plain;
     }
 
-    private Object callResult(int index) throws SQLException {
+    /** The OUT values of the last enveloped call, after pgjdbc's closed check. */
+    private OutParameters open() throws SQLException {
         if (plain.isClosed()) {
             throw new PSQLException(GT.tr("This statement has been closed."), PSQLState.OBJECT_NOT_IN_STATE);
         }
-        lastIndex = index;
-        return callResult[index - 1];
-    }
-
-    private Object checkIndex(int index, int type, String getName) throws SQLException {
-        Object result = callResult(index);
-        int registered = testReturn[index - 1];
-        if (type != registered) {
-            throw mismatch(registered, getName, type);
-        }
-        return result;
-    }
-
-    private Object checkIndex(int index, int type1, int type2, String getName) throws SQLException {
-        Object result = callResult(index);
-        int registered = testReturn[index - 1];
-        if (type1 != registered && type2 != registered) {
-            throw mismatch(registered, getName, type1);
-        }
-        return result;
-    }
-
-    private static PSQLException mismatch(int registered, String getName, int type) {
-        return new PSQLException(GT.tr("Parameter of type {0} was registered, but call to get{1} (sqltype={2}) was made.",
-                "java.sql.Types=" + registered, getName, "java.sql.Types=" + type),
-                PSQLState.MOST_SPECIFIC_TYPE_DOES_NOT_MATCH);
+        return outs;
     }
 
     @Override
     public boolean wasNull() throws SQLException {
-        if (!served) {
-            return physical().wasNull();
-        }
-        if (lastIndex == 0) {
-            throw new PSQLException(GT.tr("wasNull cannot be call before fetching a result."),
-                    PSQLState.OBJECT_NOT_IN_STATE);
-        }
-        return callResult[lastIndex - 1] == null;
+        return outs.served() ? outs.wasNull() : physical().wasNull();
     }
 
     @Override
     public String getString(int index) throws SQLException {
-        return served ? (String) checkIndex(index, Types.VARCHAR, "String") : physical().getString(index);
+        return outs.served() ? open().getString(index) : physical().getString(index);
     }
 
     @Override
     public boolean getBoolean(int index) throws SQLException {
-        if (!served) {
-            return physical().getBoolean(index);
-        }
-        Object result = checkIndex(index, Types.BIT, "Boolean");
-        if (result == null) {
-            return false;
-        }
-        if (result instanceof Boolean) {
-            return (Boolean) result;
-        }
-        // A BIT column reads as Boolean, or as PGobject for bit(n > 1), which pgjdbc cannot cast either.
-        throw new PSQLException("Cannot cast to boolean", PSQLState.CANNOT_COERCE);
+        return outs.served() ? open().getBoolean(index) : physical().getBoolean(index);
     }
 
     @Override
     public byte getByte(int index) throws SQLException {
-        if (!served) {
-            return physical().getByte(index);
-        }
-        Object result = checkIndex(index, Types.SMALLINT, "Byte");
-        return result == null ? 0 : ((Integer) result).byteValue();
+        return outs.served() ? open().getByte(index) : physical().getByte(index);
     }
 
     @Override
     public short getShort(int index) throws SQLException {
-        if (!served) {
-            return physical().getShort(index);
-        }
-        Object result = checkIndex(index, Types.SMALLINT, "Short");
-        return result == null ? 0 : ((Integer) result).shortValue();
+        return outs.served() ? open().getShort(index) : physical().getShort(index);
     }
 
     @Override
     public int getInt(int index) throws SQLException {
-        if (!served) {
-            return physical().getInt(index);
-        }
-        Object result = checkIndex(index, Types.INTEGER, "Int");
-        return result == null ? 0 : (Integer) result;
+        return outs.served() ? open().getInt(index) : physical().getInt(index);
     }
 
     @Override
     public long getLong(int index) throws SQLException {
-        if (!served) {
-            return physical().getLong(index);
-        }
-        Object result = checkIndex(index, Types.BIGINT, "Long");
-        return result == null ? 0L : (Long) result;
+        return outs.served() ? open().getLong(index) : physical().getLong(index);
     }
 
     @Override
     public float getFloat(int index) throws SQLException {
-        if (!served) {
-            return physical().getFloat(index);
-        }
-        Object result = checkIndex(index, Types.REAL, "Float");
-        return result == null ? 0.0F : (Float) result;
+        return outs.served() ? open().getFloat(index) : physical().getFloat(index);
     }
 
     @Override
     public double getDouble(int index) throws SQLException {
-        if (!served) {
-            return physical().getDouble(index);
-        }
-        Object result = checkIndex(index, Types.DOUBLE, "Double");
-        return result == null ? 0.0D : (Double) result;
+        return outs.served() ? open().getDouble(index) : physical().getDouble(index);
+    }
+
+    @Override
+    public BigDecimal getBigDecimal(int index) throws SQLException {
+        return outs.served() ? open().getBigDecimal(index) : physical().getBigDecimal(index);
+    }
+
+    @Override
+    public byte[] getBytes(int index) throws SQLException {
+        return outs.served() ? open().getBytes(index) : physical().getBytes(index);
+    }
+
+    @Override
+    public Date getDate(int index) throws SQLException {
+        return outs.served() ? open().getDate(index) : physical().getDate(index);
+    }
+
+    @Override
+    public Time getTime(int index) throws SQLException {
+        return outs.served() ? open().getTime(index) : physical().getTime(index);
+    }
+
+    @Override
+    public Timestamp getTimestamp(int index) throws SQLException {
+        return outs.served() ? open().getTimestamp(index) : physical().getTimestamp(index);
+    }
+
+    @Override
+    public Array getArray(int index) throws SQLException {
+        return outs.served() ? open().getArray(index) : physical().getArray(index);
+    }
+
+    @Override
+    public SQLXML getSQLXML(int index) throws SQLException {
+        return outs.served() ? open().getSQLXML(index) : physical().getSQLXML(index);
+    }
+
+    @Override
+    public Object getObject(int index) throws SQLException {
+        return outs.served() ? open().getObject(index) : physical().getObject(index);
     }
 
     @Deprecated
     @Override
     public BigDecimal getBigDecimal(int index, int scale) throws SQLException {
-        return served ? (BigDecimal) checkIndex(index, Types.NUMERIC, "BigDecimal") : physical().getBigDecimal(index, scale);
-    }
-
-    @Override
-    public BigDecimal getBigDecimal(int index) throws SQLException {
-        return served ? (BigDecimal) checkIndex(index, Types.NUMERIC, "BigDecimal") : physical().getBigDecimal(index);
-    }
-
-    @Override
-    public byte[] getBytes(int index) throws SQLException {
-        return served ? (byte[]) checkIndex(index, Types.VARBINARY, Types.BINARY, "Bytes") : physical().getBytes(index);
-    }
-
-    @Override
-    public Date getDate(int index) throws SQLException {
-        return served ? (Date) checkIndex(index, Types.DATE, "Date") : physical().getDate(index);
-    }
-
-    @Override
-    public Time getTime(int index) throws SQLException {
-        return served ? (Time) checkIndex(index, Types.TIME, "Time") : physical().getTime(index);
-    }
-
-    @Override
-    public Timestamp getTimestamp(int index) throws SQLException {
-        return served ? (Timestamp) checkIndex(index, Types.TIMESTAMP, "Timestamp") : physical().getTimestamp(index);
+        return outs.served() ? open().getBigDecimal(index) : physical().getBigDecimal(index, scale);
     }
 
     @Override
     public Date getDate(int index, Calendar cal) throws SQLException {
-        if (!served) {
-            return physical().getDate(index, cal);
-        }
-        Object result = checkIndex(index, Types.DATE, "Date");
-        return result == null ? null : base.getTimestampUtils().toDate(cal, result.toString());
+        return outs.served() ? open().getDate(index, cal, base) : physical().getDate(index, cal);
     }
 
     @Override
     public Time getTime(int index, Calendar cal) throws SQLException {
-        if (!served) {
-            return physical().getTime(index, cal);
-        }
-        Object result = checkIndex(index, Types.TIME, "Time");
-        return result == null ? null : base.getTimestampUtils().toTime(cal, result.toString());
+        return outs.served() ? open().getTime(index, cal, base) : physical().getTime(index, cal);
     }
 
     @Override
     public Timestamp getTimestamp(int index, Calendar cal) throws SQLException {
-        if (!served) {
-            return physical().getTimestamp(index, cal);
-        }
-        Object result = checkIndex(index, Types.TIMESTAMP, "Timestamp");
-        return result == null ? null : base.getTimestampUtils().toTimestamp(cal, result.toString());
-    }
-
-    @Override
-    public Array getArray(int index) throws SQLException {
-        return served ? (Array) checkIndex(index, Types.ARRAY, "Array") : physical().getArray(index);
-    }
-
-    @Override
-    public SQLXML getSQLXML(int index) throws SQLException {
-        return served ? (SQLXML) checkIndex(index, Types.SQLXML, "SQLXML") : physical().getSQLXML(index);
-    }
-
-    @Override
-    public Object getObject(int index) throws SQLException {
-        return served ? callResult(index) : physical().getObject(index);
+        return outs.served() ? open().getTimestamp(index, cal, base) : physical().getTimestamp(index, cal);
     }
 
     @Override
     public Object getObject(int index, Map<String, Class<?>> map) throws SQLException {
-        if (!served) {
+        if (!outs.served()) {
             return physical().getObject(index, map);
         }
         if (map != null && !map.isEmpty()) {
@@ -574,7 +400,7 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
 
     @Override
     public <T> T getObject(int index, Class<T> type) throws SQLException {
-        if (!served) {
+        if (!outs.served()) {
             return physical().getObject(index, type);
         }
         if (type == ResultSet.class) {
