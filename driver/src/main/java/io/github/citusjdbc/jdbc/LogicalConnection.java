@@ -15,14 +15,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connection handed to the application. It owns the physical pgjdbc connection
- * ({@link #delegate}) and the statements created on it.
+ * The connection handed to the application. It owns the current physical pgjdbc connection
+ * ({@link #delegate}), the statements created on it, the tenant pin ({@link #pins}) and, on a
+ * Citus cluster with something to route, the routing session ({@link #routing}).
  *
- * <p>Interception points for later work (routing, tenant pinning) are the methods of
- * {@link Connection} that change session or transaction state ({@code setAutoCommit},
- * {@code commit}, {@code rollback}, {@code setSchema}, {@code setReadOnly},
- * {@code setTransactionIsolation}); today they are forwarded unchanged by the generated base.
- * Not thread-safe, like pgjdbc's connection, except {@link #abort}, {@link #isClosed} and
+ * <p>Every statement execution, batch and COPY runs through {@link #inUnit}: the unit of work is
+ * decided once ({@link TenantPins#begin}), routing moves the connection to the unit's node when
+ * it must, and the call runs. The methods of {@link Connection} that change session or
+ * transaction state ({@code setAutoCommit}, {@code commit}, {@code rollback}, {@code setSchema},
+ * {@code setReadOnly}, {@code setTransactionIsolation}, savepoints) tell the pin and routing;
+ * everything else is delegated by the generated {@link DelegatingConnection}.
+ *
+ * <p>Not thread-safe, like pgjdbc's connection, except {@link #abort}, {@link #isClosed} and
  * {@link #isCitus}.
  */
 final class LogicalConnection extends DelegatingConnection implements CitusConnection {
@@ -321,12 +325,9 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         pins.onTransactionEnd();
         if (state.autoCommit != autoCommit) {
             state.autoCommit = autoCommit;
-            state.changed();
-            if (routing != null) {
-                routing.stateApplied();
-                if (autoCommit) {
-                    routing.transactionEnded(); // switching autocommit on commits
-                }
+            sessionChanged();
+            if (routing != null && autoCommit) {
+                routing.transactionEnded(); // switching autocommit on commits
             }
         }
     }
@@ -340,10 +341,7 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         delegate.setReadOnly(readOnly);
         if (state.readOnly != readOnly) {
             state.readOnly = readOnly;
-            state.changed();
-            if (routing != null) {
-                routing.stateApplied();
-            }
+            sessionChanged();
         }
     }
 
@@ -351,28 +349,21 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
         delegate.setNetworkTimeout(executor, milliseconds);
         state.networkTimeoutMillis = milliseconds;
-        state.changed();
-        if (routing != null) {
-            routing.stateApplied();
-        }
+        sessionChanged();
     }
 
     @Override
     public void setClientInfo(String name, String value) throws java.sql.SQLClientInfoException {
         delegate.setClientInfo(name, value);
         state.clientInfo(name, value);
-        if (routing != null) {
-            routing.stateApplied();
-        }
+        sessionChanged();
     }
 
     @Override
     public void setClientInfo(java.util.Properties properties) throws java.sql.SQLClientInfoException {
         delegate.setClientInfo(properties);
         state.clientInfo(properties);
-        if (routing != null) {
-            routing.stateApplied();
-        }
+        sessionChanged();
     }
 
     /** Pins before the savepoint when it opens the transaction, so that rolling back to it keeps the pin. */
@@ -417,10 +408,7 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         } else {
             delegate.setTransactionIsolation(level);
             state.isolation = level;
-            state.changed();
-            if (routing != null) {
-                routing.stateApplied();
-            }
+            sessionChanged();
         }
     }
 
@@ -431,80 +419,44 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         return level >= 0 ? level : delegate.getTransactionIsolation();
     }
 
-    private void checkOpen() throws SQLException {
+    /** The session state changed: routing re-applies it to the physical connections it switches to. */
+    private void sessionChanged() {
+        state.changed();
+        if (routing != null) {
+            routing.stateApplied();
+        }
+    }
+
+    void checkOpen() throws SQLException {
         if (closed) {
             throw ClosedConnection.closed();
         }
     }
 
-    // ------------------------------------------------------------------ pinned COPY
+    // ------------------------------------------------------------------ pinned COPY (PinnedCopy)
 
     @Override
     public long copyIn(String sql, java.io.Reader from) throws SQLException, java.io.IOException {
-        return copy(sql, from, null, null, null);
+        checkOpen();
+        return PinnedCopy.run(this, sql, from, null, null, null);
     }
 
     @Override
     public long copyIn(String sql, java.io.InputStream from) throws SQLException, java.io.IOException {
-        return copy(sql, null, from, null, null);
+        checkOpen();
+        return PinnedCopy.run(this, sql, null, from, null, null);
     }
 
     @Override
     public long copyOut(String sql, java.io.Writer to) throws SQLException, java.io.IOException {
-        return copy(sql, null, null, to, null);
+        checkOpen();
+        return PinnedCopy.run(this, sql, null, null, to, null);
     }
 
     @Override
     public long copyOut(String sql, java.io.OutputStream to) throws SQLException, java.io.IOException {
-        return copy(sql, null, null, null, to);
-    }
-
-    private long copy(String sql, java.io.Reader reader, java.io.InputStream in, java.io.Writer writer,
-                      java.io.OutputStream out) throws SQLException, java.io.IOException {
         checkOpen();
-        try {
-            return inUnit(null, sql, false, (none, q) -> {
-                try {
-                    return copyOnce(q, reader, in, writer, out);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e); // carried out of the unit, unwrapped below
-                }
-            });
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
-        }
-    }
-
-    private long copyOnce(String sql, java.io.Reader reader, java.io.InputStream in, java.io.Writer writer,
-                          java.io.OutputStream out) throws SQLException, java.io.IOException {
-        org.postgresql.copy.CopyManager copy = delegate.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
-        Envelope e = pins.planAround(null);
-        try {
-            if (e != null) {
-                pins.before(e);
-            }
-            long n;
-            if (reader != null) {
-                n = copy.copyIn(sql, reader);
-            } else if (in != null) {
-                n = copy.copyIn(sql, in);
-            } else if (writer != null) {
-                n = copy.copyOut(sql, writer);
-            } else {
-                n = copy.copyOut(sql, out);
-            }
-            if (e != null) {
-                pins.after(e);
-            }
-            return n;
-        } catch (SQLException ex) {
-            pins.failed(e, ex);
-            throw ex;
-        } catch (java.io.IOException | RuntimeException ex) {
-            SQLException wrapper = new SQLException(ex);
-            pins.failed(e, wrapper);
-            throw ex;
-        }
+        return PinnedCopy.run(this, sql, null, null, null, to);
     }
 
     @Override
