@@ -157,7 +157,7 @@ final class TenantPins {
         boolean autocommit = connection.delegate.getAutoCommit();
         TenantPath path = ts == TransactionState.FAILED ? null : resolve(); // failed: nothing can be added
         boolean transaction = ts != TransactionState.IDLE || !autocommit;
-        boolean readOnly = UnitOfWork.standbyServes(connection.state.readOnly, connection.isolationForRouting());
+        boolean readOnly = connection.state.readOnly && UnitOfWork.standbyServes(connection.isolationForRouting());
         if (u == null || u.tenant() != path || u.autocommit() != autocommit || u.transaction() != transaction
                 || u.readOnly() != readOnly) {
             u = new UnitOfWork(path, autocommit, transaction, readOnly); // else the last one, equal: no allocation

@@ -19,8 +19,8 @@ import java.sql.Connection;
 record UnitOfWork(TenantPath tenant, boolean autocommit, boolean transaction, boolean readOnly) {
 
     /** @return whether {@code isolation} (a {@link Connection} constant, or -1) lets read-only work go to a standby */
-    static boolean standbyServes(boolean readOnly, int isolation) {
-        return readOnly && isolation != Connection.TRANSACTION_SERIALIZABLE;
+    static boolean standbyServes(int isolation) {
+        return isolation != Connection.TRANSACTION_SERIALIZABLE;
     }
 
     /** @return the tenant's name, or null */
