@@ -357,7 +357,7 @@ class CitusOpsTest {
         }
     }
 
-    /** LocalCluster.waitForReplay misses asynchronous commits (see the kit's report); this does not. */
+    /** Waits until every standby has replayed its primary's WAL ({@code StandbySync}), all standbys at once. */
     private static void awaitStandbys() throws SQLException {
         List<ClusterNode> standbys = new ArrayList<>();
         for (ClusterNode n : cluster.nodes()) {
