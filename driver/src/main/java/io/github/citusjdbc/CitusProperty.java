@@ -136,16 +136,20 @@ public enum CitusProperty {
      */
     TENANT_PINNING("tenantPinning", "auto",
             "How a pinned tenant (`setSchema`, `currentSchema`, the `tenantResolver`) reaches the server."
-                    + " `auto`: `session` unless `pooler=pgbouncer-transaction`, then `transaction`."
+                    + " `auto`: `session` unless `pooler=pgbouncer-transaction`, then `statement`."
                     + " `session`: `SET search_path TO \"t\"; ` prefixed to the statement that needs it when the"
                     + " server's value differs (same round trip; nothing added while the tenant does not change);"
                     + " only for direct connections, `pgbouncer-session` or `pgbouncer-transaction-tracking`, rejected"
-                    + " with `pooler=pgbouncer-transaction`. `transaction`: `SET LOCAL search_path` inside every"
+                    + " with `pooler=pgbouncer-transaction`. `statement`: an autocommit statement is sent as"
+                    + " `SET search_path TO \"t\"; <sql>; RESET search_path`, one implicit transaction in one round"
+                    + " trip (not a distributed transaction on Citus), where pgjdbc sends it with a single Sync"
+                    + " (`prepareThreshold=0`); otherwise, and in explicit transactions, as `transaction`; safe behind"
+                    + " any transaction pooler. `transaction`: `SET LOCAL search_path` inside every"
                     + " transaction, piggybacked on its first statement (an autocommit statement is sent as"
                     + " `BEGIN; SET LOCAL ...; <sql>; COMMIT` in one round trip, which Citus runs as a distributed"
                     + " transaction: slower); safe behind any transaction pooler. With no tenant pinned nothing is"
                     + " added.",
-            Kind.TENANT, "auto", "session", "transaction"),
+            Kind.TENANT, "auto", "session", "statement", "transaction"),
 
     /**
      * The class that tells the tenant of the transaction starting on the calling thread.

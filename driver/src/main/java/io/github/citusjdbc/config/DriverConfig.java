@@ -190,7 +190,7 @@ public final class DriverConfig {
     private static TenantSettings tenantSettings(Properties merged, Pooler pooler) throws SQLException {
         PinningMode mode = PinningMode.of(CitusProperty.TENANT_PINNING.getString(merged));
         if (mode == PinningMode.AUTO) {
-            mode = pooler.leaksSearchPath() ? PinningMode.TRANSACTION : PinningMode.SESSION;
+            mode = pooler.leaksSearchPath() ? PinningMode.STATEMENT : PinningMode.SESSION;
         }
         if (mode == PinningMode.SESSION && pooler.leaksSearchPath()) {
             throw CitusProperty.TENANT_PINNING.invalidValue(mode.value(), "conflicts with pooler=" + pooler.value()

@@ -4,12 +4,14 @@ package io.github.citusjdbc.jdbc;
  * What the driver adds around one execution of user SQL, decided by {@link TenantPins}; immutable
  * and cached per tenant path and isolation, so identity comparison tells variants apart.
  *
- * <p>Two shapes: the autocommit <i>envelope</i> {@code BEGIN[ ISOLATION LEVEL x]; SET LOCAL
+ * <p>The shapes: the autocommit <i>envelope</i> {@code BEGIN[ ISOLATION LEVEL x]; SET LOCAL
  * search_path TO "t"; <sql>\n; COMMIT} (one transaction of the driver's own, which also holds
  * PgBouncer's server connection if pgjdbc splits the pipeline), and the explicit-transaction
  * <i>prefix</i> {@code [SET TRANSACTION ISOLATION LEVEL x; ][SET LOCAL search_path TO "t"; ]<sql>}
  * on the first statement of an application transaction; in session pinning the prefix
- * {@code SET search_path TO "t"; <sql>} on a statement whose tenant differs from the server's.
+ * {@code SET search_path TO "t"; <sql>} on a statement whose tenant differs from the server's; in
+ * statement pinning the <i>implicit</i> form {@code SET search_path TO "t"; <sql>\n; RESET search_path},
+ * one implicit transaction when pgjdbc sends it with a single Sync ({@link StatementPinning}).
  */
 final class Envelope {
 
@@ -21,21 +23,25 @@ final class Envelope {
     final boolean commit;
     /** The prefix statements alone, for paths that cannot carry the user SQL in one string. */
     final String pinOnly;
-    /** Identity of the envelope's content, for caches. */
-    final Object key;
+    /** What tells envelopes apart, for the cache of prepared variants: the prefix, and the suffix where it varies. */
+    final String key;
     /** Whether the prefix is a session {@code SET search_path} (session pinning), which the server keeps on success. */
     final boolean session;
     /** Session pinning: the normalized value the server has once the prefix ran, or null for its default. */
     final String sessionValue;
+    /** Text sent after the user SQL (its result hidden), or null: {@code \n; COMMIT} when {@link #commit}. */
+    private final String suffix;
 
-    Envelope(String prefix, int skip, boolean commit, Object key) {
-        this(prefix, skip, commit, key, false, null);
+    Envelope(String prefix, int skip, boolean commit, String key) {
+        this(prefix, skip, commit, key, false, null, commit ? "\n; COMMIT" : null);
     }
 
-    private Envelope(String prefix, int skip, boolean commit, Object key, boolean session, String sessionValue) {
+    private Envelope(String prefix, int skip, boolean commit, String key, boolean session, String sessionValue,
+                     String suffix) {
         this.prefix = prefix;
         this.skip = skip;
         this.commit = commit;
+        this.suffix = suffix;
         this.pinOnly = prefix.substring(0, prefix.length() - 2); // without the trailing "; "
         this.key = key;
         this.session = session;
@@ -49,7 +55,18 @@ final class Envelope {
      */
     static Envelope session(String set, String value) {
         String prefix = set + "; ";
-        return new Envelope(prefix, 1, false, prefix, true, value);
+        return new Envelope(prefix, 1, false, prefix, true, value, null);
+    }
+
+    /**
+     * @param set the session {@code SET search_path ...} statement
+     * @return {@code SET search_path ...; <sql>\n; RESET search_path}: one implicit transaction, so
+     *         the server keeps nothing of it, whether the statement succeeds (the {@code RESET}) or
+     *         fails (the transaction's rollback undoes the {@code SET})
+     */
+    static Envelope implicit(String set) {
+        String prefix = set + "; ";
+        return new Envelope(prefix, 1, false, prefix + "RESET", false, null, "\n; RESET search_path");
     }
 
     /**
@@ -65,14 +82,14 @@ final class Envelope {
         } else {
             sb.append(userSql, 0, at).append(returning).append(userSql, at, userSql.length());
         }
-        if (commit) {
-            sb.append("\n; COMMIT"); // on a new line: the user SQL may end in a -- comment
+        if (suffix != null) {
+            sb.append(suffix); // on a new line: the user SQL may end in a -- comment
         }
         return sb.toString();
     }
 
     @Override
     public String toString() {
-        return "Envelope[" + prefix + (commit ? "...COMMIT" : "...") + "]";
+        return "Envelope[" + prefix + "..." + (suffix == null ? "" : suffix.substring(3)) + "]";
     }
 }

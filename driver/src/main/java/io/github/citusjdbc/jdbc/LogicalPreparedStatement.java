@@ -186,7 +186,7 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
 
     /** The physical statement for envelope {@code e}, from the cache or newly prepared. */
     final PreparedStatement variant(Envelope e, String ret, SqlInfo info) throws SQLException {
-        PreparedStatement cached = envelopes.get(e.prefix);
+        PreparedStatement cached = envelopes.get(e.key);
         if (cached != null) {
             return cached;
         }
@@ -201,7 +201,7 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
         String text = e.wrap(envelopeBody(), ret, ret == null ? -1 : info.statements().get(0).end());
         PreparedStatement ps = prepare(text, ret != null);
         copySettings(plain, ps);
-        envelopes.put(e.prefix, ps);
+        envelopes.put(e.key, ps);
         variants.add(ps);
         return ps;
     }

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import org.postgresql.PGStatement;
 
 /**
  * A statement of a {@link LogicalConnection}: the hand-written behaviour; {@link WrappedStatement}
@@ -432,6 +433,21 @@ abstract class LogicalStatement implements Statement {
     /** @return whether the pending "around" operation can carry a session pin in its own string (a batch of SQL texts) */
     boolean carriesPin() throws SQLException {
         return pendingBatch != null;
+    }
+
+    /** pgjdbc's switch for tests that makes even one-shot statements binary, and so described first. */
+    private static final boolean PGJDBC_FORCE_BINARY = Boolean.getBoolean("org.postgresql.forceBinary");
+
+    /**
+     * Whether pgjdbc sends this statement's next execution, however many queries its string holds,
+     * with a single Sync. pgjdbc syncs in the middle of a string only before a query it described
+     * first, and describes first only statements it prepares on the server: never with
+     * {@code prepareThreshold=0} on the connection (the variants of a prepared statement are made
+     * there) and on the plain statement.
+     */
+    boolean sendsOneSync() throws SQLException {
+        return !PGJDBC_FORCE_BINARY && connection.pins.prepareThreshold() == 0
+                && plain instanceof PGStatement p && p.getPrepareThreshold() == 0;
     }
 
     /** @return whether the pending "around" operation may run inside the driver's transaction */

@@ -61,8 +61,11 @@ final class TenantPins {
         this.settings = settings;
         this.perTransactionIsolation = pooler.isTransactionPooler();
         this.explicit = settings.defaultTenant();
-        this.pinning = settings.mode() == PinningMode.SESSION ? new SessionPinning(this, perTransactionIsolation)
-                : new TransactionPinning(this, null);
+        this.pinning = switch (settings.mode()) {
+            case SESSION -> new SessionPinning(this, perTransactionIsolation);
+            case STATEMENT -> new StatementPinning(this);
+            default -> new TransactionPinning(this, null);
+        };
     }
 
     /** Looks up pgjdbc's connection behind the physical one, once. */
@@ -80,6 +83,11 @@ final class TenantPins {
      */
     boolean standardConformingStrings() {
         return base == null || base.getStandardConformingStrings();
+    }
+
+    /** @return pgjdbc's {@code prepareThreshold} of the physical connection, or -1 without pgjdbc */
+    int prepareThreshold() {
+        return base == null ? -1 : ((PGConnection) base).getPrepareThreshold();
     }
 
     /** @return the {@code search_path} the server last reported (Citus 12+ reports it), or null */

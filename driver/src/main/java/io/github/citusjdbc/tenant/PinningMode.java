@@ -10,8 +10,15 @@ public enum PinningMode {
      */
     SESSION("session"),
     /**
+     * Per autocommit statement {@code SET search_path TO "t"; <sql>; RESET search_path}, one implicit
+     * transaction (no {@code BEGIN}: on Citus not a distributed transaction), used only where pgjdbc
+     * sends it with a single Sync (it never prepares on the server: {@code prepareThreshold=0});
+     * otherwise, and for transactions, as {@link #TRANSACTION}. Safe behind any transaction pooler.
+     */
+    STATEMENT("statement"),
+    /**
      * The fastest safe mode for the declared pooler: {@link #SESSION} for direct connections,
-     * PgBouncer in session mode and PgBouncer tracking {@code search_path}; {@link #TRANSACTION}
+     * PgBouncer in session mode and PgBouncer tracking {@code search_path}; {@link #STATEMENT}
      * behind a transaction pooler without tracking. Resolved when the configuration is read.
      */
     AUTO("auto");

@@ -98,8 +98,12 @@ class DriverConfigTest {
                 .tenants().mode());
         assertEquals(session, DriverConfig.parse("jdbc:citus://h/db?pooler=pgbouncer-transaction-tracking", null)
                 .tenants().mode(), "PgBouncer restores each client's search_path");
-        assertEquals(transaction, DriverConfig.parse("jdbc:citus://h/db?pooler=pgbouncer-transaction", null)
-                .tenants().mode(), "a session search_path would leak");
+        var statement = io.github.citusjdbc.tenant.PinningMode.STATEMENT;
+        assertEquals(statement, DriverConfig.parse("jdbc:citus://h/db?pooler=pgbouncer-transaction", null)
+                .tenants().mode(), "a session search_path would leak; SET ... RESET in one implicit transaction does not");
+        assertEquals(statement, DriverConfig.parse("jdbc:citus://h/db?tenantPinning=statement", null).tenants().mode());
+        assertEquals(transaction, DriverConfig.parse(
+                "jdbc:citus://h/db?tenantPinning=transaction&pooler=pgbouncer-transaction", null).tenants().mode());
         assertEquals(transaction, DriverConfig.parse("jdbc:citus://h/db?tenantPinning=transaction", null).tenants().mode());
         assertEquals(session, DriverConfig.parse(
                 "jdbc:citus://h/db?tenantPinning=session&pooler=pgbouncer-transaction-tracking", null).tenants().mode());

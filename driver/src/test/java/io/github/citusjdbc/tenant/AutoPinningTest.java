@@ -32,7 +32,8 @@ import org.postgresql.PGConnection;
  * The default {@code tenantPinning=auto}, counted on the wire with {@code RoundTripRelay} on real
  * Citus: session pinning directly and through PgBouncer 1.25 tracking {@code search_path}, whose
  * {@code SET search_path} rides with the statement that needs it (0 extra round trips per unit of
- * work, also when every unit switches tenant), and transaction pinning through PgBouncer 1.18.
+ * work, also when every unit switches tenant), and statement pinning through PgBouncer 1.18
+ * ({@code SET search_path; <sql>; RESET search_path}, see {@code StatementPinningTest}).
  */
 class AutoPinningTest {
 
@@ -45,7 +46,7 @@ class AutoPinningTest {
         return PinFixture.autoTargets();
     }
 
-    /** Session pinning (direct, tracking bouncer) or the BEGIN envelope (PgBouncer 1.18). */
+    /** Session pinning (direct, tracking bouncer), or statement pinning (PgBouncer 1.18). */
     private static boolean session(Target t) {
         return !"pgbouncer-transaction".equals(t.pooler());
     }
@@ -62,7 +63,7 @@ class AutoPinningTest {
             assertTrue(reported(c) != null, "Citus 12 reports search_path");
             c.setSchema(A);
             assertEquals(A + "-1", one(s, "SELECT name FROM pin_items WHERE id = 1"));
-            // A session SET stays after the autocommit statement; the envelope's SET LOCAL does not.
+            // A session SET stays after the autocommit statement; statement pinning's RESET clears it.
             assertEquals(session(t) ? A : "$user, public", reported(c));
         }
     }
@@ -95,8 +96,7 @@ class AutoPinningTest {
             c.setSchema(c.getSchema().equals(A) ? B : A);
             relay.reset();
             assertThrows(SQLException.class, () -> s.execute("SELECT name FROM pin_items WHERE id = 1 / 0"));
-            assertEquals(session(t) ? 1 : 2, relay.roundTrips(), session(t) ? "error: nothing to roll back"
-                    : "error: the envelope's ROLLBACK");
+            assertEquals(1, relay.roundTrips(), "error: nothing to roll back (a session SET, or an implicit transaction)");
             c.setSchema(A);
             s.executeUpdate("DELETE FROM pin_items WHERE name LIKE 'k%'");
             c.setSchema(B);
@@ -234,7 +234,8 @@ class AutoPinningTest {
     }
 
     /**
-     * With the tenant unchanged nothing is added: one command per statement, the user's; also
+     * With the tenant unchanged nothing is added in session pinning: one command per statement, the
+     * user's (behind PgBouncer 1.18 the pin goes with every statement, in the same round trip); also
      * behind the tracking PgBouncer while another client of another tenant takes turns on the same
      * server connections (PgBouncer restores each client's search_path without the driver noticing).
      */
@@ -248,16 +249,16 @@ class AutoPinningTest {
             other.setSchema(B);
             relay.reset();
             assertEquals(A + "-1", one(s, "SELECT name FROM pin_items WHERE id = 1"));
-            assertEquals(session(t) ? 2 : 4, relay.serverMessages('C'),
-                    session(t) ? "the tenant changed: SET and the query" : "BEGIN, SET LOCAL, the query, COMMIT");
+            assertEquals(session(t) ? 2 : 3, relay.serverMessages('C'),
+                    session(t) ? "the tenant changed: SET and the query" : "SET, the query, RESET");
             assertEquals(1, relay.roundTrips());
             for (int i = 0; i < 4; i++) {
                 assertEquals(B + "-2", one(os, "SELECT name FROM pin_items WHERE id = 2"));
                 relay.reset();
                 assertEquals(A + "-2", one(s, "SELECT name FROM pin_items WHERE id = 2"));
                 assertEquals(1, relay.roundTrips());
-                assertEquals(session(t) ? 1 : 4, relay.serverMessages('C'), session(t) ? "one command: the user's, no SET"
-                        : "the envelope, every time");
+                assertEquals(session(t) ? 1 : 3, relay.serverMessages('C'), session(t) ? "one command: the user's, no SET"
+                        : "SET, the query, RESET: every time");
             }
         }
     }

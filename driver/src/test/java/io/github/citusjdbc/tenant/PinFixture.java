@@ -55,7 +55,7 @@ final class PinFixture {
      *         pinning), through PgBouncer 1.25 tracking {@code search_path} declared as
      *         {@code pooler=pgbouncer-transaction-tracking} (session pinning, prepared statements as pgjdbc's
      *         defaults) and through PgBouncer 1.18 declared as {@code pooler=pgbouncer-transaction}
-     *         (transaction pinning)
+     *         (statement pinning)
      */
     static List<Target> autoTargets() {
         LocalCluster c = LocalCluster.shared();
