@@ -47,6 +47,7 @@ public final class Columns {
             c("cj-readonly", "citus-jdbc read-only routing", CITUS_JDBC, COORDINATOR, DIRECT, SET_SCHEMA, true, ""),
             c("pg-118", "pgjdbc qualified, PgBouncer 1.18", PGJDBC, COORDINATOR, PGBOUNCER_118, QUALIFIED, false, "prepareThreshold=0"),
             c("cj-default-118", "citus-jdbc default, PgBouncer 1.18", CITUS_JDBC, COORDINATOR, PGBOUNCER_118, SET_SCHEMA, false, BOUNCER),
+            c("cj-transaction-118", "citus-jdbc tenantPinning=transaction, PgBouncer 1.18", CITUS_JDBC, COORDINATOR, PGBOUNCER_118, SET_SCHEMA, false, BOUNCER + "&tenantPinning=transaction"),
             c("cj-affinity-118", "citus-jdbc affinity, PgBouncer 1.18", CITUS_JDBC, COORDINATOR, PGBOUNCER_118, SET_SCHEMA, false, BOUNCER + "&tenantRouting=affinity"),
             c("cj-readonly-118", "citus-jdbc read-only, PgBouncer 1.18", CITUS_JDBC, COORDINATOR, PGBOUNCER_118, SET_SCHEMA, true, BOUNCER),
             c("pg-125", "pgjdbc qualified, PgBouncer 1.25", PGJDBC, COORDINATOR, PGBOUNCER_125, QUALIFIED, false, ""),
