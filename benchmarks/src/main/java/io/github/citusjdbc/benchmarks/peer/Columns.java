@@ -53,6 +53,7 @@ public final class Columns {
             c("pg-125", "pgjdbc qualified, PgBouncer 1.25", PGJDBC, COORDINATOR, PGBOUNCER_125, QUALIFIED, false, ""),
             c("pg-setschema-125", "pgjdbc setSchema, PgBouncer 1.25", PGJDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, ""),
             c("cj-default-125", "citus-jdbc default, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, TRACKING),
+            c("cj-statement-125", "citus-jdbc tenantPinning=statement, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, TRACKING + "&tenantPinning=statement&prepareThreshold=0"),
             c("cj-affinity-125", "citus-jdbc affinity, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, TRACKING + "&tenantRouting=affinity"),
             c("cj-readonly-125", "citus-jdbc read-only, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, true, TRACKING));
 
