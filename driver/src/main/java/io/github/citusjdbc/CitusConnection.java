@@ -87,4 +87,16 @@ public interface CitusConnection extends Connection {
      *         route or no snapshot was read
      */
     long topologyVersion();
+
+    /**
+     * Reads the cluster's topology again now and waits for it (at most
+     * {@code topologyInitialLoadTimeout}), so that the next unit of work is routed with the
+     * application's own changes: a tenant just created, distributed or moved (read-only work of a new
+     * tenant would otherwise go to the coordinator's standby until the next periodic refresh).
+     * {@link CitusTenantAdmin} calls it after each change. Shared by every connection to the same
+     * cluster; a no-op when this connection does not route.
+     *
+     * @throws SQLException {@code 08003} when the connection is closed
+     */
+    void refreshTopology() throws SQLException;
 }

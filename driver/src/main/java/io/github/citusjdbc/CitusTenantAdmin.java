@@ -54,6 +54,11 @@ import javax.sql.DataSource;
  * (auto-commit restored). Instances are immutable and thread-safe when built over a
  * {@code DataSource} (each call borrows its own connection); over a {@code Connection}, as thread-safe
  * as that connection (not at all, for JDBC connections).
+ *
+ * <p>After a tenant is created, distributed, given tables, moved or dropped through a citus-jdbc connection, the
+ * driver reads the cluster's topology again before returning ({@link CitusConnection#refreshTopology}),
+ * so that the next unit of work is routed to the tenant's group at once, not after the next periodic
+ * refresh.
  */
 public final class CitusTenantAdmin {
 
@@ -92,7 +97,7 @@ public final class CitusTenantAdmin {
      */
     public void createTenant(String tenant) throws SQLException {
         TenantName.validate(tenant);
-        run(c -> {
+        change(c -> {
             boolean citus = capabilities(c);
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE SCHEMA " + TenantName.quote(tenant));
@@ -127,7 +132,7 @@ public final class CitusTenantAdmin {
      */
     public void distributeTenant(String tenant) throws SQLException {
         TenantName.validate(tenant);
-        run(c -> {
+        change(c -> {
             requireCitus(c, "citus_schema_distribute");
             distribute(c, tenant);
             return null;
@@ -151,7 +156,7 @@ public final class CitusTenantAdmin {
     public void createTables(String tenant, String ddlScript) throws SQLException {
         TenantName.validate(tenant);
         List<String> statements = split(ddlScript);
-        run(c -> {
+        change(c -> { // the first table of a distributed schema places it on a worker
             capabilities(c);
             try (Statement s = c.createStatement()) {
                 // Transaction-scoped, so it cannot leak through a pooler; the last SET LOCAL wins over any pin.
@@ -201,7 +206,7 @@ public final class CitusTenantAdmin {
     public void moveTenant(String tenant, String nodeName, int nodePort) throws SQLException {
         TenantName.validate(tenant);
         Objects.requireNonNull(nodeName, "nodeName");
-        run(c -> {
+        change(c -> {
             requireCitus(c, "citus_schema_move");
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.citus_schema_move(n.oid::regnamespace, ?, ?)"
                     + " FROM pg_catalog.pg_namespace n WHERE n.nspname = ?")) {
@@ -227,7 +232,7 @@ public final class CitusTenantAdmin {
      */
     public void dropTenant(String tenant) throws SQLException {
         TenantName.validate(tenant);
-        run(c -> {
+        change(c -> {
             capabilities(c);
             try (Statement s = c.createStatement()) {
                 s.execute("DROP SCHEMA " + TenantName.quote(tenant) + " CASCADE");
@@ -241,6 +246,28 @@ public final class CitusTenantAdmin {
     /** One unit of work on a connection inside a transaction. */
     private interface Work<T> {
         T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * A change of the cluster's tenants (created, distributed, moved, dropped): run as {@link #run},
+     * then the driver's topology is read again, so that the next unit of work is routed with it.
+     */
+    private void change(Work<Void> work) throws SQLException {
+        if (connection != null) {
+            inTransaction(connection, work);
+            refreshTopology(connection);
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            inTransaction(c, work);
+            refreshTopology(c);
+        }
+    }
+
+    private static void refreshTopology(Connection c) throws SQLException {
+        if (c.isWrapperFor(CitusConnection.class)) {
+            c.unwrap(CitusConnection.class).refreshTopology();
+        }
     }
 
     private <T> T run(Work<T> work) throws SQLException {

@@ -107,6 +107,15 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     }
 
     @Override
+    public void refreshTopology() throws SQLException {
+        checkOpen();
+        RouteSession r = routing;
+        if (r != null) {
+            r.refreshTopology();
+        }
+    }
+
+    @Override
     public long topologyVersion() {
         RouteSession r = routing;
         return r == null ? 0 : r.topologyVersion();

@@ -461,6 +461,11 @@ final class RouteSession {
         return lease.current().version();
     }
 
+    /** {@code CitusConnection.refreshTopology}: a read of the catalogs started now, waited for. */
+    void refreshTopology() {
+        lease.topology().refreshNow(config.topology().initialLoadTimeout());
+    }
+
     /** @return the number of open routed (non-URL) physical connections */
     int routedConnections() {
         return nodes.size();

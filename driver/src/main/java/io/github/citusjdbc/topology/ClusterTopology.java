@@ -6,6 +6,8 @@ import io.github.citusjdbc.spi.NodeAddress;
 import io.github.citusjdbc.spi.Topology;
 import io.github.citusjdbc.spi.TopologyListener;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +74,7 @@ public final class ClusterTopology implements AutoCloseable {
     private boolean attempted;
     private long lastStartNanos;
     private int failures;
+    private final List<Waiter> waiters = new ArrayList<>(0); // callers of refreshNow
     // Touched by the refresh (one at a time) only.
     private long lastVersion;
 
@@ -162,6 +165,53 @@ public final class ClusterTopology implements AutoCloseable {
         return true;
     }
 
+    /** A caller of {@link #refreshNow} waiting for a read that started at or after {@code askedNanos}. */
+    private record Waiter(long askedNanos, CompletableFuture<Void> done) {
+    }
+
+    /**
+     * Reads the catalogs again now, not rate-limited, and waits until a read that started after this
+     * call has finished: for the application's own changes (a tenant just created, distributed or
+     * moved), which the next unit of work must be routed with. A read already running started before
+     * the change, so another one follows it at once.
+     *
+     * @param timeout the longest to wait
+     * @return true when such a read finished (successfully or not) within {@code timeout}
+     */
+    public boolean refreshNow(Duration timeout) {
+        Waiter w = new Waiter(ticker.read(), new CompletableFuture<>());
+        synchronized (lock) {
+            if (closed || !started) {
+                return false;
+            }
+            waiters.add(w);
+            if (!running) {
+                scheduleLocked(0);
+            }
+        }
+        try {
+            w.done().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e); // never completed exceptionally
+        } finally {
+            synchronized (lock) {
+                waiters.remove(w);
+            }
+        }
+    }
+
+    /** Releases the waiters a read that started at {@code start} satisfies; @return whether others still wait. */
+    private boolean releaseWaitersLocked(long start) {
+        waiters.removeIf(w -> w.askedNanos() <= start && w.done().complete(null));
+        return !waiters.isEmpty();
+    }
+
     /**
      * @param listener called on the refresh thread after each new snapshot
      */
@@ -198,6 +248,7 @@ public final class ClusterTopology implements AutoCloseable {
                 pending = null;
             }
             closeNow = !running; // otherwise the running refresh closes the source when it ends
+            waiters.forEach(w -> w.done().complete(null));
         }
         if (closeNow) {
             source.close();
@@ -235,7 +286,8 @@ public final class ClusterTopology implements AutoCloseable {
                 failures = failed ? failures + 1 : 0;
                 closeSource = closed;
                 if (!closed) {
-                    scheduleLocked(nextDelayNanos());
+                    boolean stillWaiting = releaseWaitersLocked(start);
+                    scheduleLocked(stillWaiting ? 0 : nextDelayNanos());
                 }
             }
             if (closeSource) {
