@@ -75,6 +75,7 @@ public final class ClusterTopology implements AutoCloseable {
     private long lastStartNanos;
     private int failures;
     private final List<Waiter> waiters = new ArrayList<>(0); // callers of refreshNow
+    private long readsStarted; // numbers the reads, for the waiters
     // Touched by the refresh (one at a time) only.
     private long lastVersion;
 
@@ -165,8 +166,8 @@ public final class ClusterTopology implements AutoCloseable {
         return true;
     }
 
-    /** A caller of {@link #refreshNow} waiting for a read that started at or after {@code askedNanos}. */
-    private record Waiter(long askedNanos, CompletableFuture<Void> done) {
+    /** A caller of {@link #refreshNow} waiting for the end of read number {@code read} or a later one. */
+    private record Waiter(long read, CompletableFuture<Void> done) {
     }
 
     /**
@@ -179,11 +180,12 @@ public final class ClusterTopology implements AutoCloseable {
      * @return true when such a read finished (successfully or not) within {@code timeout}
      */
     public boolean refreshNow(Duration timeout) {
-        Waiter w = new Waiter(ticker.read(), new CompletableFuture<>());
+        Waiter w;
         synchronized (lock) {
             if (closed || !started) {
                 return false;
             }
+            w = new Waiter(readsStarted + 1, new CompletableFuture<>()); // a running read started before: the next
             waiters.add(w);
             if (!running) {
                 scheduleLocked(0);
@@ -206,9 +208,16 @@ public final class ClusterTopology implements AutoCloseable {
         }
     }
 
-    /** Releases the waiters a read that started at {@code start} satisfies; @return whether others still wait. */
-    private boolean releaseWaitersLocked(long start) {
-        waiters.removeIf(w -> w.askedNanos() <= start && w.done().complete(null));
+    /** @return how many callers of {@link #refreshNow} wait (for tests) */
+    int waiting() {
+        synchronized (lock) {
+            return waiters.size();
+        }
+    }
+
+    /** Releases the waiters read number {@code read} satisfies; @return whether others still wait. */
+    private boolean releaseWaitersLocked(long read) {
+        waiters.removeIf(w -> w.read() <= read && w.done().complete(null));
         return !waiters.isEmpty();
     }
 
@@ -267,6 +276,7 @@ public final class ClusterTopology implements AutoCloseable {
     /** Runs one refresh on the calling thread (the scheduler's). */
     void refresh() {
         long start = ticker.read();
+        long read;
         synchronized (lock) {
             if (closed || running) {
                 return;
@@ -275,6 +285,7 @@ public final class ClusterTopology implements AutoCloseable {
             attempted = true;
             lastStartNanos = start;
             pending = null;
+            read = ++readsStarted;
         }
         boolean failed = true;
         try {
@@ -286,7 +297,7 @@ public final class ClusterTopology implements AutoCloseable {
                 failures = failed ? failures + 1 : 0;
                 closeSource = closed;
                 if (!closed) {
-                    boolean stillWaiting = releaseWaitersLocked(start);
+                    boolean stillWaiting = releaseWaitersLocked(read);
                     scheduleLocked(stillWaiting ? 0 : nextDelayNanos());
                 }
             }

@@ -219,6 +219,63 @@ class ClusterTopologyTest {
         assertEquals(1, source.reads.get());
     }
 
+    /** Runs the due tasks of the fake clock until {@code f} is done (it waits on another thread). */
+    private <T> T runUntilDone(java.util.concurrent.Future<T> f) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!f.isDone() && System.nanoTime() < deadline) {
+            clock.runDue();
+            Thread.onSpinWait();
+        }
+        return f.get(1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
+    void refreshNowReadsAtOnceWithoutRateLimitAndWaitsForTheRead() throws Exception {
+        settings = settings.withEarlyRefreshMinInterval(Duration.ofSeconds(5));
+        ClusterTopology t = started();
+        var executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            for (int i = 2; i <= 4; i++) {
+                assertTrue(runUntilDone(executor.submit(() -> t.refreshNow(Duration.ofSeconds(10)))));
+                assertEquals(i, source.reads.get(), "one read per call, back to back: not rate-limited");
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void refreshNowDuringARunningReadWaitsForAReadThatStartsAfterIt() throws Exception {
+        ClusterTopology t = started();
+        var executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        List<java.util.concurrent.Future<Boolean>> asked = new ArrayList<>();
+        source.duringRead = () -> {
+            if (asked.isEmpty()) { // the application's change lands while read 2 runs
+                asked.add(executor.submit(() -> t.refreshNow(Duration.ofSeconds(10))));
+                while (t.waiting() == 0) {
+                    Thread.onSpinWait();
+                }
+            }
+        };
+        try {
+            clock.advance(Duration.ofSeconds(30)); // periodic read 2, during which refreshNow is called
+            assertEquals(3, source.reads.get(), "read 2 started before the call and does not count: read 3 at once");
+            assertTrue(runUntilDone(asked.get(0)));
+            assertEquals(3, source.reads.get());
+            assertEquals(0, t.waiting());
+            assertEquals(Duration.ofSeconds(30), clock.nextDelay(), "then the normal interval again");
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void refreshNowReturnsAtOnceOnAClosedTopology() {
+        ClusterTopology t = started();
+        t.close();
+        assertFalse(t.refreshNow(Duration.ofSeconds(10)));
+    }
+
     @Test
     void earlyRefreshReplacesThePendingPeriodicOneInsteadOfAddingASecondChain() {
         ClusterTopology t = started();
