@@ -98,7 +98,7 @@ class TenantLeakTest {
         config.setMaximumPoolSize(POOL);
         config.addDataSourceProperty("tenantPinning", mode);
         if (bouncer) {
-            // auto: session pinning behind the tracking PgBouncer 1.25 (declared), the envelope behind 1.18.
+            // auto: session pinning behind the tracking PgBouncer 1.25 (declared), statement pinning behind 1.18.
             boolean tracking = via.equals("pgbouncer125") && !mode.equals("transaction");
             config.addDataSourceProperty("pooler", tracking ? "pgbouncer-transaction-tracking" : "pgbouncer-transaction");
         }
