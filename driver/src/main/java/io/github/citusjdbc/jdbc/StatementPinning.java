@@ -3,7 +3,6 @@ package io.github.citusjdbc.jdbc;
 import io.github.citusjdbc.sql.SqlInfo;
 import io.github.citusjdbc.tenant.TenantPath;
 import java.sql.SQLException;
-import org.postgresql.core.TransactionState;
 
 /**
  * Per-statement pinning ({@code tenantPinning=statement}): an autocommit statement is sent as
@@ -20,32 +19,23 @@ import org.postgresql.core.TransactionState;
  * statement never does ({@code prepareThreshold=0}, {@link LogicalStatement#sendsOneSync}), and the
  * {@code BEGIN} envelope of {@link TransactionPinning} everywhere else. Explicit transactions, the
  * paths that send the pin separately (batches of calls, COPY, metadata) and isolation levels kept
- * per transaction go through {@link TransactionPinning} unchanged: the prefix {@code SET LOCAL} on a
- * transaction's first statement costs nothing.
+ * per transaction are {@link TransactionPinning}'s, which this class extends: the prefix
+ * {@code SET LOCAL} on a transaction's first statement costs nothing.
  */
-final class StatementPinning implements Pinning {
-
-    private final TenantPins pins;
-    private final TransactionPinning perTransaction;
+final class StatementPinning extends TransactionPinning {
 
     private Envelope last; // the last implicit envelope, reused while the tenant repeats
     private TenantPath lastPath;
 
     StatementPinning(TenantPins pins) {
-        this.pins = pins;
-        this.perTransaction = new TransactionPinning(pins, null);
-    }
-
-    @Override
-    public void started(TransactionState ts) {
-        perTransaction.started(ts);
+        super(pins, null);
     }
 
     @Override
     public Envelope plan(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
         TenantPath path = unit.tenant();
         if (unit.transaction() || path == null || pins.isolation() >= 0 || !statement.sendsOneSync()) {
-            return perTransaction.plan(unit, statement, sql);
+            return super.plan(unit, statement, sql);
         }
         SqlInfo info = statement.info(sql);
         if (!info.isTerminated()) {
@@ -61,45 +51,5 @@ final class StatementPinning implements Pinning {
             lastPath = path;
         }
         return e;
-    }
-
-    @Override
-    public Envelope planAround(UnitOfWork unit, LogicalStatement statement) throws SQLException {
-        return perTransaction.planAround(unit, statement);
-    }
-
-    @Override
-    public void ran(Envelope e) {
-        perTransaction.ran(e);
-    }
-
-    @Override
-    public void afterDirect(UnitOfWork unit, LogicalStatement statement, String sql) {
-        perTransaction.afterDirect(unit, statement, sql);
-    }
-
-    @Override
-    public void tenantChanged() {
-        perTransaction.tenantChanged();
-    }
-
-    @Override
-    public void rolledBackToSavepoint() {
-        perTransaction.rolledBackToSavepoint();
-    }
-
-    @Override
-    public void serverValueLost() {
-        perTransaction.serverValueLost();
-    }
-
-    @Override
-    public void switchedPhysical() {
-        perTransaction.switchedPhysical();
-    }
-
-    @Override
-    public boolean perTransaction() {
-        return true;
     }
 }

@@ -16,9 +16,9 @@ import org.postgresql.core.TransactionState;
  * savepoint, which may undo it). Behind a transaction pooler the isolation level set through the
  * driver travels the same way ({@code BEGIN ISOLATION LEVEL} / {@code SET TRANSACTION}).
  */
-final class TransactionPinning implements Pinning {
+class TransactionPinning implements Pinning {
 
-    private final TenantPins pins;
+    final TenantPins pins;
     private final SessionPinning session; // the session mode this pins for while it pins per transaction, or null
 
     private boolean pinned; // the open transaction's SET LOCAL was sent
