@@ -99,4 +99,18 @@ public interface CitusConnection extends Connection {
      * @throws SQLException {@code 08003} when the connection is closed
      */
     void refreshTopology() throws SQLException;
+
+    /**
+     * Where a unit of work of {@code tenant} would be routed now, read-only or read-write, as the
+     * driver decides it from the topology it holds: nothing is executed and nothing is sent. For a
+     * read-write unit the answer is that of queries and DML (DDL always goes to the coordinator). The
+     * {@code reason} is a {@code RouteReason} name, as in {@link #lastServedBy()}.
+     *
+     * @param tenant   the tenant (schema), or null for work outside any tenant
+     * @param readOnly whether the unit would be read-only
+     * @return the node and reason, or null when this connection does not route
+     * @throws SQLException {@code 42602} for an invalid tenant name; {@code 08001} when
+     *     {@code readFallback=error} and no secondary is eligible; {@code 08003} when closed
+     */
+    ServedBy explain(String tenant, boolean readOnly) throws SQLException;
 }

@@ -97,13 +97,32 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
             return null;
         }
         io.github.citusjdbc.routing.Route route = r.lastRoute();
-        io.github.citusjdbc.spi.Node node = route == null ? null : route.node();
         io.github.citusjdbc.spi.NodeAddress dialled = r.current().address;
-        if (dialled == null) {
-            dialled = urlHost();
+        return servedBy(route, dialled == null ? urlHost() : dialled, r.lastReason().name(),
+                route == null ? r.topologyVersion() : route.topologyVersion());
+    }
+
+    @Override
+    public io.github.citusjdbc.ServedBy explain(String tenant, boolean readOnly) throws SQLException {
+        checkOpen();
+        if (tenant != null) {
+            io.github.citusjdbc.tenant.TenantName.validate(tenant);
         }
-        return new io.github.citusjdbc.ServedBy(dialled, node, node == null ? io.github.citusjdbc.spi.NodeRole.PRIMARY
-                : node.role(), r.lastReason().name(), route == null ? r.topologyVersion() : route.topologyVersion());
+        RouteSession r = routing;
+        if (r == null) {
+            return null;
+        }
+        io.github.citusjdbc.routing.Route route = r.explain(tenant, readOnly);
+        return servedBy(route, route.viaUrl() ? urlHost() : route.dialAddress(), route.reason().name(),
+                route.topologyVersion());
+    }
+
+    private static io.github.citusjdbc.ServedBy servedBy(io.github.citusjdbc.routing.Route route,
+                                                         io.github.citusjdbc.spi.NodeAddress dialled, String reason,
+                                                         long version) {
+        io.github.citusjdbc.spi.Node node = route == null ? null : route.node();
+        return new io.github.citusjdbc.ServedBy(dialled, node,
+                node == null ? io.github.citusjdbc.spi.NodeRole.PRIMARY : node.role(), reason, version);
     }
 
     @Override

@@ -461,6 +461,14 @@ final class RouteSession {
         return lease.current().version();
     }
 
+    /**
+     * {@code CitusConnection.explain}: the route the pure decision gives a unit of {@code tenant} now
+     * (nothing started, no node health or selector state touched).
+     */
+    Route explain(String tenant, boolean readOnly) throws SQLException {
+        return router.decider().decide(lease.current(), tenant, readsRouted && readOnly, WorkKind.DATA);
+    }
+
     /** {@code CitusConnection.refreshTopology}: a read of the catalogs started now, waited for. */
     void refreshTopology() {
         lease.topology().refreshNow(config.topology().initialLoadTimeout());
