@@ -408,9 +408,13 @@ abstract class LogicalStatement implements Statement {
         if (entries == null) {
             return plain.executeLargeBatch();
         }
+        Envelope e;
         pendingBatch = entries;
-        Envelope e = connection.pins.planAround(this); // a batch with an entry that cannot be wrapped runs unpinned
-        pendingBatch = null;
+        try {
+            e = connection.pins.planAround(this); // a batch with an entry that cannot be wrapped runs unpinned
+        } finally {
+            pendingBatch = null;
+        }
         int skip = TextBatch.fill(plain, e, entries);
         try {
             long[] counts = plain.executeLargeBatch();
