@@ -55,14 +55,19 @@ class AffinityLimitsTest {
         cluster.citus().dropTenant(tenant);
     }
 
-    /** Runs {@code sql} in the tenant; returns "OK" or the SQLState and first line of the error. */
-    private static String run(boolean affinity, String sql) throws SQLException {
+    /** A connection pinned to the tenant, through the coordinator or with affinity. */
+    private static Connection connect(boolean affinity) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", cluster.user());
         p.setProperty("password", cluster.password());
-        try (Connection c = DriverManager.getConnection(Served.url(cluster, affinity ? "tenantRouting=affinity" : null), p);
-             Statement s = c.createStatement()) {
-            c.setSchema(tenant);
+        Connection c = DriverManager.getConnection(Served.url(cluster, affinity ? "tenantRouting=affinity" : null), p);
+        c.setSchema(tenant);
+        return c;
+    }
+
+    /** Runs {@code sql} in the tenant; returns "OK" or the SQLState and first line of the error. */
+    private static String run(boolean affinity, String sql) throws SQLException {
+        try (Connection c = connect(affinity); Statement s = c.createStatement()) {
             String outcome;
             try {
                 s.execute(sql);
@@ -103,16 +108,10 @@ class AffinityLimitsTest {
     }
 
     private static long insertedId(boolean affinity) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", cluster.user());
-        p.setProperty("password", cluster.password());
-        try (Connection c = DriverManager.getConnection(Served.url(cluster, affinity ? "tenantRouting=affinity" : null), p);
-             Statement s = c.createStatement()) {
-            c.setSchema(tenant);
-            try (java.sql.ResultSet rs = s.executeQuery("INSERT INTO s_big (v) VALUES ('r') RETURNING id")) {
-                assertTrue(rs.next());
-                return rs.getLong(1);
-            }
+        try (Connection c = connect(affinity); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("INSERT INTO s_big (v) VALUES ('r') RETURNING id")) {
+            assertTrue(rs.next());
+            return rs.getLong(1);
         }
     }
 
