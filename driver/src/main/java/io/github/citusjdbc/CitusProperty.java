@@ -2,8 +2,11 @@ package io.github.citusjdbc;
 
 import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -270,6 +273,107 @@ public enum CitusProperty {
             throw invalidValue(value, "expected one of " + String.join(", ", choices));
         }
         return value;
+    }
+
+    /**
+     * The longest duration any duration key takes: long enough for any use, short enough that every
+     * value converts to nanoseconds and to pgjdbc's whole seconds ({@code int}) without overflow.
+     */
+    public static final Duration MAX_DURATION = Duration.ofDays(7);
+
+    /**
+     * @param values key → value of the merged configuration, e.g. {@code properties::getProperty}
+     * @return the value, else the default, else ""
+     */
+    public String getText(UnaryOperator<String> values) {
+        String v = values.apply(propertyName);
+        if (v == null) {
+            v = defaultValue;
+        }
+        return v == null ? "" : v;
+    }
+
+    /**
+     * Reads one of the allowed values as a constant of {@code type} (its upper-case name).
+     *
+     * @throws SQLException SQLState {@code 22023} naming the property when it is not one of {@link #getChoices()}
+     */
+    public <E extends Enum<E>> E getChoice(UnaryOperator<String> values, Class<E> type) throws SQLException {
+        String v = getText(values).trim();
+        if (!choices.contains(v)) {
+            throw invalidValue(v, "expected one of " + String.join(", ", choices));
+        }
+        return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * Reads a size: digits with an optional unit {@code B}, {@code kB}, {@code MB}, {@code GB}
+     * (powers of 1024, case-insensitive, as PostgreSQL's memory units).
+     *
+     * @return the number of bytes, or -1 when the value is blank
+     * @throws SQLException SQLState {@code 22023} naming the property for a malformed or too large value
+     */
+    public long getBytes(UnaryOperator<String> values) throws SQLException {
+        String v = getText(values).trim();
+        if (v.isEmpty()) {
+            return -1;
+        }
+        int end = 0;
+        while (end < v.length() && v.charAt(end) >= '0' && v.charAt(end) <= '9') {
+            end++;
+        }
+        String unit = v.substring(end).trim().toLowerCase(Locale.ROOT);
+        int shift = switch (unit) {
+            case "", "b" -> 0;
+            case "kb" -> 10;
+            case "mb" -> 20;
+            case "gb" -> 30;
+            default -> -1;
+        };
+        if (end == 0 || end > 15 || shift < 0) {
+            throw invalidValue(v, "expected a number of bytes, optionally with unit kB, MB or GB (e.g. 16MB)");
+        }
+        long n = Long.parseLong(v.substring(0, end));
+        if (n > Long.MAX_VALUE >> shift) {
+            throw invalidValue(v, "too large: at most " + (Long.MAX_VALUE >> 30) + "GB");
+        }
+        return n << shift;
+    }
+
+    /**
+     * Reads a positive duration: digits with unit {@code ms}, {@code s} or {@code m}; bare digits are seconds.
+     *
+     * @return the duration, at most {@link #MAX_DURATION}
+     * @throws SQLException SQLState {@code 22023} naming the property for a malformed, zero or too long value
+     */
+    public Duration getDuration(UnaryOperator<String> values) throws SQLException {
+        String v = getText(values).trim();
+        int end = 0;
+        while (end < v.length() && v.charAt(end) >= '0' && v.charAt(end) <= '9') {
+            end++;
+        }
+        String unit = v.substring(end).trim().toLowerCase(Locale.ROOT);
+        if (end == 0 || end > 9 || !(unit.isEmpty() || unit.equals("ms") || unit.equals("s") || unit.equals("m"))) {
+            throw invalidValue(v, "expected a duration such as 500ms, 30s or 2m (a bare number is seconds)");
+        }
+        long n = Long.parseLong(v.substring(0, end));
+        Duration d = switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofSeconds(n);
+        };
+        if (d.isZero()) {
+            throw invalidValue(v, "must be positive");
+        }
+        if (d.compareTo(MAX_DURATION) > 0) {
+            throw invalidValue(v, "too long: at most 7 days (10080m)");
+        }
+        return d;
+    }
+
+    /** As {@link #getDuration(UnaryOperator)} on {@code properties}. */
+    public Duration getDuration(Properties properties) throws SQLException {
+        return getDuration(properties::getProperty);
     }
 
     /**

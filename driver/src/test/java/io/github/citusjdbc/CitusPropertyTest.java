@@ -97,4 +97,22 @@ class CitusPropertyTest {
                 .startsWith("| `pooler` | `none` | `none`, `pgbouncer-transaction`, `pgbouncer-transaction-tracking`,"
                         + " `pgbouncer-session` | "));
     }
+
+    /** The typed accessors parse in one place: defaults, units, the blank size, choices, and 22023 naming the key. */
+    @Test
+    void typedAccessorsParseDurationsSizesAndChoices() throws SQLException {
+        java.util.Map<String, String> none = java.util.Map.of();
+        assertEquals(java.time.Duration.ofSeconds(30), CitusProperty.TOPOLOGY_REFRESH_INTERVAL.getDuration(none::get));
+        java.util.Map<String, String> set = java.util.Map.of("topologyRefreshInterval", "1500ms",
+                "maxReplicationLag", "16MB", "readRouting", "primary", "nodeBackoffBase", "0s");
+        assertEquals(java.time.Duration.ofMillis(1500), CitusProperty.TOPOLOGY_REFRESH_INTERVAL.getDuration(set::get));
+        assertEquals(16L << 20, CitusProperty.MAX_REPLICATION_LAG.getBytes(set::get));
+        assertEquals(-1, CitusProperty.MAX_REPLICATION_LAG.getBytes(none::get), "blank: not checked");
+        assertEquals(io.github.citusjdbc.routing.RoutingSettings.ReadRouting.PRIMARY,
+                CitusProperty.READ_ROUTING.getChoice(set::get, io.github.citusjdbc.routing.RoutingSettings.ReadRouting.class));
+        SQLException zero = assertThrows(SQLException.class, () -> CitusProperty.NODE_BACKOFF_BASE.getDuration(set::get));
+        assertEquals("22023", zero.getSQLState());
+        assertTrue(zero.getMessage().contains("nodeBackoffBase") && zero.getMessage().contains("must be positive"),
+                zero.getMessage());
+    }
 }

@@ -146,7 +146,7 @@ public final class DriverConfig {
         if (clusterName.isEmpty()) {
             throw CitusProperty.CLUSTER_NAME.invalidValue(clusterName, "must not be empty");
         }
-        Duration idleValidation = RoutingSettings.duration(merged, CitusProperty.NODE_IDLE_VALIDATION);
+        Duration idleValidation = CitusProperty.NODE_IDLE_VALIDATION.getDuration(merged);
         String addressMap = CitusProperty.NODE_ADDRESS_MAP.get(merged);
         addressMap = addressMap == null ? "" : addressMap.replace(" ", "");
         for (CitusProperty property : CitusProperty.values()) {
@@ -173,13 +173,13 @@ public final class DriverConfig {
     }
 
     private static TopologySettings topologySettings(Properties merged, RoutingSettings routing) throws SQLException {
-        Duration refresh = RoutingSettings.duration(merged, CitusProperty.TOPOLOGY_REFRESH_INTERVAL);
-        Duration staleness = RoutingSettings.duration(merged, CitusProperty.TOPOLOGY_MAX_STALENESS);
+        Duration refresh = CitusProperty.TOPOLOGY_REFRESH_INTERVAL.getDuration(merged);
+        Duration staleness = CitusProperty.TOPOLOGY_MAX_STALENESS.getDuration(merged);
         if (staleness.compareTo(refresh) < 0) {
             throw CitusProperty.TOPOLOGY_MAX_STALENESS.invalidValue(CitusProperty.TOPOLOGY_MAX_STALENESS.get(merged),
                     "must not be shorter than topologyRefreshInterval (" + refresh + ")");
         }
-        Duration firstLoad = RoutingSettings.duration(merged, CitusProperty.TOPOLOGY_INITIAL_LOAD_TIMEOUT);
+        Duration firstLoad = CitusProperty.TOPOLOGY_INITIAL_LOAD_TIMEOUT.getDuration(merged);
         TopologySettings d = TopologySettings.defaults();
         // Early refreshes at most once per refresh interval, and never less often than the default allows.
         Duration early = refresh.compareTo(d.earlyRefreshMinInterval()) < 0 ? refresh : d.earlyRefreshMinInterval();

@@ -4,7 +4,6 @@ import io.github.citusjdbc.CitusProperty;
 import io.github.citusjdbc.spi.AddressTranslator;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -37,7 +36,7 @@ public record RoutingSettings(ReadRouting readRouting, ReadFallback readFallback
      * The longest duration any duration key takes: long enough for any use, short enough that every
      * value converts to nanoseconds and to pgjdbc's whole seconds ({@code int}) without overflow.
      */
-    public static final Duration MAX_DURATION = Duration.ofDays(7);
+    public static final Duration MAX_DURATION = CitusProperty.MAX_DURATION;
 
     /** {@link #maxReplicationLag()} when lag is not checked. */
     public static final long LAG_UNCHECKED = -1;
@@ -123,36 +122,23 @@ public record RoutingSettings(ReadRouting readRouting, ReadFallback readFallback
     }
 
     private static RoutingSettings parse(UnaryOperator<String> lookup) throws SQLException {
-        ReadRouting readRouting = choice(lookup, CitusProperty.READ_ROUTING, ReadRouting.class);
-        ReadFallback readFallback = choice(lookup, CitusProperty.READ_FALLBACK, ReadFallback.class);
-        TenantRouting tenantRouting = choice(lookup, CitusProperty.TENANT_ROUTING, TenantRouting.class);
-        long lag = bytes(lookup, CitusProperty.MAX_REPLICATION_LAG);
-        Duration base = duration(lookup, CitusProperty.NODE_BACKOFF_BASE);
-        Duration max = duration(lookup, CitusProperty.NODE_BACKOFF_MAX);
+        ReadRouting readRouting = CitusProperty.READ_ROUTING.getChoice(lookup, ReadRouting.class);
+        ReadFallback readFallback = CitusProperty.READ_FALLBACK.getChoice(lookup, ReadFallback.class);
+        TenantRouting tenantRouting = CitusProperty.TENANT_ROUTING.getChoice(lookup, TenantRouting.class);
+        long lag = CitusProperty.MAX_REPLICATION_LAG.getBytes(lookup);
+        Duration base = CitusProperty.NODE_BACKOFF_BASE.getDuration(lookup);
+        Duration max = CitusProperty.NODE_BACKOFF_MAX.getDuration(lookup);
         if (max.compareTo(base) < 0) {
-            throw CitusProperty.NODE_BACKOFF_MAX.invalidValue(value(lookup, CitusProperty.NODE_BACKOFF_MAX),
-                    "must not be shorter than nodeBackoffBase (" + value(lookup, CitusProperty.NODE_BACKOFF_BASE) + ")");
+            throw CitusProperty.NODE_BACKOFF_MAX.invalidValue(CitusProperty.NODE_BACKOFF_MAX.getText(lookup),
+                    "must not be shorter than nodeBackoffBase (" + CitusProperty.NODE_BACKOFF_BASE.getText(lookup) + ")");
         }
-        Duration connect = duration(lookup, CitusProperty.NODE_CONNECT_TIMEOUT);
+        Duration connect = CitusProperty.NODE_CONNECT_TIMEOUT.getDuration(lookup);
         HostAllowList allowed = HostAllowList.parse(lookup.apply(CitusProperty.ALLOWED_HOSTS.getName()));
         MappedAddressTranslator map = MappedAddressTranslator.parse(lookup.apply(CitusProperty.NODE_ADDRESS_MAP.getName()));
-        String selector = value(lookup, CitusProperty.NODE_SELECTOR).trim();
+        String selector = CitusProperty.NODE_SELECTOR.getText(lookup).trim();
         NodeSelectors.create(selector); // fail at connect time, not at the first routed unit
         return new RoutingSettings(readRouting, readFallback, tenantRouting, lag, base, max, connect, allowed, map,
                 selector);
-    }
-
-    /**
-     * Parses a duration property ({@code 500ms}, {@code 30s}, {@code 2m}; a bare number is seconds)
-     * with the rules of the routing durations, for the driver's other duration keys.
-     *
-     * @param properties the merged configuration
-     * @param property   the key
-     * @return the value, or the parsed default when absent
-     * @throws SQLException SQLState {@code 22023} naming the property for a bad or non-positive value
-     */
-    public static Duration duration(Properties properties, CitusProperty property) throws SQLException {
-        return duration(properties::getProperty, property);
     }
 
     /** @return whether {@link #maxReplicationLag()} is checked */
@@ -222,80 +208,6 @@ public record RoutingSettings(ReadRouting readRouting, ReadFallback readFallback
     public RoutingSettings withNodeSelector(String value) {
         return new RoutingSettings(readRouting, readFallback, tenantRouting, maxReplicationLag, nodeBackoffBase,
                 nodeBackoffMax, nodeConnectTimeout, allowedHosts, addressMap, value);
-    }
-
-    private static String value(UnaryOperator<String> lookup, CitusProperty p) {
-        String v = lookup.apply(p.getName());
-        if (v == null) {
-            v = p.getDefaultValue();
-        }
-        return v == null ? "" : v;
-    }
-
-    private static <E extends Enum<E>> E choice(UnaryOperator<String> lookup, CitusProperty p, Class<E> type)
-            throws SQLException {
-        String v = value(lookup, p).trim();
-        if (!p.getChoices().contains(v)) {
-            throw p.invalidValue(v, "expected one of " + String.join(", ", p.getChoices()));
-        }
-        return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
-    }
-
-    /**
-     * Parses a size: digits with an optional unit {@code B}, {@code kB}, {@code MB}, {@code GB}
-     * (powers of 1024, case-insensitive, as PostgreSQL's memory units); blank means unchecked.
-     */
-    static long bytes(UnaryOperator<String> lookup, CitusProperty p) throws SQLException {
-        String v = value(lookup, p).trim();
-        if (v.isEmpty()) {
-            return LAG_UNCHECKED;
-        }
-        int end = 0;
-        while (end < v.length() && v.charAt(end) >= '0' && v.charAt(end) <= '9') {
-            end++;
-        }
-        String unit = v.substring(end).trim().toLowerCase(Locale.ROOT);
-        int shift = switch (unit) {
-            case "", "b" -> 0;
-            case "kb" -> 10;
-            case "mb" -> 20;
-            case "gb" -> 30;
-            default -> -1;
-        };
-        if (end == 0 || end > 15 || shift < 0) {
-            throw p.invalidValue(v, "expected a number of bytes, optionally with unit kB, MB or GB (e.g. 16MB)");
-        }
-        long n = Long.parseLong(v.substring(0, end));
-        if (n > Long.MAX_VALUE >> shift) {
-            throw p.invalidValue(v, "too large: at most " + (Long.MAX_VALUE >> 30) + "GB");
-        }
-        return n << shift;
-    }
-
-    /** Parses a positive duration: digits with unit {@code ms}, {@code s} or {@code m}; bare digits are seconds. */
-    static Duration duration(UnaryOperator<String> lookup, CitusProperty p) throws SQLException {
-        String v = value(lookup, p).trim();
-        int end = 0;
-        while (end < v.length() && v.charAt(end) >= '0' && v.charAt(end) <= '9') {
-            end++;
-        }
-        String unit = v.substring(end).trim().toLowerCase(Locale.ROOT);
-        if (end == 0 || end > 9 || !(unit.isEmpty() || unit.equals("ms") || unit.equals("s") || unit.equals("m"))) {
-            throw p.invalidValue(v, "expected a duration such as 500ms, 30s or 2m (a bare number is seconds)");
-        }
-        long n = Long.parseLong(v.substring(0, end));
-        Duration d = switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofSeconds(n);
-        };
-        if (d.isZero()) {
-            throw p.invalidValue(v, "must be positive");
-        }
-        if (d.compareTo(MAX_DURATION) > 0) {
-            throw p.invalidValue(v, "too long: at most 7 days (10080m)");
-        }
-        return d;
     }
 
     private static void positive(Duration d, String name) {
