@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A real multi-node Citus cluster on loopback for tests, examples and benchmarks: a coordinator,
@@ -293,6 +294,45 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Stops or starts both PgBouncers (1.18 and 1.25) in front of a node. */
     public synchronized void setBouncerRunning(ClusterNode node, boolean running) { faults.setBouncerRunning(node, running); }
+
+    /**
+     * Runs an admin console command ({@code PAUSE}, {@code RESUME}, ...) on both PgBouncers of a node.
+     * {@code PAUSE} returns once every server connection is released: clients then wait (up to
+     * PgBouncer's {@code query_wait_timeout}, 10 s here) until {@code RESUME}.
+     */
+    public void bouncerCommand(ClusterNode node, String command) {
+        for (int port : new int[] {node.bouncerPort(), node.trackingBouncerPort()}) {
+            console(port, command);
+        }
+    }
+
+    /** @return how many client connections of {@code user} both PgBouncers of a node hold ({@code SHOW CLIENTS}) */
+    public int bouncerClients(ClusterNode node, String user) {
+        int n = 0;
+        for (int port : new int[] {node.bouncerPort(), node.trackingBouncerPort()}) {
+            for (String line : console(port, "SHOW CLIENTS").split("\n")) {
+                String[] columns = line.split(",");
+                n += columns.length > 1 && columns[1].equals(user) ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The console (database {@code pgbouncer}) speaks only the simple protocol and refuses the SET
+     * commands pgjdbc sends after its login, so the kit asks it through psql.
+     *
+     * @return the output rows, comma-separated columns, no header
+     */
+    private String console(int port, String command) {
+        Exec.Result r = Exec.run(List.of(bin.pgBin().resolve("psql").toString(), "-X", "-A", "-t", "-F", ",",
+                "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", connections.adminUser(), "-d", "pgbouncer",
+                "-c", command), Map.of("PGPASSWORD", connections.adminPassword()), null, 30);
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("PgBouncer console on port " + port + ": " + command + " failed: " + r.output());
+        }
+        return r.output();
+    }
 
     /**
      * Promotes a standby and repoints the cluster to it ({@link CitusOps#failover}); the old

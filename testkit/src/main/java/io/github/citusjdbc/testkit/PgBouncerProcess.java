@@ -1,6 +1,7 @@
 package io.github.citusjdbc.testkit;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,7 @@ final class PgBouncerProcess {
                 "unix_socket_dir =",
                 "auth_type = scram-sha-256",
                 "auth_file = " + dir.resolve("userlist.txt"),
+                "admin_users = " + LocalCluster.ADMIN_USER,
                 "pool_mode = transaction",
                 "default_pool_size = " + POOL_SIZE,
                 "min_pool_size = 0",
@@ -112,6 +114,12 @@ final class PgBouncerProcess {
                 ph.destroyForcibly();
                 PostgresServer.waitForExit(ph);
             });
+            try {
+                // a killed PgBouncer leaves its pidfile, and refuses to start again while it is there
+                Files.deleteIfExists(pidFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
