@@ -1,0 +1,75 @@
+package io.github.citusjdbc.testkit.faults;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Runs faults one after the other while a {@link Workload} runs: each is injected, held, healed, and
+ * followed by a quiet period; what failed meanwhile is attributed to it.
+ */
+public final class FaultSchedule {
+    private FaultSchedule() {
+    }
+
+    /**
+     * What one fault cost the workload.
+     *
+     * @param fault      the fault's name
+     * @param startNanos when it was injected ({@link System#nanoTime()}, as failure and violation times)
+     * @param failures   operations that failed from the injection to the end of the quiet period
+     * @param outage     from the first to the last of those failures (zero when none failed)
+     * @param operations operations completed in the quiet period after the heal (the work went on)
+     * @param error      what went wrong injecting or healing, or null
+     */
+    public record Report(String fault, long startNanos, int failures, Duration outage, long operations, String error) {
+    }
+
+    /** @return the faults in an order drawn from {@code seed}, the permanent ones last */
+    public static List<Fault> shuffled(List<Fault> faults, long seed) {
+        List<Fault> passing = new ArrayList<>();
+        List<Fault> permanent = new ArrayList<>();
+        for (Fault f : faults) {
+            (f.permanent() ? permanent : passing).add(f);
+        }
+        Collections.shuffle(passing, new Random(seed));
+        passing.addAll(permanent);
+        return passing;
+    }
+
+    public static List<Report> run(List<Fault> faults, Duration hold, Duration quiet, Workload workload)
+            throws InterruptedException {
+        List<Report> reports = new ArrayList<>();
+        for (Fault f : faults) {
+            long start = System.nanoTime();
+            String error = null;
+            try {
+                f.inject();
+                Thread.sleep(hold.toMillis());
+                f.heal();
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                error = e.toString();
+            }
+            long before = workload.operations();
+            Thread.sleep(quiet.toMillis());
+            long end = System.nanoTime();
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            int n = 0;
+            for (Workload.Failure x : workload.failures()) {
+                if (x.nanos() >= start && x.nanos() < end) {
+                    n++;
+                    first = Math.min(first, x.nanos());
+                    last = Math.max(last, x.nanos());
+                }
+            }
+            Duration outage = n == 0 ? Duration.ZERO : Duration.ofNanos(last - first);
+            reports.add(new Report(f.name(), start, n, outage, workload.operations() - before, error));
+        }
+        return reports;
+    }
+}
