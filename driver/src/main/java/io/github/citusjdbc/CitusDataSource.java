@@ -1,7 +1,9 @@
 package io.github.citusjdbc;
 
+import io.github.citusjdbc.config.DriverConfig;
 import io.github.citusjdbc.config.ParsedUrl;
 import io.github.citusjdbc.spi.NodeAddress;
+import io.github.citusjdbc.topology.TopologyRegistry;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -27,7 +29,7 @@ import org.postgresql.ds.common.BaseDataSource;
  * URL as {@code jdbcUrl}. Every {@code getConnection} opens a new physical connection (no pooling).
  * Configure it before use; it is then safe to call {@code getConnection} from several threads.
  */
-public class CitusDataSource extends BaseDataSource implements DataSource {
+public class CitusDataSource extends BaseDataSource implements DataSource, AutoCloseable {
 
     private final Properties citusProperties = new Properties();
     // Keys pgjdbc's BaseDataSource does not know (e.g. from a newer pgjdbc): passed through as the driver does.
@@ -72,6 +74,24 @@ public class CitusDataSource extends BaseDataSource implements DataSource {
             info.setProperty(PGProperty.PASSWORD.getName(), password);
         }
         return CitusDriver.instance().connect(url(true), info);
+    }
+
+    /**
+     * Says the application is done with this data source: when no connection to its cluster is open
+     * any more (in this data source or any other of the JVM), the driver closes what it keeps for the
+     * cluster at once — the topology's metadata connection and its background refreshes — instead of
+     * at the next refresh. Open connections keep working; a later {@code getConnection} works too (it
+     * loads the topology again). Spring calls it when the context closes.
+     *
+     * @throws SQLException when the configuration is invalid (as {@link #getConnection} would say)
+     */
+    @Override
+    public void close() throws SQLException {
+        Properties info = new Properties();
+        if (getUser() != null) {
+            info.setProperty(PGProperty.USER.getName(), getUser());
+        }
+        TopologyRegistry.shared().closeIfUnused(DriverConfig.parse(url(false), info).cluster());
     }
 
     /**

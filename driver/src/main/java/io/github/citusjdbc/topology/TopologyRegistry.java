@@ -152,6 +152,21 @@ public final class TopologyRegistry {
         entries.cleanUp();
     }
 
+    /**
+     * Closes the cluster's holder now when no lease is out (its metadata connection closes, its refreshes
+     * stop) instead of at its next refresh; a later lease registers it anew.
+     *
+     * @return true when a holder was closed
+     */
+    public boolean closeIfUnused(ClusterKey key) {
+        boolean[] closed = new boolean[1];
+        entries.asMap().computeIfPresent(key, (k, e) -> {
+            closed[0] = e.leases == 0;
+            return closed[0] ? null : e; // removed: the removal listener closes the holder
+        });
+        return closed[0];
+    }
+
     /** @return the number of clusters registered (including idle ones not yet expired) */
     public long size() {
         entries.cleanUp();

@@ -92,6 +92,24 @@ class TopologyRegistryTest {
     }
 
     @Test
+    void closeIfUnusedClosesAnIdleClusterAtOnceAndLeavesALeasedOneAlone() {
+        TopologyRegistry.Lease a = registry.acquire(key("db"), settings, factory);
+        TopologyRegistry.Lease b = registry.acquire(key("db"), settings, factory);
+        clock.runDue();
+        a.close();
+        assertFalse(registry.closeIfUnused(key("db")), "b still holds a lease");
+        assertFalse(sources.get(0).closed);
+        b.close();
+        assertTrue(registry.closeIfUnused(key("db")), "no lease left: closed now, not at the next refresh");
+        assertTrue(sources.get(0).closed);
+        assertEquals(0, registry.size());
+        assertFalse(registry.closeIfUnused(key("db")), "nothing left to close");
+        try (TopologyRegistry.Lease c = registry.acquire(key("db"), settings, factory)) {
+            assertNotSame(a.topology(), c.topology(), "a later lease registers the cluster anew");
+        }
+    }
+
+    @Test
     void closeAllClosesEveryHolderAndNewLeasesRegisterAnew() {
         TopologyRegistry.Lease a = registry.acquire(key("db"), settings, factory);
         clock.runDue();
