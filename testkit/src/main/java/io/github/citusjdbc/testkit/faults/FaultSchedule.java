@@ -23,8 +23,11 @@ public final class FaultSchedule {
      * @param outage     from the first to the last of those failures (zero when none failed)
      * @param operations operations completed in the quiet period after the heal (the work went on)
      * @param error      what went wrong injecting or healing, or null
+     * @param stall      when no operation completed in the quiet period: where the workload's threads
+     *                   were at its end (for diagnosis), else null
      */
-    public record Report(String fault, long startNanos, int failures, Duration outage, long operations, String error) {
+    public record Report(String fault, long startNanos, int failures, Duration outage, long operations, String error,
+                         String stall) {
     }
 
     /** @return the faults in an order drawn from {@code seed}, the permanent ones last */
@@ -68,7 +71,8 @@ public final class FaultSchedule {
                 }
             }
             Duration outage = n == 0 ? Duration.ZERO : Duration.ofNanos(last - first);
-            reports.add(new Report(f.name(), start, n, outage, workload.operations() - before, error));
+            long done = workload.operations() - before;
+            reports.add(new Report(f.name(), start, n, outage, done, error, done == 0 ? workload.threadDump() : null));
         }
         return reports;
     }

@@ -202,6 +202,19 @@ public final class Workload {
         return timeoutsDropped.get();
     }
 
+    /** @return where each of the workload's threads is now (a few frames each), for diagnosis */
+    public String threadDump() {
+        StringBuilder out = new StringBuilder();
+        for (Thread t : threads) {
+            out.append(t.getName()).append(' ').append(t.getState()).append('\n');
+            StackTraceElement[] frames = t.getStackTrace();
+            for (int i = 0; i < Math.min(25, frames.length); i++) {
+                out.append("    at ").append(frames[i]).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
     public long operations() {
         return operations.get();
     }
