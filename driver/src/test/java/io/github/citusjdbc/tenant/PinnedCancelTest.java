@@ -44,7 +44,7 @@ class PinnedCancelTest {
     static List<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (Target t : PinFixture.targets()) {
-            for (String mode : List.of("transaction", "session")) {
+            for (String mode : List.of("transaction", "session", "statement")) {
                 if (!(t.bouncer() && mode.equals("session"))) { // session pinning is refused behind PgBouncer 1.18
                     for (boolean autoCommit : List.of(true, false)) {
                         out.add(Arguments.of(t, mode, autoCommit));
