@@ -45,8 +45,8 @@ public final class Workload {
     public record Settings(int threads, long seed, CopyIn copyIn, Runnable churn, int churnEvery, boolean pooler) {
     }
 
-    /** One failed operation. */
-    public record Failure(long nanos, String unit, String sqlState, String message) {
+    /** One failed operation; {@code where}: the top frames of an unexpected failure, else null. */
+    public record Failure(long nanos, String unit, String sqlState, String message, String where) {
     }
 
     /** @return the DDL that creates a tenant's objects inside its schema */
@@ -108,14 +108,16 @@ public final class Workload {
                 }
             } catch (SQLException e) {
                 ledger.uncertain(tenant, written);
-                Failure f = new Failure(System.nanoTime(), unit.name(), e.getSQLState(), String.valueOf(e.getMessage()));
+                boolean expected = mayFail(e);
+                Failure f = new Failure(System.nanoTime(), unit.name(), e.getSQLState(), String.valueOf(e.getMessage()),
+                        expected ? null : where(e));
                 failures.add(f);
-                if (!mayFail(e)) {
+                if (!expected) {
                     unexpected.add(f);
                 }
             } catch (RuntimeException | IOException e) {
                 ledger.uncertain(tenant, written);
-                Failure f = new Failure(System.nanoTime(), unit.name(), null, e.toString());
+                Failure f = new Failure(System.nanoTime(), unit.name(), null, e.toString(), where(e));
                 failures.add(f);
                 unexpected.add(f);
             }
@@ -125,6 +127,15 @@ public final class Workload {
                 settings.churn().run();
             }
         }
+    }
+
+    private static String where(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        StackTraceElement[] frames = e.getStackTrace();
+        for (int i = 0; i < Math.min(15, frames.length); i++) {
+            out.append("\n    at ").append(frames[i]);
+        }
+        return out.toString();
     }
 
     private Unit.Context context(String tenant, Map<String, Long> lastAcknowledged) {
