@@ -18,6 +18,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,6 +35,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * no read or write crossed a tenant, every acknowledged write is stored and nothing rolled back is,
  * only the operations the faults hit failed and only with a connection-class SQLState, the work went
  * on after each fault, and once the pool and the data source are closed no connection of the
- * application is left on any node or PgBouncer. The outage of each fault is printed. A private
+ * application is left on any node or PgBouncer, and no password appears in the run's log lines, the
+ * failures' messages or the data source's description. The outage of each fault is printed. A private
  * cluster: the last run fails worker 1 over, for good.
  *
  * <p>Tenant moves run in {@code block_writes} mode: a move in the logical mode loses some
@@ -149,6 +156,9 @@ class FaultHarnessTest {
         config.setConnectionTimeout(10_000);
         Workload workload;
         List<FaultSchedule.Report> reports;
+        PrintStream err = System.err;
+        ByteArrayOutputStream logs = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(tee(err, logs), true, StandardCharsets.UTF_8)); // slf4j-simple writes here
         try (HikariDataSource pool = new HikariDataSource(config)) {
             Workload.Settings settings = new Workload.Settings(6, SEED,
                     (c, sql, rows) -> c.unwrap(CitusConnection.class).copyIn(sql, rows),
@@ -158,8 +168,20 @@ class FaultHarnessTest {
             Thread.sleep(1500);
             reports = FaultSchedule.run(FaultSchedule.shuffled(faults, SEED), HOLD, QUIET, workload);
             workload.stop();
+        } finally {
+            System.setErr(err);
         }
         citus.close();
+        String logged;
+        synchronized (logs) {
+            logged = logs.toString(StandardCharsets.UTF_8);
+        }
+        assertTrue(logged.contains("HikariPool"), "the run's log lines were captured");
+        for (String secret : List.of(cluster.password(), cluster.adminPassword())) {
+            assertFalse(logged.contains(secret), "a password in the log of the fault run");
+            assertFalse(workload.failures().toString().contains(secret), "a password in an exception message");
+            assertFalse(citus.toString().contains(secret) || citus.getUrl().contains(secret), "a password in the data source");
+        }
         Map<String, FaultSchedule.Report> byFault = new TreeMap<>();
         StringBuilder table = new StringBuilder("fault harness " + path + ", seed " + SEED + ": "
                 + workload.operations() + " operations, " + workload.failures().size() + " failed\n");
@@ -191,6 +213,31 @@ class FaultHarnessTest {
         assertTrue(check.clean(), "ledger: " + check);
         assertNoConnectionLeft(bouncers);
         return byFault;
+    }
+
+    private static OutputStream tee(OutputStream first, ByteArrayOutputStream copy) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                first.write(b);
+                synchronized (copy) {
+                    copy.write(b);
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                first.write(b, off, len);
+                synchronized (copy) {
+                    copy.write(b, off, len);
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                first.flush();
+            }
+        };
     }
 
     /** Once the pool is closed, no backend of the application on any running node, no client at any PgBouncer. */
