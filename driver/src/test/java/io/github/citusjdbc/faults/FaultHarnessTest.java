@@ -48,7 +48,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on after each fault, and once the pool and the data source are closed no connection of the
  * application is left on any node or PgBouncer, and no password appears in the run's log lines, the
  * failures' messages or the data source's description. The outage of each fault is printed. A private
- * cluster: the last run fails worker 1 over, for good.
+ * cluster: the last run fails worker 1 and then the coordinator over, for good (its URL names the
+ * coordinator and its standby, as a Patroni-style host list does).
  *
  * <p>Tenant moves run in {@code block_writes} mode: a move in the logical mode loses some
  * acknowledged writes on Citus 12.1 whatever the client (raw pgjdbc included; docs/facts.md, "Tenant
@@ -63,10 +64,12 @@ class FaultHarnessTest {
     private static final Duration QUIET = Duration.ofMillis(2500);
     private static final List<String> TENANTS = List.of("fh_1", "fh_2", "fh_3", "fh_4", "fh_5", "fh_6");
     private static LocalCluster cluster;
+    private static ClusterNode coordinatorStandby;
 
     @BeforeAll
     static void start() throws SQLException {
         cluster = LocalCluster.start(LocalCluster.Options.defaults());
+        coordinatorStandby = cluster.standbyOf(cluster.coordinator());
         for (int i = 0; i < TENANTS.size(); i++) {
             String t = TENANTS.get(i);
             cluster.citus().createTenant(t, cluster.worker(1 + i % 2), Workload.tenantDdl(t), cluster.user());
@@ -100,15 +103,21 @@ class FaultHarnessTest {
 
     @Test
     @Order(3)
-    void directlyWithAffinityAndAWorkerFailover() throws Exception {
-        String url = "jdbc:citus://" + cluster.coordinator().address() + "/" + cluster.database()
-                + "?tenantRouting=affinity";
+    void directlyWithAffinityAndWorkerAndCoordinatorFailovers() throws Exception {
+        String url = "jdbc:citus://" + cluster.coordinator().address() + "," + coordinatorStandby.address() + "/"
+                + cluster.database() + "?tenantRouting=affinity";
         List<Fault> faults = new ArrayList<>(commonFaults());
         faults.add(Faults.failOver(cluster, cluster.worker(1)));
+        faults.add(Faults.failOver(cluster, cluster.coordinator()));
         Map<String, FaultSchedule.Report> reports = run("directly", url, faults, false);
         Duration failover = reports.get("failover of worker1").outage();
         assertTrue(failover.compareTo(Duration.ofSeconds(2)) < 0,
                 "work recovers within 2 s of the first failure of a worker failover, took " + failover);
+    }
+
+    /** @return the coordinator, or its promoted standby once it was failed over */
+    private static ClusterNode coordinatorPrimary() {
+        return cluster.isRunning(cluster.coordinator()) ? cluster.coordinator() : coordinatorStandby;
     }
 
     private static List<Fault> commonFaults() {
@@ -199,7 +208,7 @@ class FaultHarnessTest {
         System.out.println(table);
 
         Ledger.Check check;
-        try (Connection c = cluster.admin(cluster.coordinator())) {
+        try (Connection c = cluster.admin(coordinatorPrimary())) {
             check = workload.ledger().check(c, TENANTS);
         }
         System.out.println("  ledger: " + check);
