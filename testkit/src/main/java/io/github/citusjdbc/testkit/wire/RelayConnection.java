@@ -28,6 +28,7 @@ final class RelayConnection {
     private final Object turnLock = new Object();
     private boolean startupDone;
     private boolean turnOpen;
+    private long dataRows; // DataRow messages from the server on this connection (its s>c reader only)
 
     RelayConnection(RoundTripRelay relay, Socket client, Socket server, long delayNanos, boolean passEncryption) {
         this.passEncryption = passEncryption;
@@ -51,6 +52,16 @@ final class RelayConnection {
         relay.closed(this);
     }
 
+    /** Ends the connection abruptly: an RST to the client (no FIN), the server's side closed. */
+    private void reset() {
+        try {
+            client.setSoLinger(true, 0);
+        } catch (IOException ignored) {
+            // Closed already: nothing to reset.
+        }
+        close();
+    }
+
     private void pump(String dir, InputStream in, OutputStream out, WireParser parser) {
         BlockingQueue<Chunk> queue = delayNanos > 0 ? new LinkedBlockingQueue<>() : null;
         relay.newThread(dir + "-read", () -> {
@@ -63,9 +74,15 @@ final class RelayConnection {
                     forward(first, first.length, out, queue);
                 }
                 while ((n = in.read(buf)) >= 0) {
+                    relay.awaitThaw();
+                    long rowsBefore = dataRows;
                     parser.feed(buf, 0, n);
                     if (parser == fromClient) {
                         relay.rewriteClientBytes(buf, n);
+                    } else if (dataRows > rowsBefore && relay.claimReset()) {
+                        forward(buf, n / 2, out, queue);
+                        reset();
+                        return;
                     }
                     forward(buf, n, out, queue);
                 }
@@ -133,6 +150,7 @@ final class RelayConnection {
                 while ((wait = c.due - System.nanoTime()) > 0) {
                     LockSupport.parkNanos(wait);
                 }
+                relay.awaitThaw();
                 out.write(c.bytes);
             }
         } catch (IOException | InterruptedException e) {
@@ -181,6 +199,9 @@ final class RelayConnection {
         public void typed(char type, int firstBodyByte) {
             if (type != 'Z') {
                 relay.serverMessage(type);
+                if (type == 'D') {
+                    dataRows++;
+                }
                 return;
             }
             boolean turnEnded;

@@ -59,6 +59,12 @@ public final class RoundTripRelay implements AutoCloseable {
     private final AtomicLongArray serverTypes = new AtomicLongArray(256);
     private volatile char lastStatus;
 
+    // Fault injection: a stalled node (see freeze) and connections reset in the middle of a result.
+    private final Object freezeLock = new Object();
+    private volatile boolean frozen;
+    private final AtomicInteger resetsLeft = new AtomicInteger();
+    private final AtomicLong resets = new AtomicLong();
+
     // Fault injection: client bytes replaced before forwarding (see rewriteClientText).
     private volatile byte[] rewriteFrom;
     private volatile byte[] rewriteTo;
@@ -226,6 +232,40 @@ public final class RoundTripRelay implements AutoCloseable {
         rewritesLeft.set(times);
     }
 
+    /**
+     * Fault injection: the node stalls. Connections are still accepted, but from now on nothing is
+     * forwarded in either direction on any connection, new or open, until {@link #thaw()}: the bytes
+     * wait in the sockets (nothing is lost), so a client sees a server that never answers.
+     */
+    public void freeze() {
+        frozen = true;
+    }
+
+    /** Ends {@link #freeze()}: what waited is forwarded, in order. */
+    public void thaw() {
+        synchronized (freezeLock) {
+            frozen = false;
+            freezeLock.notifyAll();
+        }
+    }
+
+    /**
+     * Fault injection: the next {@code times} server chunks carrying result rows (DataRow messages) are
+     * cut: their first half is forwarded, then the connection is reset (TCP RST to the client, and the
+     * server's side closed), so a client is left in the middle of a result. {@code times} 0 disarms.
+     */
+    public void resetMidResult(int times) {
+        if (times < 0) {
+            throw new IllegalArgumentException("times < 0");
+        }
+        resetsLeft.set(times);
+    }
+
+    /** @return connections reset by {@link #resetMidResult} so far */
+    public long resets() {
+        return resets.get();
+    }
+
     /** @return replacements of {@link #rewriteClientText} not yet made */
     public int rewritesLeft() {
         return rewritesLeft.get();
@@ -286,6 +326,32 @@ public final class RoundTripRelay implements AutoCloseable {
         }
     }
 
+    /** Blocks while the relay is frozen (or until it closes). */
+    void awaitThaw() {
+        if (!frozen) {
+            return;
+        }
+        synchronized (freezeLock) {
+            while (frozen && !closed) {
+                try {
+                    freezeLock.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** @return true when a server chunk with result rows is to be cut now (consumes one reset) */
+    boolean claimReset() {
+        if (resetsLeft.get() <= 0 || resetsLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) <= 0) {
+            return false;
+        }
+        resets.incrementAndGet();
+        return true;
+    }
+
     void closed(RelayConnection c) {
         connections.remove(c);
     }
@@ -343,6 +409,7 @@ public final class RoundTripRelay implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        thaw();
         try {
             listener.close();
         } catch (IOException ignored) {

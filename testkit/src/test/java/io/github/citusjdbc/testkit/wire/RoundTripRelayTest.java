@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -81,6 +82,58 @@ class RoundTripRelayTest {
             try (ResultSet rs = s.executeQuery("SELECT 'ROLLBACK'")) {
                 assertTrue(rs.next());
                 assertEquals("ROLLBACK", rs.getString(1), "disarmed: nothing replaced");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void aFrozenRelayAnswersNothingUntilThawedAndLosesNothing(Target t) throws Exception {
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.jdbcUrl(), Duration.ZERO);
+             Connection c = connect(relay, t); Statement s = c.createStatement()) {
+            relay.freeze();
+            CompletableFuture<Integer> open = CompletableFuture.supplyAsync(() -> {
+                try (Connection fresh = connect(relay, t); Statement fs = fresh.createStatement();
+                     ResultSet rs = fs.executeQuery("SELECT 2")) {
+                    rs.next();
+                    return rs.getInt(1);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            s.setQueryTimeout(0);
+            c.setNetworkTimeout(Runnable::run, 700);
+            long start = System.nanoTime();
+            SQLException stalled = assertThrows(SQLException.class, () -> s.executeQuery("SELECT 1"));
+            assertTrue(stalled.getSQLState().startsWith("08"), stalled.getSQLState());
+            assertTrue(System.nanoTime() - start >= 600_000_000L, "nothing came back before the network timeout");
+            Thread.sleep(300);
+            assertFalse(open.isDone(), "a new connection is accepted but its login is never answered");
+            relay.thaw();
+            assertEquals(2, open.get(10, TimeUnit.SECONDS), "after thaw the waiting bytes are forwarded");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void aResetMidResultCutsTheRowsAndEndsTheConnection(Target t) throws Exception {
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.jdbcUrl(), Duration.ZERO);
+             Connection c = connect(relay, t); Statement s = c.createStatement()) {
+            relay.resetMidResult(1);
+            SQLException cut = assertThrows(SQLException.class, () -> {
+                try (ResultSet rs = s.executeQuery("SELECT g, repeat('x', 100) FROM generate_series(1, 100000) g")) {
+                    while (rs.next()) {
+                        rs.getInt(1);
+                    }
+                }
+            });
+            assertTrue(cut.getSQLState().startsWith("08"), cut.getSQLState() + " " + cut.getMessage());
+            assertEquals(1, relay.resets());
+            assertTrue(c.isClosed() || !c.isValid(1), "the connection is gone");
+            try (Connection next = connect(relay, t); Statement ns = next.createStatement();
+                 ResultSet rs = ns.executeQuery("SELECT count(*) FROM generate_series(1, 100000)")) {
+                rs.next();
+                assertEquals(100000, rs.getInt(1), "armed once: the next result is whole");
             }
         }
     }
