@@ -61,6 +61,7 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         this.pins = new TenantPins(this, config.tenants(), config.pooler());
         pins.attach(physical);
         state.readOnly = config.readOnly() != null && config.readOnly();
+        state.networkTimeoutMillis = SessionState.socketTimeoutMillis(config.pgjdbcProperties().getProperty("socketTimeout"));
     }
 
     /** @return the isolation level set through this connection, or -1 when none was */

@@ -265,6 +265,13 @@ final class RouteSession {
             forget(broken);
             current = url;
             connection.switchTo(url.connection);
+            try {
+                // The application still ends the lost unit (commit, rollback): the URL's connection must
+                // answer as the session it had (autocommit off, read-only, ...), not as pgjdbc's defaults.
+                connection.state.applyTo(url, !connection.pins.ownsIsolation());
+            } catch (SQLException urlFailed) {
+                e.addSuppressed(urlFailed);
+            }
         }
         if (retry == null) {
             if (connection.state.autoCommit) {
@@ -399,8 +406,7 @@ final class RouteSession {
         Physical p = new Physical(address, c);
         try {
             // The application's own socketTimeout (0: none) applies once logged in, as on the URL's connection.
-            int applicationSocketTimeout = socketTimeout == null ? 0 : Math.max(0, parseOr(socketTimeout, 0));
-            c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, applicationSocketTimeout * 1000L));
+            c.setNetworkTimeout(Runnable::run, SessionState.socketTimeoutMillis(socketTimeout));
             if (config.pooler().isPgBouncer() && !c.isValid(seconds)) {
                 // PgBouncer 1.18 accepts clients of a dead server and holds their first query for
                 // query_wait_timeout: one empty query bounded by nodeConnectTimeout finds out at connect time.
