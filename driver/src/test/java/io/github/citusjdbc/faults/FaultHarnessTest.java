@@ -11,6 +11,7 @@ import io.github.citusjdbc.testkit.faults.FaultSchedule;
 import io.github.citusjdbc.testkit.faults.Faults;
 import io.github.citusjdbc.testkit.faults.Ledger;
 import io.github.citusjdbc.testkit.faults.Workload;
+import io.github.citusjdbc.testkit.wire.RoundTripRelay;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -48,8 +49,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on after each fault, and once the pool and the data source are closed no connection of the
  * application is left on any node or PgBouncer, and no password appears in the run's log lines, the
  * failures' messages or the data source's description. The outage of each fault is printed. A private
- * cluster: the last run fails worker 1 and then the coordinator over, for good (its URL names the
- * coordinator and its standby, as a Patroni-style host list does).
+ * cluster: the last run also stalls worker 1's standby and resets connections in the middle of its
+ * results (through the kit's relay), then fails worker 1 and the coordinator over, for good (its URL
+ * names the coordinator and its standby, as a Patroni-style host list does).
  *
  * <p>Tenant moves run in {@code block_writes} mode: a move in the logical mode loses some
  * acknowledged writes on Citus 12.1 whatever the client (raw pgjdbc included; docs/facts.md, "Tenant
@@ -104,12 +106,18 @@ class FaultHarnessTest {
     @Test
     @Order(3)
     void directlyWithAffinityAndWorkerAndCoordinatorFailovers() throws Exception {
-        String url = "jdbc:citus://" + cluster.coordinator().address() + "," + coordinatorStandby.address() + "/"
-                + cluster.database() + "?tenantRouting=affinity";
-        List<Fault> faults = new ArrayList<>(commonFaults());
-        faults.add(Faults.failOver(cluster, cluster.worker(1)));
-        faults.add(Faults.failOver(cluster, cluster.coordinator()));
-        Map<String, FaultSchedule.Report> reports = run("directly", url, faults, false);
+        ClusterNode standby = cluster.standbyOf(cluster.worker(1));
+        Map<String, FaultSchedule.Report> reports;
+        try (RoundTripRelay relay = RoundTripRelay.start(standby.host(), standby.port())) {
+            String url = "jdbc:citus://" + cluster.coordinator().address() + "," + coordinatorStandby.address() + "/"
+                    + cluster.database() + "?tenantRouting=affinity&nodeAddressMap=" + standby.address() + "=" + relay.address();
+            List<Fault> faults = new ArrayList<>(commonFaults());
+            faults.add(Faults.stall(relay, standby));
+            faults.add(Faults.resetMidResult(relay, standby, 3));
+            faults.add(Faults.failOver(cluster, cluster.worker(1)));
+            faults.add(Faults.failOver(cluster, cluster.coordinator()));
+            reports = run("directly", url, faults, false);
+        }
         Duration failover = reports.get("failover of worker1").outage();
         assertTrue(failover.compareTo(Duration.ofSeconds(2)) < 0,
                 "work recovers within 2 s of the first failure of a worker failover, took " + failover);

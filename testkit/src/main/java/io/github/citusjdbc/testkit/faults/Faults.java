@@ -2,6 +2,7 @@ package io.github.citusjdbc.testkit.faults;
 
 import io.github.citusjdbc.testkit.ClusterNode;
 import io.github.citusjdbc.testkit.LocalCluster;
+import io.github.citusjdbc.testkit.wire.RoundTripRelay;
 
 import java.sql.Connection;
 import java.sql.Statement;
@@ -87,6 +88,17 @@ public final class Faults {
     public static Fault pauseBouncers(LocalCluster cluster, ClusterNode node) {
         return fault("PgBouncers of " + node.name() + " paused", () -> cluster.bouncerCommand(node, "PAUSE"),
                 () -> cluster.bouncerCommand(node, "RESUME"), false);
+    }
+
+    /** The node behind {@code relay} stalls (accepts connections, answers nothing) until heal. */
+    public static Fault stall(RoundTripRelay relay, ClusterNode node) {
+        return fault(node.name() + " stalled", relay::freeze, relay::thaw, false);
+    }
+
+    /** The next {@code times} results from the node behind {@code relay} are cut by a connection reset. */
+    public static Fault resetMidResult(RoundTripRelay relay, ClusterNode node, int times) {
+        return fault(node.name() + " resets " + times + " results", () -> relay.resetMidResult(times),
+                () -> relay.resetMidResult(0), false);
     }
 
     /**
