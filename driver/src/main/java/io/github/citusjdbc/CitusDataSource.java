@@ -77,6 +77,22 @@ public class CitusDataSource extends BaseDataSource implements DataSource, AutoC
     }
 
     /**
+     * Where a unit of work of {@code tenant} would go now ({@link CitusConnection#explain}), asked
+     * through one connection of this data source, opened and closed for it (with a pool, ask a pooled
+     * connection instead). Nothing runs on the node the answer names.
+     *
+     * @param tenant   the tenant (a schema name), or null for work that pins none
+     * @param readOnly whether the unit is read-only
+     * @return the node and reason, or null when the driver does not route (plain PostgreSQL, routing off)
+     * @throws SQLException as {@link #getConnection()} throws it, or 42602 for an invalid tenant name
+     */
+    public ServedBy explain(String tenant, boolean readOnly) throws SQLException {
+        try (Connection c = getConnection()) {
+            return c.unwrap(CitusConnection.class).explain(tenant, readOnly);
+        }
+    }
+
+    /**
      * Says the application is done with this data source: when no connection to its cluster is open
      * any more (in this data source or any other of the JVM), the driver closes what it keeps for the
      * cluster at once — the topology's metadata connection and its background refreshes — instead of

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.citusjdbc.CitusConnection;
+import io.github.citusjdbc.CitusDataSource;
 import io.github.citusjdbc.ServedBy;
 import io.github.citusjdbc.testkit.ClusterNode;
 import io.github.citusjdbc.testkit.LocalCluster;
@@ -62,6 +63,22 @@ class ExplainRouteTest {
             s.execute(sql);
         }
         return c.unwrap(CitusConnection.class).lastServedBy();
+    }
+
+    @Test
+    void theDataSourceExplainsAsItsConnectionsDo() throws SQLException {
+        CitusDataSource ds = new CitusDataSource();
+        ds.setUrl(Served.url(cluster, null));
+        ds.setUser(cluster.user());
+        ds.setPassword(cluster.password());
+        ServedBy explained = ds.explain(tenant, true);
+        assertEquals("READ_TENANT_SECONDARY", explained.reason(), explained.toString());
+        assertEquals(cluster.standbyOf(worker1).port(), explained.address().port(), explained.toString());
+        try (Connection c = ds.getConnection()) {
+            ServedBy served = runAndSee(c, true, "SELECT count(*) FROM items");
+            assertEquals(explained.address(), served.address(), "explained " + explained + ", served " + served);
+        }
+        assertEquals("42602", assertThrows(SQLException.class, () -> ds.explain("no such\u0000tenant", true)).getSQLState());
     }
 
     @Test
