@@ -60,6 +60,7 @@ final class RouteSession {
     private WorkKind unitKind;
     private boolean retrying; // failed() prepared a retry route: the next enter() keeps it
     private boolean unitRetried; // the unit already used its one retry
+    private boolean mdc; // RouteMdc holds this unit's route on the thread that started it
     private Physical current;
     private boolean served; // a unit ran at least once (observability)
 
@@ -169,6 +170,10 @@ final class RouteSession {
             target = retryConnect(view, r, e);
         }
         use(target, statement);
+        if (RouteMdc.enabled()) {
+            RouteMdc.put(unitTenant, unit);
+            mdc = true;
+        }
     }
 
     private void inTransaction(LogicalStatement statement, String sql) throws SQLException {
@@ -294,6 +299,10 @@ final class RouteSession {
             throw e;
         }
         LOG.debug("{}: retrying on {} after {}", connection, target, e.getSQLState());
+        if (RouteMdc.enabled()) {
+            RouteMdc.put(unitTenant, retry);
+            mdc = true;
+        }
         current = target;
         connection.switchTo(target.connection);
         retrying = true;
@@ -318,6 +327,10 @@ final class RouteSession {
         if (unitOpen) {
             unitOpen = false;
             router.ended(unit);
+        }
+        if (mdc) {
+            mdc = false;
+            RouteMdc.clear();
         }
     }
 
