@@ -53,7 +53,7 @@ final class RelayConnection {
     }
 
     /** Ends the connection abruptly: an RST to the client (no FIN), the server's side closed. */
-    private void reset() {
+    void reset() {
         try {
             client.setSoLinger(true, 0);
         } catch (IOException ignored) {

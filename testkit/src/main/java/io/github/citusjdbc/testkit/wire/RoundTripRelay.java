@@ -261,7 +261,24 @@ public final class RoundTripRelay implements AutoCloseable {
         resetsLeft.set(times);
     }
 
-    /** @return connections reset by {@link #resetMidResult} so far */
+    /**
+     * Fault injection: resets every open connection now, wherever its session is (idle, in a
+     * transaction, in the middle of a result): a TCP RST to the client, the server's side closed.
+     * New connections are still accepted and relayed.
+     *
+     * @return how many connections were reset
+     */
+    public int resetConnections() {
+        int n = 0;
+        for (RelayConnection c : connections) {
+            c.reset();
+            resets.incrementAndGet();
+            n++;
+        }
+        return n;
+    }
+
+    /** @return connections reset by {@link #resetMidResult} and {@link #resetConnections()} so far */
     public long resets() {
         return resets.get();
     }

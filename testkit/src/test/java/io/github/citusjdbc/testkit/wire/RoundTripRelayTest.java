@@ -140,6 +140,31 @@ class RoundTripRelayTest {
 
     @ParameterizedTest
     @MethodSource("targets")
+    void resetConnectionsEndsEveryOpenSessionAtOnceAndStillAcceptsNewOnes(Target t) throws Exception {
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.jdbcUrl(), Duration.ZERO);
+             Connection inTx = connect(relay, t); Connection idle = connect(relay, t);
+             Statement s = inTx.createStatement(); Statement is = idle.createStatement()) {
+            inTx.setAutoCommit(false);
+            s.execute("SELECT 1");
+            is.execute("SELECT 1");
+            assertEquals(2, relay.openConnections());
+            assertEquals(2, relay.resetConnections());
+            assertEquals(2, relay.resets());
+            assertEquals(0, relay.openConnections());
+            for (Statement st : List.of(s, is)) {
+                SQLException gone = assertThrows(SQLException.class, () -> st.execute("SELECT 1"));
+                assertTrue(gone.getSQLState().startsWith("08"), gone.getSQLState() + " " + gone.getMessage());
+            }
+            try (Connection next = connect(relay, t); Statement ns = next.createStatement();
+                 ResultSet rs = ns.executeQuery("SELECT 3")) {
+                assertTrue(rs.next());
+                assertEquals(3, rs.getInt(1), "new connections are relayed after the reset");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
     void autocommitSelectIsOneRoundTrip(Target t) throws Exception {
         try (RoundTripRelay relay = RoundTripRelay.forUrl(t.jdbcUrl(), Duration.ZERO);
              Connection c = connect(relay, t); Statement s = c.createStatement()) {
