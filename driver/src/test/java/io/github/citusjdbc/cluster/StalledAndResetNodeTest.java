@@ -10,11 +10,15 @@ import org.junit.jupiter.api.Timeout;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static io.github.citusjdbc.cluster.Served.app;
 import static io.github.citusjdbc.cluster.Served.awaitTenants;
@@ -40,13 +44,16 @@ class StalledAndResetNodeTest {
     private static ClusterNode standby;
     private static RoundTripRelay relay;
     private static String url;
+    private static RoundTripRelay primaryRelay;
+    private static String writeUrl;
 
     @BeforeAll
     static void start() throws Exception {
         cluster = LocalCluster.shared();
         standby = cluster.standbyOf(cluster.worker(1));
         cluster.citus().createTenant(TENANT, cluster.worker(1),
-                List.of("CREATE TABLE items (id int PRIMARY KEY)", "INSERT INTO items SELECT generate_series(1, 50000)"),
+                List.of("CREATE TABLE items (id int PRIMARY KEY)", "INSERT INTO items SELECT generate_series(1, 50000)",
+                        "CREATE TABLE writes (id int PRIMARY KEY)"),
                 cluster.user());
         cluster.waitForReplay(cluster.worker(1), standby);
         relay = RoundTripRelay.start(standby.host(), standby.port());
@@ -54,11 +61,16 @@ class StalledAndResetNodeTest {
                 + "?nodeConnectTimeout=2s&socketTimeout=3&nodeBackoffBase=500ms&nodeBackoffMax=1s"
                 + "&nodeAddressMap=" + standby.address() + "=" + relay.address();
         awaitTenants(url, app(cluster), TENANT);
+        primaryRelay = RoundTripRelay.start(cluster.worker(1).host(), cluster.worker(1).port());
+        writeUrl = "jdbc:citus://" + cluster.coordinator().address() + "/" + cluster.database()
+                + "?tenantRouting=affinity&nodeConnectTimeout=2s&socketTimeout=3&nodeBackoffBase=500ms&nodeBackoffMax=1s"
+                + "&nodeAddressMap=" + cluster.worker(1).address() + "=" + primaryRelay.address();
     }
 
     @AfterAll
     static void stop() throws SQLException {
         relay.close();
+        primaryRelay.close();
         cluster.citus().dropTenant(TENANT);
     }
 
@@ -153,5 +165,79 @@ class StalledAndResetNodeTest {
             assertEquals(50000, count(c), "the next unit of the same connection runs, whole");
             c.commit();
         }
+    }
+
+    /** Waits until the next unit of {@code c} runs on worker 1 again (after a back-off). */
+    private static void awaitOnThePrimary(Connection c) {
+        LocalCluster.waitUntil(() -> Served.by(c).port() == cluster.worker(1).port(),
+                Duration.ofSeconds(15), "writes back on the tenant's primary");
+    }
+
+    @Test
+    @Timeout(60)
+    void resetsOnTheTenantsPrimaryLoseNoAcknowledgedWriteAndTheConnectionGoesOn() throws Exception {
+        Set<Integer> acknowledged = new TreeSet<>();
+        List<String> failed = new ArrayList<>();
+        int id = 0;
+        try (Connection c = DriverManager.getConnection(writeUrl, app(cluster))) {
+            c.setSchema(TENANT);
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO writes VALUES (?)")) {
+                for (int round = 0; round < 3; round++) {
+                    awaitOnThePrimary(c);
+                    for (int i = 0; i < 20; i++) {
+                        if (i == 10) {
+                            assertTrue(primaryRelay.resetConnections() >= 1, "the routed connection was open");
+                        }
+                        insert.setInt(1, ++id);
+                        try {
+                            assertEquals(1, insert.executeUpdate());
+                            acknowledged.add(id);
+                        } catch (SQLException e) {
+                            assertTrue(String.valueOf(e.getSQLState()).startsWith("08"), e.getSQLState() + " " + e.getMessage());
+                            failed.add(id + ":" + e.getSQLState());
+                        }
+                    }
+                }
+            }
+
+            awaitOnThePrimary(c);
+            long before = primaryRelay.resets();
+            c.setAutoCommit(false);
+            primaryRelay.resetMidResult(1);
+            int[] seen = {0};
+            SQLException cut = assertThrows(SQLException.class, () -> {
+                try (Statement s = c.createStatement()) {
+                    s.setFetchSize(500);
+                    try (ResultSet rs = s.executeQuery("SELECT id FROM items ORDER BY id")) {
+                        while (rs.next()) {
+                            seen[0]++;
+                        }
+                    }
+                }
+            }, "a result cut on the primary is never reported as finished");
+            assertEquals(before + 1, primaryRelay.resets(), "the read ran through the relay and was cut");
+            assertTrue(cut.getSQLState().startsWith("08"), cut.getSQLState() + " " + cut.getMessage());
+            assertTrue(seen[0] < 50000, seen[0] + " rows before the error");
+            try {
+                c.rollback();
+            } catch (SQLException e) {
+                assertTrue(String.valueOf(e.getSQLState()).startsWith("08"),
+                        "ending the broken unit may report the lost connection: " + e.getSQLState() + " " + e.getMessage());
+            }
+            c.setAutoCommit(true);
+            assertEquals(50000, count(c), "the next unit of the same logical connection runs, whole");
+            System.out.printf("primary resets: failed writes %s of %d, cut read %s after %d rows%n",
+                    failed, id, cut.getSQLState(), seen[0]);
+        }
+        Set<Integer> stored = new TreeSet<>();
+        try (Connection coordinator = DriverManager.getConnection(cluster.jdbcUrl(cluster.coordinator()), app(cluster));
+             Statement s = coordinator.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id FROM " + TENANT + ".writes")) {
+            while (rs.next()) {
+                stored.add(rs.getInt(1));
+            }
+        }
+        assertTrue(stored.containsAll(acknowledged), "every acknowledged write is there: " + acknowledged + " vs " + stored);
+        assertEquals(id, acknowledged.size() + failed.size());
     }
 }
