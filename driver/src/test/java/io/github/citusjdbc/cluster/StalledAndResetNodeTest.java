@@ -36,7 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code socketTimeout} (an autocommit read-only one is then run once more elsewhere); later units
  * avoid the node while it is backed off and return to it after it answers again. A reset in the
  * middle of a read-only transaction's rows fails that transaction with 08006, never with a short
- * result, and the next unit of the same connection runs.
+ * result, and the next unit of the same connection runs. Worker 1's primary, which serves the
+ * tenant's writes with {@code tenantRouting=affinity}, sits behind a second relay whose sessions are
+ * reset between writes and in the middle of a read: no acknowledged write is lost.
  */
 class StalledAndResetNodeTest {
     private static final String TENANT = "stall_a";
