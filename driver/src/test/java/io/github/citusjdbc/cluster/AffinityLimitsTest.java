@@ -48,6 +48,9 @@ class AffinityLimitsTest {
             s.execute("CREATE OR REPLACE FUNCTION public.aff_double(x int) RETURNS int LANGUAGE sql AS 'SELECT x * 2'");
             s.execute("GRANT EXECUTE ON FUNCTION public.aff_double(int) TO " + cluster.user());
         }
+        // The JVM's topology of this cluster may predate the tenant (another test class loaded it less
+        // than a refresh interval ago): wait until it knows where the tenant lives.
+        Served.awaitTenants(Served.url(cluster, "tenantRouting=affinity"), Served.app(cluster), tenant);
     }
 
     @AfterAll
