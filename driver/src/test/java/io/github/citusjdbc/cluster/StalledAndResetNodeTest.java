@@ -143,30 +143,44 @@ class StalledAndResetNodeTest {
         try (Connection c = readOnly()) {
             assertEquals(standby.port(), Served.by(c).port());
             c.setAutoCommit(false);
-            relay.resetMidResult(1);
-            int[] seen = {0};
-            SQLException cut = assertThrows(SQLException.class, () -> {
-                try (Statement s = c.createStatement()) {
-                    s.setFetchSize(500);
-                    try (ResultSet rs = s.executeQuery("SELECT id FROM items ORDER BY id")) {
-                        while (rs.next()) {
-                            seen[0]++;
-                        }
-                    }
-                }
-            });
-            assertTrue(cut.getSQLState().startsWith("08"), cut.getSQLState() + " " + cut.getMessage());
-            assertEquals(1, relay.resets());
-            assertTrue(seen[0] < 50000, "the result was cut, and said so: " + seen[0] + " rows before the error");
-            try {
-                c.rollback();
-            } catch (SQLException e) {
-                assertTrue(String.valueOf(e.getSQLState()).startsWith("08"),
-                        "ending the broken unit may report the lost connection: " + e.getSQLState() + " " + e.getMessage());
-            }
+            readCutBy(relay, c);
             assertEquals(50000, count(c), "the next unit of the same connection runs, whole");
             c.commit();
         }
+    }
+
+    private record CutRead(SQLException error, int rows) {
+    }
+
+    /**
+     * Reads the tenant's 50,000 rows in the open transaction of {@code c}, 500 at a time, while
+     * {@code relay} cuts the result: the read must end in 08xxx (never as a finished, shorter result)
+     * and ending the broken transaction may only report the lost connection.
+     */
+    private static CutRead readCutBy(RoundTripRelay relay, Connection c) throws SQLException {
+        long before = relay.resets();
+        relay.resetMidResult(1);
+        int[] seen = {0};
+        SQLException cut = assertThrows(SQLException.class, () -> {
+            try (Statement s = c.createStatement()) {
+                s.setFetchSize(500);
+                try (ResultSet rs = s.executeQuery("SELECT id FROM items ORDER BY id")) {
+                    while (rs.next()) {
+                        seen[0]++;
+                    }
+                }
+            }
+        }, "a cut result is never reported as finished");
+        assertEquals(before + 1, relay.resets(), "the read ran through the relay and was cut");
+        assertTrue(cut.getSQLState().startsWith("08"), cut.getSQLState() + " " + cut.getMessage());
+        assertTrue(seen[0] < 50000, seen[0] + " rows before the error");
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            assertTrue(String.valueOf(e.getSQLState()).startsWith("08"),
+                    "ending the broken unit may report the lost connection: " + e.getSQLState() + " " + e.getMessage());
+        }
+        return new CutRead(cut, seen[0]);
     }
 
     /** Waits until the next unit of {@code c} runs on worker 1 again (after a back-off). */
@@ -203,33 +217,12 @@ class StalledAndResetNodeTest {
             }
 
             awaitOnThePrimary(c);
-            long before = primaryRelay.resets();
             c.setAutoCommit(false);
-            primaryRelay.resetMidResult(1);
-            int[] seen = {0};
-            SQLException cut = assertThrows(SQLException.class, () -> {
-                try (Statement s = c.createStatement()) {
-                    s.setFetchSize(500);
-                    try (ResultSet rs = s.executeQuery("SELECT id FROM items ORDER BY id")) {
-                        while (rs.next()) {
-                            seen[0]++;
-                        }
-                    }
-                }
-            }, "a result cut on the primary is never reported as finished");
-            assertEquals(before + 1, primaryRelay.resets(), "the read ran through the relay and was cut");
-            assertTrue(cut.getSQLState().startsWith("08"), cut.getSQLState() + " " + cut.getMessage());
-            assertTrue(seen[0] < 50000, seen[0] + " rows before the error");
-            try {
-                c.rollback();
-            } catch (SQLException e) {
-                assertTrue(String.valueOf(e.getSQLState()).startsWith("08"),
-                        "ending the broken unit may report the lost connection: " + e.getSQLState() + " " + e.getMessage());
-            }
+            CutRead cut = readCutBy(primaryRelay, c);
             c.setAutoCommit(true);
             assertEquals(50000, count(c), "the next unit of the same logical connection runs, whole");
             System.out.printf("primary resets: failed writes %s of %d, cut read %s after %d rows%n",
-                    failed, id, cut.getSQLState(), seen[0]);
+                    failed, id, cut.error().getSQLState(), cut.rows());
         }
         Set<Integer> stored = new TreeSet<>();
         try (Connection coordinator = DriverManager.getConnection(cluster.jdbcUrl(cluster.coordinator()), app(cluster));
