@@ -49,6 +49,7 @@ public final class Soak {
         long deadline = System.nanoTime() + Duration.ofMinutes(Long.parseLong(o.get("minutes"))).toNanos();
         String path = o.get("path");
         long seed = Long.parseLong(o.get("seed"));
+        boolean clean;
         try (LocalCluster cluster = LocalCluster.start(LocalCluster.Options.defaults())) {
             for (int i = 0; i < TENANTS.size(); i++) {
                 cluster.citus().createTenant(TENANTS.get(i), cluster.worker(1 + i % 2), Workload.tenantDdl(TENANTS.get(i)),
@@ -86,9 +87,9 @@ public final class Soak {
             try (Connection c = cluster.admin(cluster.coordinator())) {
                 check = workload.ledger().check(c, TENANTS);
             }
-            boolean clean = summarize(path, seed, start, workload, reports, check);
-            System.exit(clean ? 0 : 1);
+            clean = summarize(path, seed, start, workload, reports, check);
         }
+        System.exit(clean ? 0 : 1); // after the cluster is closed: exit skips what try-with-resources would run
     }
 
     private static String url(LocalCluster cluster, String path) {
