@@ -359,10 +359,7 @@ class RoutedConnectionTest {
 
     @Test
     void throughEachNodesPgBouncerWithNodeAddressMap() throws SQLException {
-        StringBuilder map = new StringBuilder();
-        for (ClusterNode n : cluster.nodes()) {
-            map.append(map.length() == 0 ? "" : ",").append(n.address()).append('=').append(n.bouncerAddress());
-        }
+        String map = cluster.nodeAddressMap(ClusterNode::bouncerAddress);
         String bouncerUrl = "jdbc:citus://" + coordinator.bouncerAddress() + "/" + cluster.database()
                 + "?pooler=pgbouncer-transaction&tenantRouting=affinity&nodeAddressMap=" + map;
         awaitTenants(bouncerUrl, app(cluster), onWorker1, onWorker2);

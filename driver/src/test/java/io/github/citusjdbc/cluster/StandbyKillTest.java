@@ -59,10 +59,7 @@ class StandbyKillTest {
 
     @Test
     void throughEachNodesPgBouncer() throws Exception {
-        StringBuilder map = new StringBuilder();
-        for (ClusterNode n : cluster.nodes()) {
-            map.append(map.length() == 0 ? "" : ",").append(n.address()).append('=').append(n.bouncerAddress());
-        }
+        String map = cluster.nodeAddressMap(ClusterNode::bouncerAddress);
         String url = "jdbc:citus://" + cluster.coordinator().bouncerAddress() + "/" + cluster.database() + "?"
                 + ClusterChangesRoutingTest.FAST + "&pooler=pgbouncer-transaction&nodeAddressMap=" + map;
         killUnderLoad(url, standby.port());

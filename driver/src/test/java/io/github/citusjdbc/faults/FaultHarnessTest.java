@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -90,7 +89,7 @@ class FaultHarnessTest {
     void throughPgBouncer118() throws Exception {
         ClusterNode coordinator = cluster.coordinator();
         String url = "jdbc:citus://" + coordinator.bouncerAddress() + "/" + cluster.database()
-                + "?pooler=pgbouncer-transaction&nodeAddressMap=" + map(ClusterNode::bouncerAddress);
+                + "?pooler=pgbouncer-transaction&nodeAddressMap=" + cluster.nodeAddressMap(ClusterNode::bouncerAddress);
         run("PgBouncer 1.18", url, bouncerFaults(), true);
     }
 
@@ -99,7 +98,7 @@ class FaultHarnessTest {
     void throughPgBouncer125() throws Exception {
         ClusterNode coordinator = cluster.coordinator();
         String url = "jdbc:citus://" + coordinator.trackingBouncerAddress() + "/" + cluster.database()
-                + "?pooler=pgbouncer-transaction-tracking&nodeAddressMap=" + map(ClusterNode::trackingBouncerAddress);
+                + "?pooler=pgbouncer-transaction-tracking&nodeAddressMap=" + cluster.nodeAddressMap(ClusterNode::trackingBouncerAddress);
         run("PgBouncer 1.25", url, bouncerFaults(), true);
     }
 
@@ -146,14 +145,6 @@ class FaultHarnessTest {
         faults.add(Faults.pauseBouncers(cluster, cluster.coordinator()));
         faults.add(Faults.restartBouncers(cluster, cluster.worker(1)));
         return faults;
-    }
-
-    private static String map(Function<ClusterNode, String> to) {
-        StringBuilder map = new StringBuilder();
-        for (ClusterNode n : cluster.nodes()) {
-            map.append(map.length() == 0 ? "" : ",").append(n.address()).append('=').append(to.apply(n));
-        }
-        return map.toString();
     }
 
     private static Map<String, FaultSchedule.Report> run(String path, String url, List<Fault> faults, boolean bouncers)

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A real multi-node Citus cluster on loopback for tests, examples and benchmarks: a coordinator,
@@ -294,6 +295,18 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Stops or starts both PgBouncers (1.18 and 1.25) in front of a node. */
     public synchronized void setBouncerRunning(ClusterNode node, boolean running) { faults.setBouncerRunning(node, running); }
+
+    /**
+     * @param to the address to dial for a node, e.g. {@link ClusterNode#bouncerAddress()}
+     * @return a driver {@code nodeAddressMap} value sending every node's address to {@code to} of it
+     */
+    public String nodeAddressMap(Function<ClusterNode, String> to) {
+        StringBuilder map = new StringBuilder();
+        for (ClusterNode n : nodes()) {
+            map.append(map.length() == 0 ? "" : ",").append(n.address()).append('=').append(to.apply(n));
+        }
+        return map.toString();
+    }
 
     /**
      * Runs an admin console command ({@code PAUSE}, {@code RESUME}, ...) on both PgBouncers of a node.

@@ -93,11 +93,7 @@ public final class Soak {
     }
 
     private static String url(LocalCluster cluster, String path) {
-        StringBuilder map = new StringBuilder();
-        for (ClusterNode n : cluster.nodes()) {
-            map.append(map.length() == 0 ? "" : ",").append(n.address()).append('=')
-                    .append(path.equals("118") ? n.bouncerAddress() : n.trackingBouncerAddress());
-        }
+        String map = cluster.nodeAddressMap(path.equals("118") ? ClusterNode::bouncerAddress : ClusterNode::trackingBouncerAddress);
         ClusterNode c = cluster.coordinator();
         return switch (path) {
             case "direct" -> "jdbc:citus://" + c.address() + "/" + cluster.database() + "?tenantRouting=affinity";
