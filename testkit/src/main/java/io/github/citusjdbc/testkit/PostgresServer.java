@@ -129,18 +129,54 @@ final class PostgresServer {
     /** kill -9 of the postmaster and all its children: what a crash of the node looks like. */
     void kill() {
         OptionalLong pid = pid();
-        if (pid.isEmpty()) {
-            return;
+        Optional<ProcessHandle> ph = pid.isPresent() ? ProcessHandle.of(pid.getAsLong()) : Optional.empty();
+        if (ph.isPresent()) {
+            List<ProcessHandle> children = ph.get().descendants().toList();
+            ph.get().destroyForcibly();
+            children.forEach(ProcessHandle::destroyForcibly);
+            waitForExit(ph.get());
+            children.forEach(PostgresServer::waitForExit);
         }
-        Optional<ProcessHandle> ph = ProcessHandle.of(pid.getAsLong());
-        if (ph.isEmpty()) {
-            return;
+        killStragglers();
+    }
+
+    /**
+     * A backend the postmaster forked after the snapshot of its children above survives the kill,
+     * reparented to init, and keeps the old shared memory attached; the next start then fails with
+     * "pre-existing shared memory block is still in use". Every PostgreSQL process runs with the data
+     * directory as its working directory, so this sweeps the processes whose {@code cwd} is this
+     * data directory until none is left.
+     */
+    private void killStragglers() {
+        Path dir;
+        try {
+            dir = dataDir.toRealPath(); // /proc shows the resolved path
+        } catch (IOException e) {
+            return; // no data directory, no process can run in it
         }
-        List<ProcessHandle> children = ph.get().descendants().toList();
-        ph.get().destroyForcibly();
-        children.forEach(ProcessHandle::destroyForcibly);
-        waitForExit(ph.get());
-        children.forEach(PostgresServer::waitForExit);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            List<ProcessHandle> left = ProcessHandle.allProcesses()
+                    .filter(p -> !gone(p) && dir.equals(cwdOf(p)))
+                    .toList();
+            if (left.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + ": processes " + left.stream().map(ProcessHandle::pid).toList()
+                        + " still run in " + dir + " 30 s after kill -9");
+            }
+            left.forEach(ProcessHandle::destroyForcibly);
+            left.forEach(PostgresServer::waitForExit);
+        }
+    }
+
+    private static Path cwdOf(ProcessHandle p) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd"));
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return null; // gone, or not ours to read
+        }
     }
 
     /** Promotes a standby to a primary and waits until it accepts writes. */
