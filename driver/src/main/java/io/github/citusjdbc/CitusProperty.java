@@ -134,6 +134,25 @@ public enum CitusProperty {
                     + " is routed as read-write work.",
             Kind.ROUTING, "secondary", "primary"),
 
+    /** Whether read-only work waits for (or avoids) a standby that has not replayed this JVM's writes. */
+    READ_YOUR_WRITES("readYourWrites", "off",
+            "`tenant`: a read-only unit of work goes to a secondary only when the secondary has replayed every"
+                    + " write this JVM committed to the tenant's group (through any connection with this setting);"
+                    + " writes without a known tenant count for every group. The driver reads the group primary's"
+                    + " WAL position after the last write and the standby's replay position (one round trip each,"
+                    + " shared by concurrent units, none while nothing was written), waits up to"
+                    + " `readYourWritesWait`, and otherwise runs the unit on the primary (reason"
+                    + " `READ_OWN_WRITES_PRIMARY`). Needs `readRouting=secondary`. `off`: standbys may serve reads"
+                    + " that miss recent writes (bounded by `maxReplicationLag` when set).",
+            Kind.ROUTING, "off", "tenant"),
+
+    /** How long read-only work waits for its standby to replay the application's writes. */
+    READ_YOUR_WRITES_WAIT("readYourWritesWait", "20ms",
+            "With `readYourWrites=tenant`: how long a read-only unit of work waits for its secondary to replay"
+                    + " the last write before it runs on the primary instead (at least `1ms`). A duration:"
+                    + " `500ms`, `30s`, `2m`; a bare number is seconds.",
+            Kind.ROUTING),
+
     /**
      * How the tenant is pinned: per session where the pooler allows it, else per transaction.
      */

@@ -54,10 +54,11 @@ public final class DriverConfig {
     private final TopologySettings topology;
     private final ClusterKey cluster;
     private final Duration idleValidation;
+    private final Duration readYourWritesWait;
 
     private DriverConfig(ParsedUrl url, Pooler pooler, TenantSettings tenants, Boolean readOnly, Properties pgjdbc,
                          RoutingSettings routing, TopologySettings topology, String clusterName,
-                         Duration idleValidation, String pgjdbcAddressMap) {
+                         Duration idleValidation, String pgjdbcAddressMap, Duration readYourWritesWait) {
         this.hosts = url.hosts();
         this.database = url.database();
         this.pooler = pooler;
@@ -78,6 +79,7 @@ public final class DriverConfig {
         this.cluster = new ClusterKey(hosts, database, user == null ? "" : user, clusterName, map,
                 lagUsed ? routing.allowedHosts() : null);
         this.idleValidation = idleValidation;
+        this.readYourWritesWait = readYourWritesWait;
     }
 
     /** The URL as {@code DatabaseMetaData.getURL()} shows it: the application's, without secrets. */
@@ -147,6 +149,8 @@ public final class DriverConfig {
             throw CitusProperty.CLUSTER_NAME.invalidValue(clusterName, "must not be empty");
         }
         Duration idleValidation = CitusProperty.NODE_IDLE_VALIDATION.getDuration(merged);
+        Duration readYourWritesWait = CitusProperty.READ_YOUR_WRITES_WAIT.getDuration(merged);
+        boolean readYourWrites = "tenant".equals(CitusProperty.READ_YOUR_WRITES.getString(merged).trim());
         String addressMap = CitusProperty.NODE_ADDRESS_MAP.get(merged);
         addressMap = addressMap == null ? "" : addressMap.replace(" ", "");
         for (CitusProperty property : CitusProperty.values()) {
@@ -169,7 +173,7 @@ public final class DriverConfig {
                     + ": pgjdbc then sends SET SESSION CHARACTERISTICS, which leaks to other clients; use transaction");
         }
         return new DriverConfig(parsed, pooler, tenants, readOnly, merged, routing, topology, clusterName,
-                idleValidation, addressMap);
+                idleValidation, addressMap, readYourWrites ? readYourWritesWait : null);
     }
 
     private static TopologySettings topologySettings(Properties merged, RoutingSettings routing) throws SQLException {
@@ -372,6 +376,14 @@ public final class DriverConfig {
     /** @return the cluster's identity for the shared topology and routers (hosts, database, user, {@code clusterName}) */
     public ClusterKey cluster() {
         return cluster;
+    }
+
+    /**
+     * @return how long read-only work waits for its secondary to replay this JVM's writes
+     *         ({@code readYourWritesWait}); null when {@code readYourWrites=off}
+     */
+    public Duration readYourWritesWait() {
+        return readYourWritesWait;
     }
 
     /** @return idle time after which a physical connection is validated before its next unit of work */

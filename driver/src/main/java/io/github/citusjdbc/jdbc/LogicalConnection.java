@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import org.postgresql.core.TransactionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -263,7 +264,11 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         try {
             RouteSession r = routing;
             if (r == null || r.passThrough(unit, statement)) {
-                return call.run(statement, sql);
+                T result = call.run(statement, sql);
+                if (r != null && r.ownWrites != null && !unit.readOnly()) {
+                    r.ownWrites.wrote(unit, pins.callState() != TransactionState.IDLE);
+                }
+                return result;
             }
             for (;;) {
                 r.enter(unit, statement, sql);
@@ -275,6 +280,9 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
                     continue; // failed() returned: run once more on the route it switched to
                 }
                 r.succeeded();
+                if (r.ownWrites != null && !unit.readOnly()) {
+                    r.ownWrites.wrote(unit, pins.callState() != TransactionState.IDLE);
+                }
                 return result;
             }
         } finally {
@@ -323,10 +331,17 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
 
     @Override
     public void commit() throws SQLException {
-        delegate.commit();
+        try {
+            delegate.commit();
+        } catch (SQLException e) {
+            if (routing != null && routing.ownWrites != null) {
+                routing.ownWrites.committed(); // the outcome is unknown: count the writes as committed
+            }
+            throw e;
+        }
         pins.onTransactionEnd();
         if (routing != null) {
-            routing.transactionEnded();
+            routing.committed();
         }
     }
 
@@ -337,7 +352,7 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         } finally {
             pins.onRollback();
             if (routing != null) {
-                routing.transactionEnded();
+                routing.rolledBack();
             }
         }
     }
@@ -356,7 +371,7 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
             state.autoCommit = autoCommit;
             sessionChanged();
             if (routing != null && autoCommit) {
-                routing.transactionEnded(); // switching autocommit on commits
+                routing.committed(); // switching autocommit on commits
             }
         }
     }

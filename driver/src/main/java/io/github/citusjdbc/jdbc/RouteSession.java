@@ -63,6 +63,8 @@ final class RouteSession {
     private boolean mdc; // RouteMdc holds this unit's route on the thread that started it
     private Physical current;
     private boolean served; // a unit ran at least once (observability)
+    /** Read-your-writes ({@code readYourWrites=tenant}); null when off. */
+    final OwnWrites ownWrites;
 
     RouteSession(LogicalConnection connection, Driver pgjdbc, DriverConfig config, TopologyRegistry.Lease lease,
                  Router router, Physical url) {
@@ -78,6 +80,7 @@ final class RouteSession {
         this.idleValidationNanos = config.idleValidation().toNanos();
         this.url = url;
         this.current = url;
+        this.ownWrites = OwnWrites.of(config, lease);
     }
 
     /** @return whether anything can be routed with these settings (otherwise no session is needed) */
@@ -150,6 +153,9 @@ final class RouteSession {
         String tenant = work.tenantName();
         ClusterView view = lease.current();
         Route r = router.route(view, tenant, readRouted, kind);
+        if (ownWrites != null && r.readsSecondary()) {
+            r = ownWrites.visibleOn(view, r, router, tenant, kind);
+        }
         if (router.health().anyDown()) {
             // Units avoid a down node; a refresh (rate-limited) learns whether it was replaced (a
             // failover's citus_update_node) rather than waiting for the refresh interval.
@@ -206,6 +212,9 @@ final class RouteSession {
         if (retry == null) {
             throw e;
         }
+        if (ownWrites != null && retry.readsSecondary()) {
+            retry = ownWrites.visibleOn(view, retry, router, unitTenant, unitKind);
+        }
         unit = retry;
         unitOpen = true;
         unitFirstPending = true;
@@ -259,8 +268,12 @@ final class RouteSession {
         Route retry = null;
         if (mayRetry && unitFirstPending && unitAutocommit && !unitRetried) {
             try {
-                retry = router.retryRoute(lease.current(), failedRoute, kind, RetryPolicy.Phase.BEFORE_RESULT, true,
+                ClusterView view = lease.current();
+                retry = router.retryRoute(view, failedRoute, kind, RetryPolicy.Phase.BEFORE_RESULT, true,
                         unitTenant, unitReadOnly, unitKind);
+                if (retry != null && ownWrites != null && retry.readsSecondary()) {
+                    retry = ownWrites.visibleOn(view, retry, router, unitTenant, unitKind);
+                }
             } catch (SQLException again) {
                 e.addSuppressed(again);
             }
@@ -315,7 +328,23 @@ final class RouteSession {
         }
     }
 
-    /** The explicit transaction ended (commit, rollback, autocommit switched on). */
+    /** The explicit transaction committed ({@code commit()}, or autocommit switched on). */
+    void committed() {
+        if (ownWrites != null) {
+            ownWrites.committed();
+        }
+        transactionEnded();
+    }
+
+    /** The explicit transaction rolled back. */
+    void rolledBack() {
+        if (ownWrites != null) {
+            ownWrites.rolledBack();
+        }
+        transactionEnded();
+    }
+
+    /** The explicit transaction ended (commit, rollback, autocommit switched on, a pool's endRequest). */
     void transactionEnded() {
         endUnit();
         if (current != url) {

@@ -134,6 +134,42 @@ public final class RouteDecider {
         return avoiding(tableFor(view), tenant, readOnly, kind, failed);
     }
 
+    /**
+     * The route of read-only work whose secondary has not replayed the application's last write
+     * ({@code readYourWrites}): the tenant's primary with affinity (and {@link WorkKind#DATA}), else
+     * the coordinator primary, both with reason {@link RouteReason#READ_OWN_WRITES_PRIMARY}.
+     *
+     * @param view   {@code lease.current()}
+     * @param tenant the unit's tenant, or null
+     * @param kind   the kind of the unit's first statement
+     * @return the route
+     * @throws SQLException {@code 08001} with {@code readFallback=error}, which forbids primaries to read-only work
+     */
+    public Route decideOwnWrites(ClusterView view, String tenant, WorkKind kind) throws SQLException {
+        return ownWrites(tableFor(view), tenant, kind);
+    }
+
+    /** As {@link #decideOwnWrites(ClusterView, String, WorkKind)}, for a hand-built view. */
+    Route decideOwnWrites(RoutingView view, String tenant, WorkKind kind) throws SQLException {
+        return ownWrites(tableFor(view), tenant, kind);
+    }
+
+    private Route ownWrites(RoutingTable t, String tenant, WorkKind kind) throws SQLException {
+        if (fallbackError) {
+            throw new SQLException("citus-jdbc: the secondary has not replayed this application's last write within"
+                    + " readYourWritesWait, and readFallback=error forbids reading from a primary. Raise"
+                    + " readYourWritesWait, or set readFallback=primary.", CitusSqlState.UNABLE_TO_CONNECT.getState());
+        }
+        RoutingTable.Group group = t.view.tenantsSupported() ? t.groupOfTenant(tenant) : null;
+        if (affinity && kind == WorkKind.DATA && group != null) {
+            Route r = primary(group, RouteReason.READ_OWN_WRITES_PRIMARY, null);
+            if (r != null) {
+                return r;
+            }
+        }
+        return t.coordinator.primary.route(RouteReason.READ_OWN_WRITES_PRIMARY);
+    }
+
     /** @return the settings decisions follow */
     public RoutingSettings settings() {
         return settings;

@@ -24,7 +24,12 @@ public enum RouteReason {
     /** Read-only work without a (known) tenant, or whose tenant has no eligible secondary: a coordinator secondary. */
     READ_COORDINATOR_SECONDARY(true),
     /** Read-only work that no secondary can serve, {@code readFallback=primary}: the coordinator. */
-    READ_FALLBACK_PRIMARY(false);
+    READ_FALLBACK_PRIMARY(false),
+    /**
+     * Read-only work ({@code readYourWrites=tenant}) whose secondary had not replayed this JVM's last
+     * write to the group within {@code readYourWritesWait}: the tenant's primary with affinity, else the coordinator.
+     */
+    READ_OWN_WRITES_PRIMARY(false);
 
     private final boolean readsSecondary;
 

@@ -102,6 +102,22 @@ public final class Router {
     }
 
     /**
+     * Routes read-only work away from a secondary that has not replayed the application's last
+     * write ({@link RouteDecider#decideOwnWrites}); {@link #ended} the secondary's route first.
+     *
+     * @param view   {@code lease.current()}
+     * @param tenant the unit's tenant, or null
+     * @param kind   the kind of the unit's first statement
+     * @return the route; call {@link #ended} when the unit ends
+     * @throws SQLException as {@link RouteDecider#decideOwnWrites}
+     */
+    public Route routeOwnWrites(ClusterView view, String tenant, WorkKind kind) throws SQLException {
+        Route r = decider.decideOwnWrites(view, tenant, kind);
+        started(r, tenant, true, kind);
+        return r;
+    }
+
+    /**
      * After {@link #failed}: where an autocommit statement may run once more, per {@link RetryPolicy}.
      * When non-null, {@link #ended} the failed route and use the returned one (already started).
      *

@@ -65,6 +65,8 @@ public final class ClusterTopology implements AutoCloseable {
     private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
     private final Object lock = new Object();
     private volatile ClusterView view;
+    private final java.util.concurrent.ConcurrentHashMap<Class<?>, AutoCloseable> attachments =
+            new java.util.concurrent.ConcurrentHashMap<>(2);
 
     // Guarded by lock.
     private RefreshScheduler.Cancellable pending;
@@ -108,6 +110,33 @@ public final class ClusterTopology implements AutoCloseable {
             }
             started = true;
             scheduleLocked(0);
+        }
+    }
+
+    /**
+     * Something shared by every connection to this cluster and closed with it (e.g. the
+     * read-your-writes probes), created on first use.
+     *
+     * @param type   its class, the key
+     * @param create creates it
+     * @param <T>    its type
+     * @return the one instance of {@code type}; already closed when this holder is
+     */
+    public <T extends AutoCloseable> T attachment(Class<T> type, java.util.function.Supplier<T> create) {
+        T t = type.cast(attachments.computeIfAbsent(type, k -> create.get()));
+        synchronized (lock) {
+            if (closed) {
+                closeQuietly(t);
+            }
+        }
+        return t;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
         }
     }
 
@@ -262,6 +291,7 @@ public final class ClusterTopology implements AutoCloseable {
         if (closeNow) {
             source.close();
         }
+        attachments.values().forEach(ClusterTopology::closeQuietly);
         firstAttempt.complete(null);
         LOG.debug("[{}] topology closed", name);
     }

@@ -130,7 +130,7 @@ public final class ReplicationLagProbe implements LagMeasurer {
      * @return its 64-bit position
      * @throws IllegalArgumentException when the text is not an LSN
      */
-    static long parseLsn(String text) {
+    public static long parseLsn(String text) {
         int slash = text.indexOf('/');
         if (slash <= 0 || slash == text.length() - 1) {
             throw new IllegalArgumentException("not an LSN: " + text);

@@ -171,6 +171,30 @@ class RouteDeciderTest {
                 .map(n -> n.address().host()).findFirst();
     }
 
+    @ParameterizedTest(name = "affinity={0} fallbackError={1} {2} tenant={3} -> {4}")
+    @CsvSource({
+            "false, false, DATA,     t1, url:READ_OWN_WRITES_PRIMARY",
+            "true,  false, DATA,     t1, w1:READ_OWN_WRITES_PRIMARY",
+            "true,  false, DATA,     t2, w2:READ_OWN_WRITES_PRIMARY",
+            "true,  false, DATA,     ,   url:READ_OWN_WRITES_PRIMARY",
+            "true,  false, GENERIC,  t1, url:READ_OWN_WRITES_PRIMARY",
+            "false, true,  DATA,     t1, error:08001",
+            "true,  true,  DATA,     t1, error:08001",
+    })
+    void readsThatMustSeeTheApplicationsWritesGoToThePrimaryItsAffinityWouldUse(boolean affinity, boolean fallbackError,
+                                                                              WorkKind kind, String tenant,
+                                                                              String expected) {
+        RouteDecider d = decider(settings(affinity, fallbackError));
+        String actual;
+        try {
+            Route r = d.decideOwnWrites(FakeView.kit(), tenant, kind);
+            actual = (r.viaUrl() ? "url" : r.dialAddress().host()) + ":" + r.reason();
+        } catch (SQLException e) {
+            actual = "error:" + e.getSQLState();
+        }
+        assertEquals(expected, actual);
+    }
+
     @Test
     void readRoutingPrimaryRoutesReadOnlyWorkAsReadWrite() {
         RoutingSettings off = RoutingSettings.defaults().withReadRouting(RoutingSettings.ReadRouting.PRIMARY);
