@@ -113,4 +113,14 @@ public interface CitusConnection extends Connection {
      *     {@code readFallback=error} and no secondary is eligible; {@code 08003} when closed
      */
     ServedBy explain(String tenant, boolean readOnly) throws SQLException;
+
+    /**
+     * What the driver counted for this connection's cluster (shared by every connection of the JVM
+     * to it): routed units by reason, retries, node failures, read-your-writes checks, topology age
+     * and replication lag. Nothing is sent.
+     *
+     * @return the cluster's live metrics, or null when this connection does not route
+     * @throws SQLException {@code 08003} when the connection is closed
+     */
+    CitusMetrics metrics() throws SQLException;
 }

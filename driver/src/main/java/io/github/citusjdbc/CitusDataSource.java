@@ -93,6 +93,20 @@ public class CitusDataSource extends BaseDataSource implements DataSource, AutoC
     }
 
     /**
+     * The metrics of this data source's cluster ({@link CitusConnection#metrics}), asked through one
+     * connection of this data source, opened and closed for it. The object stays live: keep it and
+     * read it again.
+     *
+     * @return the cluster's metrics, or null when the driver does not route (plain PostgreSQL, routing off)
+     * @throws SQLException as {@link #getConnection()} throws it
+     */
+    public CitusMetrics metrics() throws SQLException {
+        try (Connection c = getConnection()) {
+            return c.unwrap(CitusConnection.class).metrics();
+        }
+    }
+
+    /**
      * Says the application is done with this data source: when no connection to its cluster is open
      * any more (in this data source or any other of the JVM), the driver closes what it keeps for the
      * cluster at once — the topology's metadata connection and its background refreshes — instead of

@@ -109,7 +109,7 @@ class ModulePathTest {
         assertTrue(out.contains("schema=" + tenant + "\n"), out);
         assertTrue(out.contains("citusConnection=true\n"), out);
         assertTrue(out.contains("module=io.github.citusjdbc\n"), out);
-        assertTrue(out.contains("exports=[io.github.citusjdbc, io.github.citusjdbc.hibernate]\n"), out);
+        assertTrue(out.contains("exports=[io.github.citusjdbc, io.github.citusjdbc.hibernate, io.github.citusjdbc.micrometer]\n"), out);
         assertTrue(out.contains("internal=refused\n"), out);
         assertFalse(out.contains(cluster.password()), "the password never appears in the output");
     }

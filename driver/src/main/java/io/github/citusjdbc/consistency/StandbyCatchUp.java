@@ -1,10 +1,12 @@
 package io.github.citusjdbc.consistency;
 
 import io.github.citusjdbc.CitusSqlState;
+import io.github.citusjdbc.metrics.ClusterMetrics;
 import io.github.citusjdbc.spi.NodeAddress;
 import io.github.citusjdbc.topology.NodeConnector;
 import java.sql.SQLException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * already, the standby's (one more); units asking at the same time share these reads, and later
  * units reuse them until the next write. Thread-safe; one per cluster, closed with its topology.
  */
-public final class StandbyCatchUp implements AutoCloseable {
+public final class StandbyCatchUp implements AutoCloseable, ClusterMetrics.ReadYourWritesFigures {
 
     private static final Logger LOG = LoggerFactory.getLogger(StandbyCatchUp.class);
 
@@ -30,6 +32,9 @@ public final class StandbyCatchUp implements AutoCloseable {
     private final ConcurrentHashMap<NodeAddress, WalProbe> primaries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<NodeAddress, WalProbe> standbys = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private final LongAdder checks = new LongAdder();
+    private final LongAdder onPrimary = new LongAdder();
+    private final LongAdder positionReads = new LongAdder();
 
     /** @param connector opens the probes' connections (autocommit, the application's credentials) */
     public StandbyCatchUp(NodeConnector connector) {
@@ -57,6 +62,21 @@ public final class StandbyCatchUp implements AutoCloseable {
         if (written == WriteMarks.NEVER) {
             return true;
         }
+        checks.increment();
+        if (check(group, primary, standby, waitNanos, written)) {
+            return true;
+        }
+        onPrimary.increment();
+        return false;
+    }
+
+    /** Counts a read-your-writes check that did not reach {@link #caughtUp} (the primary was not allowed). */
+    public void uncheckedToPrimary() {
+        checks.increment();
+        onPrimary.increment();
+    }
+
+    private boolean check(int group, NodeAddress primary, NodeAddress standby, long waitNanos, long written) {
         try {
             long target = probe(primaries, primary, true).positionReadAfter(written);
             WalProbe replay = probe(standbys, standby, false);
@@ -82,7 +102,22 @@ public final class StandbyCatchUp implements AutoCloseable {
         if (closed) {
             throw new SQLException("citus-jdbc: the cluster's topology is closed", CitusSqlState.CONNECTION_DOES_NOT_EXIST.getState());
         }
-        return probes.computeIfAbsent(address, a -> new WalProbe(a, connector, primary));
+        return probes.computeIfAbsent(address, a -> new WalProbe(a, connector, primary, positionReads));
+    }
+
+    @Override
+    public long checks() {
+        return checks.sum();
+    }
+
+    @Override
+    public long onPrimary() {
+        return onPrimary.sum();
+    }
+
+    @Override
+    public long positionReads() {
+        return positionReads.sum();
     }
 
     /** Closes every probe connection. */

@@ -137,6 +137,13 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     }
 
     @Override
+    public io.github.citusjdbc.CitusMetrics metrics() throws SQLException {
+        checkOpen();
+        RouteSession r = routing;
+        return r == null ? null : r.metrics;
+    }
+
+    @Override
     public long topologyVersion() {
         RouteSession r = routing;
         return r == null ? 0 : r.topologyVersion();

@@ -3,6 +3,7 @@ package io.github.citusjdbc.jdbc;
 import io.github.citusjdbc.config.DriverConfig;
 import io.github.citusjdbc.consistency.StandbyCatchUp;
 import io.github.citusjdbc.consistency.WriteMarks;
+import io.github.citusjdbc.metrics.ClusterMetrics;
 import io.github.citusjdbc.routing.Route;
 import io.github.citusjdbc.routing.Router;
 import io.github.citusjdbc.routing.WorkKind;
@@ -38,7 +39,7 @@ final class OwnWrites {
     }
 
     /** @return the connection's read-your-writes, or null when {@code readYourWrites=off} */
-    static OwnWrites of(DriverConfig config, TopologyRegistry.Lease lease) {
+    static OwnWrites of(DriverConfig config, TopologyRegistry.Lease lease, ClusterMetrics metrics) {
         java.time.Duration wait = config.readYourWritesWait();
         if (wait == null) {
             return null;
@@ -46,6 +47,7 @@ final class OwnWrites {
         StandbyCatchUp catchUp = lease.topology().attachment(StandbyCatchUp.class,
                 () -> new StandbyCatchUp(PgjdbcConnections.nodes(config.database(), config.pgjdbcProperties(),
                         config.topology())));
+        metrics.readYourWrites(catchUp);
         return new OwnWrites(catchUp, wait.toNanos(), config, lease);
     }
 
@@ -61,9 +63,13 @@ final class OwnWrites {
             NodeAddress primaryDial = view.dialAddress(primary.get());
             // Only addresses the application may reach get its credentials.
             boolean allowed = config.hosts().contains(primaryDial) || config.routing().allowedHosts().allows(primaryDial);
-            if (allowed && catchUp.caughtUp(group, primaryDial, r.dialAddress(), waitNanos)) {
+            if (!allowed) {
+                catchUp.uncheckedToPrimary();
+            } else if (catchUp.caughtUp(group, primaryDial, r.dialAddress(), waitNanos)) {
                 return r;
             }
+        } else {
+            catchUp.uncheckedToPrimary();
         }
         router.ended(r);
         return router.routeOwnWrites(view, tenant, kind);

@@ -12,6 +12,8 @@ import io.github.citusjdbc.routing.SqlErrors;
 import io.github.citusjdbc.routing.WorkKind;
 import io.github.citusjdbc.sql.SqlClassifier;
 import io.github.citusjdbc.spi.NodeAddress;
+import io.github.citusjdbc.metrics.ClusterMetrics;
+import io.github.citusjdbc.topology.ClusterTopology;
 import io.github.citusjdbc.topology.ClusterView;
 import io.github.citusjdbc.topology.TopologyRegistry;
 import java.sql.Connection;
@@ -65,6 +67,8 @@ final class RouteSession {
     private boolean served; // a unit ran at least once (observability)
     /** Read-your-writes ({@code readYourWrites=tenant}); null when off. */
     final OwnWrites ownWrites;
+    /** The cluster's counters, shared by its connections. */
+    final ClusterMetrics metrics;
 
     RouteSession(LogicalConnection connection, Driver pgjdbc, DriverConfig config, TopologyRegistry.Lease lease,
                  Router router, Physical url) {
@@ -80,7 +84,10 @@ final class RouteSession {
         this.idleValidationNanos = config.idleValidation().toNanos();
         this.url = url;
         this.current = url;
-        this.ownWrites = OwnWrites.of(config, lease);
+        ClusterTopology topology = lease.topology();
+        this.metrics = topology.attachment(ClusterMetrics.class,
+                () -> new ClusterMetrics(topology.name(), topology::current));
+        this.ownWrites = OwnWrites.of(config, lease, metrics);
     }
 
     /** @return whether anything can be routed with these settings (otherwise no session is needed) */
@@ -162,6 +169,7 @@ final class RouteSession {
             refresh.request(NODE_DOWN);
         }
         unit = r;
+        metrics.routed(r.reason());
         unitOpen = true;
         unitFirstPending = true;
         unitRetried = false;
@@ -198,7 +206,7 @@ final class RouteSession {
     }
 
     private Physical retryConnect(ClusterView view, Route failedRoute, SQLException e) throws SQLException {
-        SqlErrors.Kind kind = router.failed(failedRoute, e, !unitReadOnly, refresh);
+        SqlErrors.Kind kind = reportFailure(failedRoute, e);
         Route retry;
         try {
             retry = router.retryRoute(view, failedRoute, kind, RetryPolicy.Phase.CONNECT, unitAutocommit, unitTenant,
@@ -216,13 +224,14 @@ final class RouteSession {
             retry = ownWrites.visibleOn(view, retry, router, unitTenant, unitKind);
         }
         unit = retry;
+        metrics.retried();
         unitOpen = true;
         unitFirstPending = true;
         unitRetried = true;
         try {
             return physicalFor(retry);
         } catch (SQLException second) {
-            router.failed(retry, second, !unitReadOnly, refresh);
+            reportFailure(retry, second);
             endUnit();
             second.addSuppressed(e);
             throw second;
@@ -264,7 +273,7 @@ final class RouteSession {
             throw e;
         }
         Route failedRoute = unit;
-        SqlErrors.Kind kind = router.failed(failedRoute, e, !unitReadOnly, refresh);
+        SqlErrors.Kind kind = reportFailure(failedRoute, e);
         Route retry = null;
         if (mayRetry && unitFirstPending && unitAutocommit && !unitRetried) {
             try {
@@ -299,6 +308,7 @@ final class RouteSession {
         }
         endUnit();
         unit = retry;
+        metrics.retried();
         unitOpen = true;
         unitFirstPending = true;
         unitRetried = true;
@@ -306,7 +316,7 @@ final class RouteSession {
         try {
             target = physicalFor(retry);
         } catch (SQLException second) {
-            router.failed(retry, second, !unitReadOnly, refresh);
+            reportFailure(retry, second);
             endUnit();
             e.addSuppressed(second);
             throw e;
@@ -319,6 +329,15 @@ final class RouteSession {
         current = target;
         connection.switchTo(target.connection);
         retrying = true;
+    }
+
+    /** Reports a failure on {@code route} to the router (node health, early refresh) and counts a node marked down. */
+    private SqlErrors.Kind reportFailure(Route route, SQLException e) {
+        SqlErrors.Kind kind = router.failed(route, e, !unitReadOnly, refresh);
+        if (kind == SqlErrors.Kind.NODE_UNAVAILABLE && !route.viaUrl()) {
+            metrics.nodeFailed();
+        }
+        return kind;
     }
 
     /** A session-state setter reached the current physical connection directly. */

@@ -1,0 +1,47 @@
+package io.github.citusjdbc;
+
+import java.util.Map;
+
+/**
+ * What the driver counted for one cluster since this JVM first routed work to it: shared by every
+ * connection and data source of the JVM with the same hosts, database and user. Obtain it with
+ * {@link CitusConnection#metrics()} or {@link CitusDataSource#metrics()}; it is also registered as
+ * the JMX MXBean {@code io.github.citusjdbc:type=Cluster,name="<user@hosts/database>"}, and
+ * {@code io.github.citusjdbc.metrics.CitusMeterBinder} publishes it to a Micrometer
+ * {@code MeterRegistry}. The values are live: each getter reads the current count. Thread-safe.
+ *
+ * <p>What is counted: units of work the driver routed, by reason (read-only units, and with
+ * {@code tenantRouting=affinity} read-write units; read-write units without affinity go to the URL's
+ * hosts without a decision and are not counted), their retries on another node, connection failures
+ * that marked a node down, and read-your-writes checks. Counting costs one uncontended add per routed
+ * unit.
+ */
+public interface CitusMetrics {
+
+    /** @return routed units of work by {@code RouteReason} name; reasons not seen yet are absent */
+    Map<String, Long> getUnitsByReason();
+
+    /** @return units of work that ran once more on another node after a failure before any result */
+    long getRetries();
+
+    /** @return failures to reach a node that marked it down (backed off) */
+    long getNodeFailures();
+
+    /** @return read-only units checked for read-your-writes ({@code readYourWrites=tenant}) */
+    long getReadYourWritesChecks();
+
+    /** @return of those, units sent to a primary because the secondary had not replayed the writes in time */
+    long getReadYourWritesOnPrimary();
+
+    /** @return WAL positions read for read-your-writes (round trips to primaries and secondaries) */
+    long getWalPositionReads();
+
+    /** @return the version of the topology snapshot held; 0 before the first read */
+    long getTopologyVersion();
+
+    /** @return milliseconds since the topology was last read successfully; -1 before the first read */
+    long getTopologyAgeMillis();
+
+    /** @return replication lag in bytes of WAL by secondary ({@code host:port}), as last measured; empty when lag is not measured */
+    Map<String, Long> getReplicationLagBytes();
+}

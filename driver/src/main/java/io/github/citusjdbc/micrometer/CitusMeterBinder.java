@@ -1,0 +1,84 @@
+package io.github.citusjdbc.micrometer;
+
+import io.github.citusjdbc.CitusMetrics;
+import io.github.citusjdbc.routing.RouteReason;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Objects;
+
+/**
+ * Publishes one cluster's {@link CitusMetrics} to a Micrometer {@link MeterRegistry}. The meters read
+ * the live metrics when the registry polls them; nothing is added to the statement path. Spring Boot
+ * binds every {@link MeterBinder} bean it finds:
+ * <pre>{@code
+ * @Bean MeterBinder citusMetrics(CitusDataSource ds) throws SQLException {
+ *     return new CitusMeterBinder(ds.metrics(), "orders");
+ * }
+ * }</pre>
+ *
+ * <p>Meters (each tagged {@code cluster}):
+ * <ul>
+ *   <li>{@code citus.units} (counter), tagged {@code reason}: routed units of work, one meter per
+ *       {@code RouteReason} (all registered at bind time, at 0 until used);</li>
+ *   <li>{@code citus.retries}, {@code citus.node.failures} (counters);</li>
+ *   <li>{@code citus.read.your.writes.checks} (counter) tagged {@code outcome} = {@code secondary} or
+ *       {@code primary}; {@code citus.wal.position.reads} (counter);</li>
+ *   <li>{@code citus.topology.version}, {@code citus.topology.age} (gauges; age in seconds, -1
+ *       before the first read);</li>
+ *   <li>{@code citus.replication.lag} (gauge, bytes) tagged {@code node}, for the secondaries whose
+ *       lag was measured at bind time.</li>
+ * </ul>
+ */
+public final class CitusMeterBinder implements MeterBinder {
+
+    private final CitusMetrics metrics;
+    private final String cluster;
+
+    /**
+     * @param metrics the cluster's metrics ({@code CitusDataSource.metrics()})
+     * @param cluster the value of the {@code cluster} tag (a name of your choice; no secrets)
+     */
+    public CitusMeterBinder(CitusMetrics metrics, String cluster) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics (null: the data source does not route)");
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Tags tags = Tags.of(Tag.of("cluster", cluster));
+        for (RouteReason r : RouteReason.values()) {
+            String reason = r.name();
+            FunctionCounter.builder("citus.units", metrics, m -> m.getUnitsByReason().getOrDefault(reason, 0L))
+                    .tags(tags.and("reason", reason))
+                    .description("units of work routed, by reason").register(registry);
+        }
+        FunctionCounter.builder("citus.retries", metrics, CitusMetrics::getRetries).tags(tags)
+                .description("units of work run once more on another node").register(registry);
+        FunctionCounter.builder("citus.node.failures", metrics, CitusMetrics::getNodeFailures).tags(tags)
+                .description("failures to reach a node that marked it down").register(registry);
+        FunctionCounter.builder("citus.read.your.writes.checks", metrics,
+                        m -> m.getReadYourWritesChecks() - m.getReadYourWritesOnPrimary())
+                .tags(tags.and("outcome", "secondary"))
+                .description("read-only units checked for read-your-writes, by where they ran").register(registry);
+        FunctionCounter.builder("citus.read.your.writes.checks", metrics, CitusMetrics::getReadYourWritesOnPrimary)
+                .tags(tags.and("outcome", "primary"))
+                .description("read-only units checked for read-your-writes, by where they ran").register(registry);
+        FunctionCounter.builder("citus.wal.position.reads", metrics, CitusMetrics::getWalPositionReads).tags(tags)
+                .description("WAL positions read for read-your-writes (round trips)").register(registry);
+        Gauge.builder("citus.topology.version", metrics, CitusMetrics::getTopologyVersion).tags(tags)
+                .description("version of the topology snapshot held").register(registry);
+        Gauge.builder("citus.topology.age", metrics, m -> {
+            long ms = m.getTopologyAgeMillis();
+            return ms < 0 ? -1 : ms / 1000.0;
+        }).tags(tags).baseUnit("seconds").description("time since the last successful topology read").register(registry);
+        for (String node : metrics.getReplicationLagBytes().keySet()) {
+            Gauge.builder("citus.replication.lag", metrics, m -> m.getReplicationLagBytes().getOrDefault(node, -1L))
+                    .tags(tags.and("node", node)).baseUnit("bytes")
+                    .description("replication lag of a secondary as last measured").register(registry);
+        }
+    }
+}
