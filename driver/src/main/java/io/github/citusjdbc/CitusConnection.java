@@ -123,4 +123,17 @@ public interface CitusConnection extends Connection {
      * @throws SQLException {@code 08003} when the connection is closed
      */
     CitusMetrics metrics() throws SQLException;
+
+    /**
+     * A token naming every write this JVM committed to the cluster through connections with
+     * {@code readYourWrites=tenant}: for each group written, a WAL position of its primary read after
+     * the last write (one round trip per group, shared with concurrent callers). Bind it where the
+     * next read happens with {@link CitusConsistency#require}.
+     *
+     * @return the token ({@code rw1:} alone when nothing was written)
+     * @throws SQLException {@code 0A000} without {@code readYourWrites=tenant}; {@code 08001} when a
+     *                      written group's primary cannot be read (or is outside {@code allowedHosts});
+     *                      {@code 08003} when closed
+     */
+    String readYourWritesToken() throws SQLException;
 }

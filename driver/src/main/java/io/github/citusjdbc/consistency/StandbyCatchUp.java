@@ -54,16 +54,18 @@ public final class StandbyCatchUp implements AutoCloseable, ClusterMetrics.ReadY
      * @param primary   its primary's dialled address
      * @param standby   the standby's dialled address
      * @param waitNanos how long to wait for the replay (0: do not wait)
+     * @param required  a position the standby must have replayed besides ({@link io.github.citusjdbc.CitusConsistency}
+     *                  tokens), or -1
      * @return true when the standby may serve the unit; false when it is behind, or when a position
      *         could not be read (the caller then uses the primary)
      */
-    public boolean caughtUp(int group, NodeAddress primary, NodeAddress standby, long waitNanos) {
+    public boolean caughtUp(int group, NodeAddress primary, NodeAddress standby, long waitNanos, long required) {
         long written = marks.lastWrite(group);
-        if (written == WriteMarks.NEVER) {
+        if (written == WriteMarks.NEVER && required < 0) {
             return true;
         }
         checks.increment();
-        if (check(group, primary, standby, waitNanos, written)) {
+        if (check(group, primary, standby, waitNanos, written, required)) {
             return true;
         }
         onPrimary.increment();
@@ -76,9 +78,13 @@ public final class StandbyCatchUp implements AutoCloseable, ClusterMetrics.ReadY
         onPrimary.increment();
     }
 
-    private boolean check(int group, NodeAddress primary, NodeAddress standby, long waitNanos, long written) {
+    private boolean check(int group, NodeAddress primary, NodeAddress standby, long waitNanos, long written,
+                          long required) {
         try {
-            long target = probe(primaries, primary, true).positionReadAfter(written);
+            long target = required;
+            if (written != WriteMarks.NEVER) {
+                target = Math.max(target, probe(primaries, primary, true).positionReadAfter(written));
+            }
             WalProbe replay = probe(standbys, standby, false);
             long deadline = System.nanoTime() + waitNanos;
             while (!replay.replayed(target)) {
@@ -103,6 +109,33 @@ public final class StandbyCatchUp implements AutoCloseable, ClusterMetrics.ReadY
             throw new SQLException("citus-jdbc: the cluster's topology is closed", CitusSqlState.CONNECTION_DOES_NOT_EXIST.getState());
         }
         return probes.computeIfAbsent(address, a -> new WalProbe(a, connector, primary, positionReads));
+    }
+
+    /**
+     * For a {@link io.github.citusjdbc.CitusConsistency} token: each written group's primary position,
+     * read after the group's last write.
+     *
+     * @param primaryAddresses every group's primary, dialled address (null when it may not be dialled)
+     * @return group → position, for the groups written
+     * @throws SQLException {@code 08001} when a written group's primary cannot be read or dialled
+     */
+    public java.util.Map<Integer, Long> positionsAfterWrites(java.util.Map<Integer, NodeAddress> primaryAddresses)
+            throws SQLException {
+        java.util.Map<Integer, Long> out = new java.util.TreeMap<>();
+        for (int group : marks.written(primaryAddresses.keySet())) {
+            NodeAddress primary = primaryAddresses.get(group);
+            if (primary == null) {
+                throw new SQLException("citus-jdbc: the primary of group " + group + " may not be dialled (allowedHosts):"
+                        + " no read-your-writes token can name it", CitusSqlState.UNABLE_TO_CONNECT.getState());
+            }
+            try {
+                out.put(group, probe(primaries, primary, true).positionReadAfter(marks.lastWrite(group)));
+            } catch (SQLException e) {
+                throw new SQLException("citus-jdbc: the WAL position of group " + group + "'s primary could not be read: "
+                        + e.getMessage(), CitusSqlState.UNABLE_TO_CONNECT.getState(), e);
+            }
+        }
+        return out;
     }
 
     @Override

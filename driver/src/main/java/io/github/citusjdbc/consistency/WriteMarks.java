@@ -43,6 +43,20 @@ public final class WriteMarks {
         return later(anyGroup.get(), mark == null ? NEVER : mark.get());
     }
 
+    /**
+     * @param candidates the cluster's group ids
+     * @return those written at least once (all of them after a write to any group)
+     */
+    public java.util.List<Integer> written(java.util.Collection<Integer> candidates) {
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        for (int g : candidates) {
+            if (lastWrite(g) != NEVER) {
+                out.add(g);
+            }
+        }
+        return out;
+    }
+
     /** The later of two marks; {@link #NEVER} is earlier than any time, and nanoTime values compare by difference. */
     static long later(long a, long b) {
         if (a == NEVER) {

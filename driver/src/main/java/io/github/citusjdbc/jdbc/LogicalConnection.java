@@ -137,6 +137,17 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     }
 
     @Override
+    public String readYourWritesToken() throws SQLException {
+        checkOpen();
+        RouteSession r = routing;
+        if (r == null || r.ownWrites == null) {
+            throw new SQLException("citus-jdbc: read-your-writes tokens need readYourWrites=tenant (and a connection"
+                    + " that routes: Citus, readRouting=secondary)", io.github.citusjdbc.CitusSqlState.FEATURE_NOT_SUPPORTED.getState());
+        }
+        return r.ownWrites.token();
+    }
+
+    @Override
     public io.github.citusjdbc.CitusMetrics metrics() throws SQLException {
         checkOpen();
         RouteSession r = routing;

@@ -1,5 +1,6 @@
 package io.github.citusjdbc.jdbc;
 
+import io.github.citusjdbc.CitusConsistency;
 import io.github.citusjdbc.config.DriverConfig;
 import io.github.citusjdbc.consistency.StandbyCatchUp;
 import io.github.citusjdbc.consistency.WriteMarks;
@@ -18,7 +19,8 @@ import java.util.Optional;
 /**
  * Read-your-writes ({@code readYourWrites=tenant}) for one logical connection: records the groups its
  * read-write units wrote once they commit, and keeps its read-only units off secondaries that have
- * not replayed the JVM's writes to their group ({@link StandbyCatchUp}, shared per cluster). Exists
+ * not replayed the JVM's writes to their group, nor the position a bound {@link CitusConsistency}
+ * token names for it ({@link StandbyCatchUp}, shared per cluster). Exists
  * only with the setting on. Not thread-safe (one per logical connection).
  */
 final class OwnWrites {
@@ -61,11 +63,12 @@ final class OwnWrites {
         Optional<Node> primary = view.topology().primaryOf(group);
         if (primary.isPresent()) {
             NodeAddress primaryDial = view.dialAddress(primary.get());
-            // Only addresses the application may reach get its credentials.
-            boolean allowed = config.hosts().contains(primaryDial) || config.routing().allowedHosts().allows(primaryDial);
+            boolean allowed = allowed(primaryDial);
+            java.util.Map<Integer, Long> token = CitusConsistency.required();
+            Long required = token == null ? null : token.get(group);
             if (!allowed) {
                 catchUp.uncheckedToPrimary();
-            } else if (catchUp.caughtUp(group, primaryDial, r.dialAddress(), waitNanos)) {
+            } else if (catchUp.caughtUp(group, primaryDial, r.dialAddress(), waitNanos, required == null ? -1 : required)) {
                 return r;
             }
         } else {
@@ -73,6 +76,25 @@ final class OwnWrites {
         }
         router.ended(r);
         return router.routeOwnWrites(view, tenant, kind);
+    }
+
+    /** {@link io.github.citusjdbc.CitusConnection#readYourWritesToken}: the JVM's writes to the cluster, as positions. */
+    String token() throws SQLException {
+        ClusterView view = lease.current();
+        java.util.Map<Integer, NodeAddress> primaries = new java.util.TreeMap<>();
+        for (int group : view.topology().groupIds()) {
+            Optional<Node> primary = view.topology().primaryOf(group);
+            if (primary.isPresent()) {
+                NodeAddress dial = view.dialAddress(primary.get());
+                primaries.put(group, allowed(dial) ? dial : null);
+            }
+        }
+        return CitusConsistency.format(catchUp.positionsAfterWrites(primaries));
+    }
+
+    /** Only addresses the application may reach get its credentials. */
+    private boolean allowed(NodeAddress dial) {
+        return config.hosts().contains(dial) || config.routing().allowedHosts().allows(dial);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.citusjdbc.CitusConnection;
+import io.github.citusjdbc.CitusConsistency;
 import io.github.citusjdbc.ServedBy;
 import io.github.citusjdbc.spi.NodeRole;
 import io.github.citusjdbc.testkit.ClusterNode;
@@ -150,6 +151,41 @@ class ReadYourWritesTest {
                 resumeReplay();
             }
         }
+    }
+
+    /**
+     * Another process (a JVM of its own, which has none of this JVM's marks) reads what this one wrote
+     * once it binds this one's token: on a primary while the standby has not replayed it, on the
+     * standby once it has; without the token the paused standby serves it the old value.
+     */
+    @Test
+    void anotherProcessReadsTheWriteWithTheWritersToken() throws Exception {
+        try (Connection writer = connect(true, false)) {
+            pauseReplay();
+            String token;
+            try {
+                write(writer, 3, 77);
+                token = CitusConsistency.token(writer);
+                assertTrue(token.matches("rw1:1=[0-9A-F]+/[0-9A-F]+(,.*)?"), token);
+                assertEquals(List.of("without=0|READ_TENANT_SECONDARY", "with=77|READ_OWN_WRITES_PRIMARY"),
+                        otherProcess(token));
+            } finally {
+                resumeReplay();
+            }
+            cluster.waitForReplay(worker1, standby);
+            assertEquals(List.of("without=77|READ_TENANT_SECONDARY", "with=77|READ_TENANT_SECONDARY"), otherProcess(token));
+        }
+    }
+
+    private static List<String> otherProcess(String token) throws Exception {
+        List<String> command = List.of(java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), TokenProbe.class.getName(),
+                Served.url(cluster, "readYourWrites=tenant"), cluster.user(), cluster.password(), tenant, "3", token);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        return out.lines().filter(l -> l.startsWith("without=") || l.startsWith("with=")).toList();
     }
 
     /**
