@@ -44,4 +44,13 @@ public interface CitusMetrics {
 
     /** @return replication lag in bytes of WAL by secondary ({@code host:port}), as last measured; empty when lag is not measured */
     Map<String, Long> getReplicationLagBytes();
+
+    /**
+     * @return every node of the topology held, as {@code host:port role group <n>}, with
+     *         {@code inactive} and {@code backed off} (a recent connection failure) when they apply
+     */
+    java.util.List<String> getNodes();
+
+    /** @return the nodes ({@code host:port}, as dialled) that routing avoids now after a connection failure */
+    java.util.List<String> getUnhealthyNodes();
 }

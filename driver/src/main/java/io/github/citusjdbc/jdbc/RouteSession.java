@@ -86,7 +86,7 @@ final class RouteSession {
         this.current = url;
         ClusterTopology topology = lease.topology();
         this.metrics = topology.attachment(ClusterMetrics.class,
-                () -> new ClusterMetrics(topology.name(), topology::current));
+                () -> new ClusterMetrics(topology.name(), topology::current, router.health()));
         this.ownWrites = OwnWrites.of(config, lease, metrics);
     }
 

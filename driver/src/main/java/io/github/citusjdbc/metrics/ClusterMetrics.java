@@ -1,7 +1,11 @@
 package io.github.citusjdbc.metrics;
 
 import io.github.citusjdbc.CitusMetrics;
+import io.github.citusjdbc.routing.NodeHealth;
 import io.github.citusjdbc.routing.RouteReason;
+import io.github.citusjdbc.spi.NodeAddress;
+import java.util.ArrayList;
+import java.util.List;
 import io.github.citusjdbc.topology.ClusterView;
 import io.github.citusjdbc.spi.Node;
 import java.lang.management.ManagementFactory;
@@ -31,6 +35,7 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
     private final LongAdder retries = new LongAdder();
     private final LongAdder nodeFailures = new LongAdder();
     private final Supplier<ClusterView> view;
+    private final NodeHealth health;
     private volatile ReadYourWritesFigures readYourWrites = ReadYourWritesFigures.NONE;
     private final ObjectName jmxName;
 
@@ -59,12 +64,14 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
     /**
      * @param clusterName the cluster's name in logs (no secrets), used in the JMX name
      * @param view        the topology's current view
+     * @param health      the cluster's node health
      */
-    public ClusterMetrics(String clusterName, Supplier<ClusterView> view) {
+    public ClusterMetrics(String clusterName, Supplier<ClusterView> view, NodeHealth health) {
         for (int i = 0; i < units.length; i++) {
             units[i] = new LongAdder();
         }
         this.view = view;
+        this.health = health;
         this.jmxName = register(clusterName);
     }
 
@@ -170,6 +177,34 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
             }
         }
         return Collections.unmodifiableMap(m);
+    }
+
+    @Override
+    public List<String> getNodes() {
+        ClusterView v = view.get();
+        List<String> out = new ArrayList<>();
+        for (Node n : v.topology().nodes()) {
+            out.add(n.address() + " " + n.role().name().toLowerCase(java.util.Locale.ROOT) + " group " + n.groupId()
+                    + (n.active() ? "" : ", inactive")
+                    + (health.state(v.dialAddress(n)) == NodeHealth.State.UP ? "" : ", backed off"));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    @Override
+    public List<String> getUnhealthyNodes() {
+        if (!health.anyDown()) {
+            return List.of();
+        }
+        ClusterView v = view.get();
+        List<String> out = new ArrayList<>();
+        for (Node n : v.topology().nodes()) {
+            NodeAddress dial = v.dialAddress(n);
+            if (health.state(dial) != NodeHealth.State.UP) {
+                out.add(dial.toString());
+            }
+        }
+        return Collections.unmodifiableList(out);
     }
 
     /** Unregisters the JMX bean. */

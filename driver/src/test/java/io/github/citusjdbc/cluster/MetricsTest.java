@@ -98,6 +98,9 @@ class MetricsTest {
             assertEquals(3, units(m, "WRITE_TENANT_PRIMARY") - writes);
             assertTrue(m.getTopologyVersion() > 0);
             assertTrue(m.getTopologyAgeMillis() >= 0);
+            assertEquals(5, m.getNodes().size(), m.getNodes().toString());
+            assertTrue(m.getNodes().contains(standby.address() + " secondary group 1"), m.getNodes().toString());
+            assertEquals(List.of(), m.getUnhealthyNodes());
         }
     }
 
