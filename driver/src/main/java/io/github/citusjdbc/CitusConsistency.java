@@ -56,14 +56,7 @@ public final class CitusConsistency {
      * @throws SQLException {@code 22023} when the token is malformed
      */
     public static Scope require(String token) throws SQLException {
-        Map<Integer, Long> positions = token == null ? null : parse(token);
-        Map<Integer, Long> previous = BOUND.get();
-        if (positions == null) {
-            BOUND.remove();
-        } else {
-            BOUND.set(positions);
-        }
-        return new Scope(previous);
+        return new Scope(token == null ? null : parse(token));
     }
 
     /** @return group → WAL position the calling thread's bound token requires, or null when none is bound */
@@ -119,26 +112,9 @@ public final class CitusConsistency {
     }
 
     /** A binding of a token to a thread; {@link #close()} restores the previous one. */
-    public static final class Scope implements AutoCloseable {
-        private final Map<Integer, Long> previous;
-        private boolean closed;
-
-        private Scope(Map<Integer, Long> previous) {
-            this.previous = previous;
-        }
-
-        /** Restores the binding that was current when this scope was opened; idempotent. */
-        @Override
-        public void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (previous == null) {
-                BOUND.remove();
-            } else {
-                BOUND.set(previous);
-            }
+    public static final class Scope extends ThreadBinding<Map<Integer, Long>> {
+        private Scope(Map<Integer, Long> positions) {
+            super(BOUND, positions);
         }
     }
 }

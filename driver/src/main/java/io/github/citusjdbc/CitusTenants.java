@@ -36,9 +36,7 @@ public final class CitusTenants {
      */
     public static Scope bind(String tenant) throws SQLException {
         TenantName.validate(tenant);
-        String previous = ThreadTenantResolver.BOUND.get();
-        ThreadTenantResolver.BOUND.set(tenant);
-        return new Scope(previous);
+        return new Scope(tenant);
     }
 
     /** @return the tenant bound to the calling thread, or null when none is */
@@ -47,26 +45,9 @@ public final class CitusTenants {
     }
 
     /** A binding of a tenant to a thread; {@link #close()} restores the previous one. */
-    public static final class Scope implements AutoCloseable {
-        private final String previous;
-        private boolean closed;
-
-        private Scope(String previous) {
-            this.previous = previous;
-        }
-
-        /** Restores the binding that was current when this scope was opened; idempotent. */
-        @Override
-        public void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (previous == null) {
-                ThreadTenantResolver.BOUND.remove();
-            } else {
-                ThreadTenantResolver.BOUND.set(previous);
-            }
+    public static final class Scope extends ThreadBinding<String> {
+        private Scope(String tenant) {
+            super(ThreadTenantResolver.BOUND, tenant);
         }
     }
 }

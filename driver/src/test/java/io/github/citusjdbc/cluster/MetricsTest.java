@@ -22,7 +22,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.management.ObjectName;
@@ -48,11 +47,8 @@ class MetricsTest {
         cluster = LocalCluster.shared();
         worker1 = cluster.worker(1);
         standby = cluster.standbyOf(worker1);
-        tenant = "metrics_" + ThreadLocalRandom.current().nextInt(1_000_000);
-        cluster.citus().createTenant(tenant, worker1, List.of("CREATE TABLE t (id bigint PRIMARY KEY, v int)",
-                "INSERT INTO t VALUES (1, 0)"), cluster.user());
-        cluster.waitForReplay(worker1, standby);
-        Served.awaitTenants(Served.url(cluster, null), Served.app(cluster), tenant);
+        tenant = Served.tenantOnWorker1("metrics_", "CREATE TABLE t (id bigint PRIMARY KEY, v int)",
+                "INSERT INTO t VALUES (1, 0)");
     }
 
     @AfterAll

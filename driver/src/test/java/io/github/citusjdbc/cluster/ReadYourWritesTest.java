@@ -19,7 +19,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,12 +48,8 @@ class ReadYourWritesTest {
         cluster = LocalCluster.shared();
         worker1 = cluster.worker(1);
         standby = cluster.standbyOf(worker1);
-        tenant = "ryw_" + ThreadLocalRandom.current().nextInt(1_000_000);
-        cluster.citus().createTenant(tenant, worker1, List.of("CREATE TABLE items (id int PRIMARY KEY, v bigint)",
-                "INSERT INTO items SELECT g, 0 FROM generate_series(0, 99) g"), cluster.user());
-        cluster.waitForReplay(worker1, standby);
-        cluster.waitForReplay(cluster.coordinator(), cluster.standbyOf(cluster.coordinator()));
-        Served.awaitTenants(Served.url(cluster, null), Served.app(cluster), tenant);
+        tenant = Served.tenantOnWorker1("ryw_", "CREATE TABLE items (id int PRIMARY KEY, v bigint)",
+                "INSERT INTO items SELECT g, 0 FROM generate_series(0, 99) g");
     }
 
     @AfterAll

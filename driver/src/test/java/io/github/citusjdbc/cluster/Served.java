@@ -107,6 +107,25 @@ record Served(int port, boolean inRecovery) {
         }
     }
 
+    /**
+     * Creates a tenant with a random name on worker 1 of the shared cluster, waits until its standby
+     * (and the coordinator's) replayed it and the JVM's topology knows it.
+     *
+     * @param prefix the name's prefix
+     * @param ddl    the tenant's tables and rows
+     * @return the tenant's name
+     */
+    static String tenantOnWorker1(String prefix, String... ddl) throws SQLException {
+        LocalCluster c = LocalCluster.shared();
+        ClusterNode worker1 = c.worker(1);
+        String tenant = prefix + java.util.concurrent.ThreadLocalRandom.current().nextInt(1_000_000);
+        c.citus().createTenant(tenant, worker1, java.util.List.of(ddl), c.user());
+        c.waitForReplay(worker1, c.standbyOf(worker1));
+        c.waitForReplay(c.coordinator(), c.standbyOf(c.coordinator()));
+        awaitTenants(url(c, null), app(c), tenant);
+        return tenant;
+    }
+
     static void awaitTenants(String url, Properties p, String... tenants) throws SQLException {
         awaitTopology(url, p, v -> {
             for (String t : tenants) {
