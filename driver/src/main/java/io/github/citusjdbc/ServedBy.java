@@ -17,8 +17,16 @@ import java.util.Objects;
  * @param reason          why the unit went there: a {@code io.github.citusjdbc.routing.RouteReason} name,
  *                        e.g. {@code READ_TENANT_SECONDARY}, {@code WRITE_COORDINATOR}
  * @param topologyVersion the version of the topology snapshot the decision used; 0 without one
+ * @param tenant          the unit's tenant, or null when none was pinned
+ * @param lagBytes        for a secondary, its replication lag in bytes in the snapshot the decision
+ *                        used (measured only with {@code maxReplicationLag}); -1 otherwise
+ * @param fallbackCause   why read-only work did not run on a secondary of its tenant's group (e.g.
+ *                        {@code secondary 10.0.0.7:5432 lag 52428800 bytes, above maxReplicationLag}),
+ *                        as the routing table and node health tell when asked; null when it did, or
+ *                        when the unit was not read-only work
  */
-public record ServedBy(NodeAddress address, Node node, NodeRole role, String reason, long topologyVersion) {
+public record ServedBy(NodeAddress address, Node node, NodeRole role, String reason, long topologyVersion,
+                       String tenant, long lagBytes, String fallbackCause) {
 
     /**
      * Creates a value.
@@ -29,5 +37,18 @@ public record ServedBy(NodeAddress address, Node node, NodeRole role, String rea
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(reason, "reason");
+    }
+
+    /**
+     * A value without tenant, lag or fallback cause.
+     *
+     * @param address         the address dialled
+     * @param node            the topology node, or null
+     * @param role            the node's role
+     * @param reason          the route reason's name
+     * @param topologyVersion the snapshot's version
+     */
+    public ServedBy(NodeAddress address, Node node, NodeRole role, String reason, long topologyVersion) {
+        this(address, node, role, reason, topologyVersion, null, -1, null);
     }
 }

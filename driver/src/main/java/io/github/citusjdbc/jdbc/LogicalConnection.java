@@ -101,7 +101,7 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         io.github.citusjdbc.routing.Route route = r.lastRoute();
         io.github.citusjdbc.spi.NodeAddress dialled = r.current().address;
         return servedBy(route, dialled == null ? urlHost() : dialled, r.lastReason().name(),
-                route == null ? r.topologyVersion() : route.topologyVersion());
+                route == null ? r.topologyVersion() : route.topologyVersion(), r.lastTenant(), r.fallbackCause());
     }
 
     @Override
@@ -116,15 +116,16 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         }
         io.github.citusjdbc.routing.Route route = r.explain(tenant, readOnly);
         return servedBy(route, route.viaUrl() ? urlHost() : route.dialAddress(), route.reason().name(),
-                route.topologyVersion());
+                route.topologyVersion(), tenant, r.fallbackCause(tenant, route));
     }
 
     private static io.github.citusjdbc.ServedBy servedBy(io.github.citusjdbc.routing.Route route,
                                                          io.github.citusjdbc.spi.NodeAddress dialled, String reason,
-                                                         long version) {
+                                                         long version, String tenant, String fallbackCause) {
         io.github.citusjdbc.spi.Node node = route == null ? null : route.node();
         return new io.github.citusjdbc.ServedBy(dialled, node,
-                node == null ? io.github.citusjdbc.spi.NodeRole.PRIMARY : node.role(), reason, version);
+                node == null ? io.github.citusjdbc.spi.NodeRole.PRIMARY : node.role(), reason, version, tenant,
+                route == null ? -1 : route.lagBytes(), fallbackCause);
     }
 
     @Override

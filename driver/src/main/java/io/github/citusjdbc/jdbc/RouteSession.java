@@ -513,6 +513,21 @@ final class RouteSession {
         return unit;
     }
 
+    /** @return the tenant of the last routed unit of work, or null */
+    String lastTenant() {
+        return unit == null ? null : unitTenant;
+    }
+
+    /** @return why the last unit did not run on a secondary of its tenant's group; null when no fallback */
+    String fallbackCause() {
+        return unit == null ? null : fallbackCause(unitTenant, unit);
+    }
+
+    /** @return why a unit of {@code tenant} routed to {@code route} did not run on a secondary of its group */
+    String fallbackCause(String tenant, Route route) {
+        return router.decider().fallbackCause(lease.current(), tenant, route);
+    }
+
     /** @return whether a unit was routed through this session yet */
     boolean served() {
         return served;

@@ -14,21 +14,28 @@ import io.github.citusjdbc.spi.NodeAddress;
  */
 public final class Route {
 
-    private static final Route NOT_CITUS = new Route(null, null, RouteReason.NOT_CITUS, 0, true);
-    private static final Route TOPOLOGY_UNAVAILABLE = new Route(null, null, RouteReason.TOPOLOGY_UNAVAILABLE, 0, true);
+    private static final Route NOT_CITUS = new Route(null, null, RouteReason.NOT_CITUS, 0, true, -1);
+    private static final Route TOPOLOGY_UNAVAILABLE = new Route(null, null, RouteReason.TOPOLOGY_UNAVAILABLE, 0, true, -1);
 
     private final Node node;
     private final NodeAddress dialAddress;
     private final RouteReason reason;
     private final long topologyVersion;
     private final boolean viaUrl;
+    private final long lagBytes;
 
-    Route(Node node, NodeAddress dialAddress, RouteReason reason, long topologyVersion, boolean viaUrl) {
+    Route(Node node, NodeAddress dialAddress, RouteReason reason, long topologyVersion, boolean viaUrl, long lagBytes) {
         this.node = node;
         this.dialAddress = viaUrl ? null : dialAddress;
         this.reason = reason;
         this.topologyVersion = topologyVersion;
         this.viaUrl = viaUrl;
+        this.lagBytes = lagBytes;
+    }
+
+    /** @return a secondary's replication lag in bytes in the view the decision used; -1 when not measured or a primary */
+    public long lagBytes() {
+        return lagBytes;
     }
 
     static Route notCitus() {

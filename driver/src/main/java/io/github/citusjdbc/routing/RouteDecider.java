@@ -170,6 +170,52 @@ public final class RouteDecider {
         return t.coordinator.primary.route(RouteReason.READ_OWN_WRITES_PRIMARY);
     }
 
+    /**
+     * Why a read-only unit of work did not run on a secondary of its tenant's group, for
+     * {@code lastServedBy()}: from the routing table of {@code view} and the node health now.
+     *
+     * @param view   {@code lease.current()}
+     * @param tenant the unit's tenant, or null
+     * @param route  the unit's route
+     * @return the cause in words, or null when the route is no fallback (a secondary of the tenant's
+     *         group, a write, a statement for the coordinator)
+     */
+    public String fallbackCause(ClusterView view, String tenant, Route route) {
+        return fallbackCause(tableFor(view), tenant, route);
+    }
+
+    /** As {@link #fallbackCause(ClusterView, String, Route)}, for a hand-built view. */
+    String fallbackCause(RoutingView view, String tenant, Route route) {
+        return fallbackCause(tableFor(view), tenant, route);
+    }
+
+    private String fallbackCause(RoutingTable t, String tenant, Route route) {
+        RouteReason reason = route.reason();
+        if (reason == RouteReason.READ_OWN_WRITES_PRIMARY) {
+            return "the secondary had not replayed this application's last write within readYourWritesWait";
+        }
+        if (reason == RouteReason.WRITE_TENANT_PRIMARY_UNAVAILABLE) {
+            return "the tenant's primary is inactive, not in allowedHosts, or backed off after a failure";
+        }
+        if (reason != RouteReason.READ_TENANT_PRIMARY && reason != RouteReason.READ_COORDINATOR_SECONDARY
+                && reason != RouteReason.READ_FALLBACK_PRIMARY) {
+            return null;
+        }
+        RoutingTable.Group group = t.view.tenantsSupported() ? t.groupOfTenant(tenant) : null;
+        String own = group == null ? (tenant == null ? "no tenant" : "tenant " + tenant + " not in the topology")
+                : group == t.coordinator ? null : noSecondary(group);
+        if (reason != RouteReason.READ_FALLBACK_PRIMARY) {
+            return own;
+        }
+        String coordinator = noSecondary(t.coordinator);
+        return own == null ? "coordinator: " + coordinator : own + "; coordinator: " + coordinator;
+    }
+
+    private static String noSecondary(RoutingTable.Group group) {
+        return group.noSecondary != null ? group.noSecondary
+                : "the group's secondaries are backed off after failures";
+    }
+
     /** @return the settings decisions follow */
     public RoutingSettings settings() {
         return settings;

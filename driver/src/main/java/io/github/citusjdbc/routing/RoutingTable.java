@@ -84,27 +84,38 @@ final class RoutingTable {
         Slot primary;
         if (groupId == Node.COORDINATOR_GROUP) {
             // The coordinator primary is reached through the URL (pgjdbc's host handling), never dialled by catalog name.
-            primary = new Slot(t.coordinator().orElse(null), null, version, true);
+            primary = new Slot(t.coordinator().orElse(null), null, version, true, -1);
         } else {
             Node p = t.primaryOf(groupId).orElse(null);
             primary = p != null && p.active() ? usable(p, view, settings, version) : null;
         }
         List<Slot> secondaries = new ArrayList<>();
+        String excluded = "no secondary in the group";
         for (Node n : t.nodesInGroup(groupId)) {
-            if (n.role() != NodeRole.SECONDARY || !n.active() || !clusterName.equals(n.clusterName())) {
+            if (n.role() != NodeRole.SECONDARY) {
+                continue;
+            }
+            if (!n.active() || !clusterName.equals(n.clusterName())) {
+                excluded = !n.active() ? "secondary " + n.address() + " inactive"
+                        : "secondary " + n.address() + " in another nodecluster";
                 continue;
             }
             if (settings.lagChecked() && !view.isLagWithin(n, settings.maxReplicationLag())) {
                 LOG.debug("secondary {} of group {} not eligible: replication lag unknown or above {} bytes",
                         n.address(), groupId, settings.maxReplicationLag());
+                long lag = view.lagBytes(n);
+                excluded = "secondary " + n.address() + (lag < 0 ? " lag unknown" : " lag " + lag + " bytes")
+                        + ", above maxReplicationLag";
                 continue;
             }
             Slot s = usable(n, view, settings, version);
             if (s != null) {
                 secondaries.add(s);
+            } else {
+                excluded = "secondary " + n.address() + " not in allowedHosts";
             }
         }
-        return new Group(groupId, primary, secondaries.toArray(new Slot[0]));
+        return new Group(groupId, primary, secondaries.toArray(new Slot[0]), secondaries.isEmpty() ? excluded : null);
     }
 
     private static Slot usable(Node n, RoutingView view, RoutingSettings settings, long version) {
@@ -113,7 +124,7 @@ final class RoutingTable {
             LOG.debug("node {} (dialled as {}) is not in allowedHosts: never routed to", n.address(), dial);
             return null;
         }
-        return new Slot(n, dial, version, false);
+        return new Slot(n, dial, version, false, n.role() == NodeRole.SECONDARY ? view.lagBytes(n) : -1);
     }
 
     /** One group's usable primary and eligible secondaries. */
@@ -124,9 +135,12 @@ final class RoutingTable {
         final Slot[] secondaries;
         /** The secondaries' nodes, in the same order, for the {@link io.github.citusjdbc.spi.NodeSelector}. */
         final List<Node> secondaryNodes;
+        /** Why no secondary is eligible (for {@code lastServedBy}); null when some is. */
+        final String noSecondary;
 
-        Group(int groupId, Slot primary, Slot[] secondaries) {
+        Group(int groupId, Slot primary, Slot[] secondaries, String noSecondary) {
             this.groupId = groupId;
+            this.noSecondary = noSecondary;
             this.primary = primary;
             this.secondaries = secondaries;
             List<Node> nodes = new ArrayList<>(secondaries.length);
@@ -162,19 +176,22 @@ final class RoutingTable {
         final NodeAddress dial;
         final long version;
         final boolean viaUrl;
+        /** A secondary's replication lag in the view the table was built from; -1 when not measured. */
+        final long lagBytes;
         private final Route[] routes = new Route[RouteReason.values().length];
 
-        Slot(Node node, NodeAddress dial, long version, boolean viaUrl) {
+        Slot(Node node, NodeAddress dial, long version, boolean viaUrl, long lagBytes) {
             this.node = node;
             this.dial = dial;
             this.version = version;
             this.viaUrl = viaUrl;
+            this.lagBytes = lagBytes;
         }
 
         Route route(RouteReason reason) {
             Route r = routes[reason.ordinal()];
             if (r == null) {
-                r = new Route(node, dial, reason, version, viaUrl);
+                r = new Route(node, dial, reason, version, viaUrl, lagBytes);
                 routes[reason.ordinal()] = r; // racy publication is fine: Route is immutable with final fields
             }
             return r;

@@ -38,6 +38,14 @@ public interface RoutingView {
     boolean isLagWithin(Node node, long maxBytes);
 
     /**
+     * @param node a secondary
+     * @return its replication lag in bytes as last measured, or -1 when not measured
+     */
+    default long lagBytes(Node node) {
+        return -1;
+    }
+
+    /**
      * @param view a view of the topology package
      * @return it as a routing view (a new adapter; {@link RouteDecider} caches it per view)
      */
@@ -75,6 +83,11 @@ public interface RoutingView {
         @Override
         public boolean isLagWithin(Node node, long maxBytes) {
             return view.isLagWithin(node, maxBytes);
+        }
+
+        @Override
+        public long lagBytes(Node node) {
+            return view.replicationLagBytes(node).orElse(-1);
         }
     }
 }

@@ -113,6 +113,45 @@ class ExplainRouteTest {
         }
     }
 
+    /**
+     * {@code lastServedBy()} also says the tenant, the standby's lag as the decision saw it (measured
+     * with {@code maxReplicationLag}), and why a tenant's read-only work did not run on its group's
+     * standby: worker 2 has none.
+     */
+    @Test
+    void theLastRouteSaysTenantLagAndWhyNoStandbyOfTheGroupServed() throws SQLException {
+        String url = Served.url(cluster, "maxReplicationLag=1GB&topologyRefreshInterval=1s");
+        String onWorker2 = "explain2_" + ThreadLocalRandom.current().nextInt(1_000_000);
+        cluster.citus().createTenant(onWorker2, cluster.worker(2), List.of("CREATE TABLE items (id bigint PRIMARY KEY)"),
+                cluster.user());
+        try {
+            Served.awaitTopology(url, props(), v -> v.topology().groupOfTenant(tenant).isPresent()
+                    && v.topology().groupOfTenant(onWorker2).isPresent()
+                    && v.replicationLagBytes(v.topology().activeSecondariesOf(worker1.groupId()).get(0)).isPresent(),
+                    "both tenants and the standby's lag");
+            try (Connection c = DriverManager.getConnection(url, props())) {
+                ServedBy served = runAndSee(c, true, "SELECT count(*) FROM items");
+                assertEquals(tenant, served.tenant());
+                assertEquals("READ_TENANT_SECONDARY", served.reason(), served.toString());
+                assertTrue(served.lagBytes() >= 0, "the lag the decision saw: " + served);
+                assertEquals(null, served.fallbackCause(), served.toString());
+
+                c.setSchema(onWorker2); // runAndSee pins the class's tenant: run it here
+                try (Statement st = c.createStatement()) {
+                    st.execute("SELECT count(*) FROM items");
+                }
+                ServedBy fallback = c.unwrap(CitusConnection.class).lastServedBy();
+                assertEquals(onWorker2, fallback.tenant());
+                assertEquals("READ_COORDINATOR_SECONDARY", fallback.reason(), fallback.toString());
+                assertEquals("no secondary in the group", fallback.fallbackCause(), fallback.toString());
+                assertEquals("no secondary in the group",
+                        c.unwrap(CitusConnection.class).explain(onWorker2, true).fallbackCause(), "explain says it too");
+            }
+        } finally {
+            cluster.citus().dropTenant(onWorker2);
+        }
+    }
+
     @Test
     void explainingSendsNothingAndRefusesABadName() throws SQLException {
         try (Connection c = DriverManager.getConnection(Served.url(cluster, null), props())) {

@@ -99,4 +99,9 @@ final class FakeView implements RoutingView {
         Long lag = lags.get(node.nodeId());
         return lag != null && lag <= maxBytes;
     }
+
+    @Override
+    public long lagBytes(Node node) {
+        return lags.getOrDefault(node.nodeId(), -1L);
+    }
 }

@@ -195,6 +195,42 @@ class RouteDeciderTest {
         assertEquals(expected, actual);
     }
 
+    /** {@code lastServedBy().fallbackCause()}: why read-only work did not run on its tenant group's secondary. */
+    @Test
+    void theFallbackCauseNamesWhyNoSecondaryOfTheGroupServed() throws SQLException {
+        RouteDecider plain = decider(settings(false, false));
+        FakeView kit = FakeView.kit();
+        Route onStandby = plain.decide(kit, "t1", true, WorkKind.DATA);
+        assertEquals(RouteReason.READ_TENANT_SECONDARY, onStandby.reason());
+        assertEquals(null, plain.fallbackCause(kit, "t1", onStandby), "no fallback");
+        assertEquals(-1, onStandby.lagBytes(), "lag not measured");
+
+        Route t2 = plain.decide(kit, "t2", true, WorkKind.DATA);
+        assertEquals(RouteReason.READ_COORDINATOR_SECONDARY, t2.reason());
+        assertEquals("no secondary in the group", plain.fallbackCause(kit, "t2", t2));
+
+        FakeView inactive = FakeView.kit().replace(FakeView.W1_STANDBY, FakeView.inactive(FakeView.W1_STANDBY));
+        assertEquals("secondary w1-standby:5432 inactive",
+                plain.fallbackCause(inactive, "t1", plain.decide(inactive, "t1", true, WorkKind.DATA)));
+
+        RouteDecider lagged = decider(settings(false, false).withMaxReplicationLag(100));
+        FakeView lag = FakeView.kit();
+        lag.lags.put(FakeView.W1_STANDBY.nodeId(), 500L);
+        lag.lags.put(FakeView.COORD_STANDBY.nodeId(), 20L);
+        Route r = lagged.decide(lag, "t1", true, WorkKind.DATA);
+        assertEquals(RouteReason.READ_COORDINATOR_SECONDARY, r.reason());
+        assertEquals(20, r.lagBytes(), "the lag of the secondary chosen, as the decision saw it");
+        assertEquals("secondary w1-standby:5432 lag 500 bytes, above maxReplicationLag", lagged.fallbackCause(lag, "t1", r));
+
+        FakeView noCoordStandby = FakeView.kit().without(FakeView.COORD_STANDBY).without(FakeView.W1_STANDBY);
+        Route last = plain.decide(noCoordStandby, "t1", true, WorkKind.DATA);
+        assertEquals(RouteReason.READ_FALLBACK_PRIMARY, last.reason());
+        assertEquals("no secondary in the group; coordinator: no secondary in the group",
+                plain.fallbackCause(noCoordStandby, "t1", last));
+        assertEquals("no tenant; coordinator: no secondary in the group",
+                plain.fallbackCause(noCoordStandby, null, plain.decide(noCoordStandby, null, true, WorkKind.DATA)));
+    }
+
     @Test
     void readRoutingPrimaryRoutesReadOnlyWorkAsReadWrite() {
         RoutingSettings off = RoutingSettings.defaults().withReadRouting(RoutingSettings.ReadRouting.PRIMARY);
