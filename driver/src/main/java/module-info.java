@@ -20,6 +20,8 @@ module io.github.citusjdbc {
     requires com.github.benmanes.caffeine;
     requires static org.hibernate.orm.core;
     requires static micrometer.core;
+    requires static io.opentelemetry.api;
+    requires static io.opentelemetry.context;
 
     provides java.sql.Driver with io.github.citusjdbc.CitusDriver;
 }

@@ -188,6 +188,9 @@ final class RouteSession {
             RouteMdc.put(unitTenant, unit);
             mdc = true;
         }
+        if (RouteSpan.PRESENT) {
+            RouteSpan.tag(unitTenant, unit);
+        }
     }
 
     private void inTransaction(LogicalStatement statement, String sql) throws SQLException {
@@ -325,6 +328,9 @@ final class RouteSession {
         if (RouteMdc.enabled()) {
             RouteMdc.put(unitTenant, retry);
             mdc = true;
+        }
+        if (RouteSpan.PRESENT) {
+            RouteSpan.tag(unitTenant, retry);
         }
         current = target;
         connection.switchTo(target.connection);

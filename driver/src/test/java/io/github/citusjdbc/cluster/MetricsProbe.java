@@ -9,7 +9,7 @@ import java.sql.Statement;
 import java.util.Properties;
 
 /**
- * Run by {@link MetricsTest} in a JVM of its own, with Micrometer left off the class path: routes two
+ * Run by {@link MetricsTest} in a JVM of its own, with Micrometer and OpenTelemetry left off the class path: routes two
  * read-only units and prints whether Micrometer could be loaded and what the metrics counted.
  * Arguments: URL, user, password, tenant.
  */
@@ -30,6 +30,14 @@ public final class MetricsProbe {
             micrometer = false;
         }
         System.out.println("micrometer=" + micrometer);
+        boolean openTelemetry;
+        try {
+            Class.forName("io.opentelemetry.api.trace.Span");
+            openTelemetry = true;
+        } catch (ClassNotFoundException e) {
+            openTelemetry = false;
+        }
+        System.out.println("opentelemetry=" + openTelemetry);
         try (Connection c = DriverManager.getConnection(args[0], p)) {
             c.setSchema(args[3]);
             c.setReadOnly(true);

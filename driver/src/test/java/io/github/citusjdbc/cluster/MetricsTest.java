@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link CitusMetrics} on real Citus: after known work the counters moved by exactly that work, and
- * JMX and Micrometer show the same values; the driver works without Micrometer on the class path.
+ * JMX and Micrometer show the same values; the driver works without Micrometer or OpenTelemetry on
+ * the class path.
  */
 class MetricsTest {
 
@@ -160,9 +161,10 @@ class MetricsTest {
     }
 
     @Test
-    void theDriverWorksWithoutMicrometerOnTheClassPath() throws Exception {
+    void theDriverWorksWithoutMicrometerOrOpenTelemetryOnTheClassPath() throws Exception {
         String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> !e.contains("micrometer")).collect(Collectors.joining(File.pathSeparator));
+                .filter(e -> !e.contains("micrometer") && !e.contains("opentelemetry"))
+                .collect(Collectors.joining(File.pathSeparator));
         List<String> command = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 classPath, MetricsProbe.class.getName(), Served.url(cluster, null), cluster.user(), cluster.password(),
                 tenant);
@@ -170,7 +172,8 @@ class MetricsTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
-        assertEquals(List.of("micrometer=false", "counted=2"),
-                out.lines().filter(l -> l.startsWith("micrometer=") || l.startsWith("counted=")).toList(), out);
+        assertEquals(List.of("micrometer=false", "opentelemetry=false", "counted=2"), out.lines()
+                .filter(l -> l.startsWith("micrometer=") || l.startsWith("opentelemetry=") || l.startsWith("counted="))
+                .toList(), out);
     }
 }
