@@ -21,6 +21,12 @@ public interface CitusMetrics {
     /** @return routed units of work by {@code RouteReason} name; reasons not seen yet are absent */
     Map<String, Long> getUnitsByReason();
 
+    /**
+     * @return with {@code metricsTenants=N}: routed units of work of the N most active tenants, most
+     *         active first, and the others summed as {@code (other)}; empty otherwise
+     */
+    Map<String, Long> getUnitsByTenant();
+
     /** @return units of work that ran once more on another node after a failure before any result */
     long getRetries();
 

@@ -51,6 +51,13 @@ public enum CitusProperty {
                     + " unknown is then not eligible. Empty (the default): lag is neither checked nor measured.",
             Kind.ROUTING),
 
+    /** How many tenants the metrics count one by one. */
+    METRICS_TENANTS("metricsTenants", "0",
+            "How many tenants the metrics (`CitusMetrics.getUnitsByTenant`, JMX) count one by one: the N most"
+                    + " active by routed units of work, the others summed as `(other)`. `0` (the default) counts"
+                    + " none and costs nothing; otherwise one map look-up per routed unit. At most 1000.",
+            Kind.ROUTING),
+
     /** Maps registered node addresses to the addresses to dial. */
     NODE_ADDRESS_MAP("nodeAddressMap", null,
             "Comma-separated `registered=dialled` pairs mapping node addresses of `pg_dist_node` to the"

@@ -55,10 +55,12 @@ public final class DriverConfig {
     private final ClusterKey cluster;
     private final Duration idleValidation;
     private final Duration readYourWritesWait;
+    private final int metricsTenants;
 
     private DriverConfig(ParsedUrl url, Pooler pooler, TenantSettings tenants, Boolean readOnly, Properties pgjdbc,
                          RoutingSettings routing, TopologySettings topology, String clusterName,
-                         Duration idleValidation, String pgjdbcAddressMap, Duration readYourWritesWait) {
+                         Duration idleValidation, String pgjdbcAddressMap, Duration readYourWritesWait,
+                         int metricsTenants) {
         this.hosts = url.hosts();
         this.database = url.database();
         this.pooler = pooler;
@@ -80,6 +82,7 @@ public final class DriverConfig {
                 lagUsed ? routing.allowedHosts() : null);
         this.idleValidation = idleValidation;
         this.readYourWritesWait = readYourWritesWait;
+        this.metricsTenants = metricsTenants;
     }
 
     /** The URL as {@code DatabaseMetaData.getURL()} shows it: the application's, without secrets. */
@@ -151,6 +154,7 @@ public final class DriverConfig {
         Duration idleValidation = CitusProperty.NODE_IDLE_VALIDATION.getDuration(merged);
         Duration readYourWritesWait = CitusProperty.READ_YOUR_WRITES_WAIT.getDuration(merged);
         boolean readYourWrites = "tenant".equals(CitusProperty.READ_YOUR_WRITES.getString(merged).trim());
+        int metricsTenants = metricsTenants(merged);
         String addressMap = CitusProperty.NODE_ADDRESS_MAP.get(merged);
         addressMap = addressMap == null ? "" : addressMap.replace(" ", "");
         for (CitusProperty property : CitusProperty.values()) {
@@ -173,7 +177,20 @@ public final class DriverConfig {
                     + ": pgjdbc then sends SET SESSION CHARACTERISTICS, which leaks to other clients; use transaction");
         }
         return new DriverConfig(parsed, pooler, tenants, readOnly, merged, routing, topology, clusterName,
-                idleValidation, addressMap, readYourWrites ? readYourWritesWait : null);
+                idleValidation, addressMap, readYourWrites ? readYourWritesWait : null, metricsTenants);
+    }
+
+    private static int metricsTenants(Properties merged) throws SQLException {
+        String v = CitusProperty.METRICS_TENANTS.getString(merged).trim();
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 0 && n <= 1000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw CitusProperty.METRICS_TENANTS.invalidValue(v, "expected a number of tenants from 0 to 1000");
     }
 
     private static TopologySettings topologySettings(Properties merged, RoutingSettings routing) throws SQLException {
@@ -384,6 +401,11 @@ public final class DriverConfig {
      */
     public Duration readYourWritesWait() {
         return readYourWritesWait;
+    }
+
+    /** @return how many tenants the metrics count one by one ({@code metricsTenants}); 0: none */
+    public int metricsTenants() {
+        return metricsTenants;
     }
 
     /** @return idle time after which a physical connection is validated before its next unit of work */

@@ -69,6 +69,7 @@ final class RouteSession {
     final OwnWrites ownWrites;
     /** The cluster's counters, shared by its connections. */
     final ClusterMetrics metrics;
+    private final boolean countTenants; // metricsTenants > 0
 
     RouteSession(LogicalConnection connection, Driver pgjdbc, DriverConfig config, TopologyRegistry.Lease lease,
                  Router router, Physical url) {
@@ -88,6 +89,8 @@ final class RouteSession {
         this.metrics = topology.attachment(ClusterMetrics.class,
                 () -> new ClusterMetrics(topology.name(), topology::current, router.health()));
         this.ownWrites = OwnWrites.of(config, lease, metrics);
+        this.countTenants = config.metricsTenants() > 0;
+        metrics.countTenants(config.metricsTenants());
     }
 
     /** @return whether anything can be routed with these settings (otherwise no session is needed) */
@@ -170,6 +173,9 @@ final class RouteSession {
         }
         unit = r;
         metrics.routed(r.reason());
+        if (countTenants && tenant != null) {
+            metrics.tenantUnit(tenant);
+        }
         unitOpen = true;
         unitFirstPending = true;
         unitRetried = false;

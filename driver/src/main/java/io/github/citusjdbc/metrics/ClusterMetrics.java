@@ -37,6 +37,7 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
     private final Supplier<ClusterView> view;
     private final NodeHealth health;
     private volatile ReadYourWritesFigures readYourWrites = ReadYourWritesFigures.NONE;
+    private volatile TenantCounts tenants; // null while no connection asked for per-tenant counts
     private final ObjectName jmxName;
 
     /** The read-your-writes counts, owned by the read-your-writes check. */
@@ -93,6 +94,31 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
     /** A unit of work was routed for {@code reason}. */
     public void routed(RouteReason reason) {
         units[reason.ordinal()].increment();
+    }
+
+    /**
+     * Counts the {@code top} most active tenants one by one from now on (the largest {@code top} any
+     * connection of the cluster asked for wins; counts start when the first asks).
+     */
+    public synchronized void countTenants(int top) {
+        TenantCounts t = tenants;
+        if (top > 0 && (t == null || t.top() < top)) {
+            tenants = new TenantCounts(top);
+        }
+    }
+
+    /** A routed unit of work of {@code tenant} (non-null); counted only with {@code metricsTenants}. */
+    public void tenantUnit(String tenant) {
+        TenantCounts t = tenants;
+        if (t != null) {
+            t.add(tenant);
+        }
+    }
+
+    @Override
+    public Map<String, Long> getUnitsByTenant() {
+        TenantCounts t = tenants;
+        return t == null ? Map.of() : t.snapshot();
     }
 
     /** A unit ran once more on another route. */

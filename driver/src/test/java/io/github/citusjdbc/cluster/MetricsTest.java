@@ -22,6 +22,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.management.ObjectName;
@@ -98,6 +100,29 @@ class MetricsTest {
             assertEquals(5, m.getNodes().size(), m.getNodes().toString());
             assertTrue(m.getNodes().contains(standby.address() + " secondary group 1"), m.getNodes().toString());
             assertEquals(List.of(), m.getUnhealthyNodes());
+        }
+    }
+
+    @Test
+    void withMetricsTenantsEachTenantsUnitsAreCounted() throws Exception {
+        String a = "mt_a_" + ThreadLocalRandom.current().nextInt(1_000_000);
+        String b = "mt_b_" + ThreadLocalRandom.current().nextInt(1_000_000);
+        try (Connection c = DriverManager.getConnection(Served.url(cluster, "metricsTenants=1000"), Served.app(cluster))) {
+            c.setReadOnly(true);
+            CitusMetrics m = c.unwrap(CitusConnection.class).metrics();
+            for (int i = 0; i < 5; i++) {
+                c.setSchema(a); // tenants the topology does not know: their read-only units go to the coordinator's standby
+                run(c, "SELECT 1");
+            }
+            for (int i = 0; i < 3; i++) {
+                c.setSchema(b);
+                run(c, "SELECT 1");
+            }
+            Map<String, Long> byTenant = m.getUnitsByTenant();
+            assertEquals(5L, byTenant.get(a), byTenant.toString());
+            assertEquals(3L, byTenant.get(b), byTenant.toString());
+            List<String> order = List.copyOf(byTenant.keySet());
+            assertTrue(order.indexOf(a) < order.indexOf(b), "most active first: " + order);
         }
     }
 
