@@ -11,16 +11,12 @@ import io.github.citusjdbc.routing.RoutingSettings;
 import io.github.citusjdbc.routing.SqlErrors;
 import io.github.citusjdbc.routing.WorkKind;
 import io.github.citusjdbc.sql.SqlClassifier;
-import io.github.citusjdbc.spi.NodeAddress;
 import io.github.citusjdbc.metrics.ClusterMetrics;
 import io.github.citusjdbc.topology.ClusterTopology;
 import io.github.citusjdbc.topology.ClusterView;
 import io.github.citusjdbc.topology.TopologyRegistry;
-import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Properties;
 import org.postgresql.core.TransactionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * The routing of one logical connection: decides each unit of work's node through the cluster's
  * {@link Router} at the unit's first statement, owns the physical connections (the URL's, opened
  * with the logical connection, and at most one per routed node, opened lazily) and switches the
- * logical connection and the executing statement onto the unit's connection. A unit of work is an
+ * logical connection and the executing statement onto the unit's connection ({@link NodeConnections}
+ * keeps the physical connections). A unit of work is an
  * autocommit statement or a transaction; while the physical connection is inside a transaction
  * nothing moves. Exists only on Citus with something to route ({@code readRouting=secondary} or
  * {@code tenantRouting=affinity}); otherwise the logical connection has none and costs nothing.
@@ -40,7 +37,6 @@ final class RouteSession {
     private static final Logger LOG = LoggerFactory.getLogger(RouteSession.class);
 
     private final LogicalConnection connection;
-    private final Driver pgjdbc;
     private final DriverConfig config;
     private final TopologyRegistry.Lease lease;
     private final Router router;
@@ -48,9 +44,8 @@ final class RouteSession {
     private final EarlyRefresh refresh;
     private final boolean readsRouted;
     private final boolean affinity;
-    private final long idleValidationNanos;
     final Physical url;
-    private final ArrayList<Physical> nodes = new ArrayList<>(2);
+    private final NodeConnections nodes;
 
     /** The current (or last) unit's route; null for a unit sent to the URL without asking the router. */
     private Route unit;
@@ -74,7 +69,6 @@ final class RouteSession {
     RouteSession(LogicalConnection connection, Driver pgjdbc, DriverConfig config, TopologyRegistry.Lease lease,
                  Router router, Physical url) {
         this.connection = connection;
-        this.pgjdbc = pgjdbc;
         this.config = config;
         this.lease = lease;
         this.router = router;
@@ -82,9 +76,9 @@ final class RouteSession {
         RoutingSettings s = config.routing();
         this.readsRouted = s.readRouting() == RoutingSettings.ReadRouting.SECONDARY;
         this.affinity = s.tenantRouting() == RoutingSettings.TenantRouting.AFFINITY;
-        this.idleValidationNanos = config.idleValidation().toNanos();
         this.url = url;
         this.current = url;
+        this.nodes = new NodeConnections(connection, pgjdbc, config, url);
         ClusterTopology topology = lease.topology();
         this.metrics = topology.attachment(ClusterMetrics.class,
                 () -> new ClusterMetrics(topology.name(), topology::current, router.health()));
@@ -155,7 +149,7 @@ final class RouteSession {
         endUnit();
         if (!wanted) {
             unit = null;
-            use(fresh(url), statement);
+            use(nodes.fresh(url), statement);
             return;
         }
         WorkKind kind = statement != null ? statement.workKind(sql)
@@ -185,7 +179,7 @@ final class RouteSession {
         unitKind = kind;
         Physical target;
         try {
-            target = physicalFor(r);
+            target = nodes.physicalFor(r);
         } catch (SQLException e) {
             target = retryConnect(view, r, e);
         }
@@ -238,7 +232,7 @@ final class RouteSession {
         unitFirstPending = true;
         unitRetried = true;
         try {
-            return physicalFor(retry);
+            return nodes.physicalFor(retry);
         } catch (SQLException second) {
             reportFailure(retry, second);
             endUnit();
@@ -277,7 +271,7 @@ final class RouteSession {
     void failed(SQLException e, boolean mayRetry) throws SQLException {
         if (!unitOpen || unit == null) {
             if (current != url && current.connection.isClosed()) {
-                forget(current);
+                nodes.forget(current);
             }
             throw e;
         }
@@ -298,7 +292,7 @@ final class RouteSession {
         }
         Physical broken = current;
         if (broken != url && broken.connection.isClosed()) {
-            forget(broken);
+            nodes.forget(broken);
             current = url;
             connection.switchTo(url.connection);
             try {
@@ -323,7 +317,7 @@ final class RouteSession {
         unitRetried = true;
         Physical target;
         try {
-            target = physicalFor(retry);
+            target = nodes.physicalFor(retry);
         } catch (SQLException second) {
             reportFailure(retry, second);
             endUnit();
@@ -411,113 +405,6 @@ final class RouteSession {
         }
     }
 
-    private Physical physicalFor(Route r) throws SQLException {
-        if (r.viaUrl()) {
-            return fresh(url);
-        }
-        NodeAddress address = r.dialAddress();
-        for (int i = 0, n = nodes.size(); i < n; i++) {
-            Physical p = nodes.get(i);
-            if (p.address.equals(address)) {
-                Physical checked = fresh(p);
-                if (checked != null) {
-                    return checked;
-                }
-                break;
-            }
-        }
-        Physical opened = open(address);
-        nodes.add(opened);
-        return opened;
-    }
-
-    /** @return {@code p} when usable (validated after {@code nodeIdleValidation} idle); null when replaced */
-    private Physical fresh(Physical p) throws SQLException {
-        if (p == url) {
-            if (url.appliedVersion != connection.state.version()) {
-                connection.state.applyTo(url, !connection.pins.ownsIsolation());
-            }
-            return url;
-        }
-        boolean broken = p.connection.isClosed();
-        if (!broken && System.nanoTime() - p.lastUsedNanos > idleValidationNanos) {
-            int seconds = (int) Math.max(1, config.routing().nodeConnectTimeout().toSeconds());
-            broken = !p.connection.isValid(seconds);
-        }
-        if (broken) {
-            LOG.debug("{}: physical connection to {} is broken, replacing it", connection, p);
-            forget(p);
-            return null;
-        }
-        if (p.appliedVersion != connection.state.version()) {
-            connection.state.applyTo(p, !connection.pins.ownsIsolation());
-        }
-        return p;
-    }
-
-    private void forget(Physical p) {
-        nodes.remove(p);
-        p.closeQuietly();
-    }
-
-    private Physical open(NodeAddress address) throws SQLException {
-        Properties props = config.pgjdbcProperties();
-        long timeoutMillis = config.routing().nodeConnectTimeout().toMillis();
-        int seconds = (int) Math.max(1, (timeoutMillis + 999) / 1000);
-        // The whole login is bounded, not only the TCP connect: a node (or PgBouncer) that accepts the
-        // connection and then stalls in authentication must not hold the application thread.
-        atMost(props, "connectTimeout", seconds);
-        atMost(props, "loginTimeout", seconds);
-        String socketTimeout = props.getProperty("socketTimeout");
-        atMost(props, "socketTimeout", seconds); // during the startup only: restored below
-        props.remove("targetServerType"); // one node: secondaries must be accepted
-        String target = "jdbc:postgresql://" + address + "/" + urlDatabase();
-        Connection c = pgjdbc.connect(target, props);
-        if (c == null) {
-            throw new SQLException("pgjdbc refused the URL " + target, CitusSqlState.UNABLE_TO_CONNECT.getState());
-        }
-        Physical p = new Physical(address, c);
-        try {
-            // The application's own socketTimeout (0: none) applies once logged in, as on the URL's connection.
-            c.setNetworkTimeout(Runnable::run, SessionState.socketTimeoutMillis(socketTimeout));
-            if (config.pooler().isPgBouncer() && !c.isValid(seconds)) {
-                // PgBouncer 1.18 accepts clients of a dead server and holds their first query for
-                // query_wait_timeout: one empty query bounded by nodeConnectTimeout finds out at connect time.
-                throw new SQLException("citus-jdbc: the PgBouncer at " + address + " did not reach its server within"
-                        + " nodeConnectTimeout (" + config.routing().nodeConnectTimeout() + ")", CitusSqlState.UNABLE_TO_CONNECT.getState());
-            }
-            connection.state.applyTo(p, !connection.pins.ownsIsolation());
-        } catch (SQLException | RuntimeException e) {
-            p.closeQuietly();
-            throw e;
-        }
-        p.lastUsedNanos = System.nanoTime();
-        LOG.debug("{}: opened a physical connection to {}", connection, address);
-        return p;
-    }
-
-    private String urlDatabase() {
-        String u = config.pgjdbcUrl();
-        return u.substring(u.indexOf('/', "jdbc:postgresql://".length()) + 1);
-    }
-
-    /** Sets a pgjdbc timeout in seconds to {@code seconds} unless it is set to a positive smaller value. */
-    private static void atMost(Properties props, String key, int seconds) {
-        String given = props.getProperty(key);
-        int value = given == null ? 0 : parseOr(given, 0);
-        if (value <= 0 || value > seconds) {
-            props.setProperty(key, Integer.toString(seconds));
-        }
-    }
-
-    private static int parseOr(String s, int otherwise) {
-        try {
-            return Integer.parseInt(s.trim());
-        } catch (NumberFormatException e) {
-            return otherwise;
-        }
-    }
-
     // ------------------------------------------------------------------ observability and lifecycle
 
     /** @return the route of the last unit of work, or null when it went to the URL without routing */
@@ -570,7 +457,7 @@ final class RouteSession {
 
     /** @return the number of open routed (non-URL) physical connections */
     int routedConnections() {
-        return nodes.size();
+        return nodes.count();
     }
 
     /** @return why the last unit went where it went */
@@ -581,23 +468,13 @@ final class RouteSession {
     /** Closes every routed physical connection and returns the lease; the URL's is closed by the caller. */
     void close() {
         endUnit();
-        for (Physical p : nodes) {
-            p.closeQuietly();
-        }
-        nodes.clear();
+        nodes.close();
         lease.close();
     }
 
     /** Aborts every routed physical connection and returns the lease; may run on another thread (a pool's). */
     void abort(java.util.concurrent.Executor executor) {
-        for (Physical p : nodes.toArray(new Physical[0])) { // no iterator: the owner thread may be using the list
-            try {
-                p.connection.abort(executor);
-            } catch (SQLException ignored) {
-                // aborting a broken connection: nothing left to release
-            }
-        }
-        nodes.clear();
+        nodes.abort(executor);
         endUnit(); // a load-aware selector must not count an aborted unit forever
         lease.close();
     }

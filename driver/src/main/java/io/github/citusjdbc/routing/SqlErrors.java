@@ -28,7 +28,9 @@ import org.postgresql.util.PSQLException;
  *       those saying the server behind it cannot be reached ({@link #PGBOUNCER_UNAVAILABLE}) make
  *       the node unavailable, its configuration and authentication errors do not (they would
  *       recur on any node and must reach the application). Citus reports a worker it cannot reach
- *       as {@code 08xxx} from the coordinator ({@link #CITUS_REMOTE}): a remote node, not this one.</li>
+ *       as {@code 08xxx} from the coordinator ({@link #CITUS_REMOTE}): a remote node, not this one;
+ *       a worker connection lost inside a coordinated transaction comes as {@code XX000} "failure on
+ *       connection marked as essential", a remote node too.</li>
  *   <li>{@code 25006} read-only SQL transaction (also Citus's "writing to worker nodes is not
  *       currently allowed"): {@link Kind#READ_ONLY_VIOLATION}; on work routed as read-write this
  *       means the topology is stale (the node is no longer a primary).</li>
@@ -66,6 +68,11 @@ public final class SqlErrors {
     };
 
     private static final String CITUS_WORKER_WRITES = "writing to worker nodes is not currently allowed";
+    /**
+     * How Citus 12.1 reports a worker connection lost inside a coordinated transaction (a COPY, a
+     * multi-statement transaction): {@code ereport(ERROR)} without a code, so {@code XX000}.
+     */
+    private static final String CITUS_ESSENTIAL_LOST = "failure on connection marked as essential";
     private static final int MAX_CHAIN = 32;
 
     /** What a failure means for routing. */
@@ -136,6 +143,9 @@ public final class SqlErrors {
         }
         if ("57P01".equals(state) || "57P02".equals(state) || "57P03".equals(state)) {
             return Kind.NODE_UNAVAILABLE;
+        }
+        if ("XX000".equals(state) && fromServer && message.contains(CITUS_ESSENTIAL_LOST)) {
+            return Kind.REMOTE_NODE_UNAVAILABLE;
         }
         if (state != null && state.startsWith("08")) {
             if (!fromServer) {

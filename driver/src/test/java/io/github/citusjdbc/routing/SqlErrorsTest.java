@@ -54,6 +54,11 @@ class SqlErrorsTest {
     void citusReportingAnUnreachableWorkerIsARemoteFailure() {
         assertEquals(Kind.REMOTE_NODE_UNAVAILABLE, SqlErrors.classify(server("08006",
                 "connection to the remote node localhost:9702 failed with the following error: Connection refused")));
+        // Seen on Citus 12.1 when a worker died under a COPY through the coordinator (FaultHarnessTest).
+        assertEquals(Kind.REMOTE_NODE_UNAVAILABLE, SqlErrors.classify(server("XX000",
+                "failure on connection marked as essential: 127.0.0.1:29561")));
+        assertEquals(Kind.OTHER, SqlErrors.classify(server("XX000", "cache lookup failed for relation 1")),
+                "other internal errors stay the application's");
     }
 
     @Test
