@@ -11,7 +11,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
-import org.postgresql.core.TransactionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -284,8 +283,8 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
             RouteSession r = routing;
             if (r == null || r.passThrough(unit, statement)) {
                 T result = call.run(statement, sql);
-                if (r != null && r.ownWrites != null && !unit.readOnly()) {
-                    r.ownWrites.wrote(unit, pins.callState() != TransactionState.IDLE);
+                if (r != null) {
+                    r.ran(unit, statement, sql);
                 }
                 return result;
             }
@@ -299,9 +298,7 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
                     continue; // failed() returned: run once more on the route it switched to
                 }
                 r.succeeded();
-                if (r.ownWrites != null && !unit.readOnly()) {
-                    r.ownWrites.wrote(unit, pins.callState() != TransactionState.IDLE);
-                }
+                r.ran(unit, statement, sql);
                 return result;
             }
         } finally {
@@ -353,8 +350,8 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         try {
             delegate.commit();
         } catch (SQLException e) {
-            if (routing != null && routing.ownWrites != null) {
-                routing.ownWrites.committed(); // the outcome is unknown: count the writes as committed
+            if (routing != null) {
+                routing.commitFailed(); // the outcome is unknown: count the writes as committed
             }
             throw e;
         }

@@ -11,6 +11,7 @@ import io.github.citusjdbc.routing.RoutingSettings;
 import io.github.citusjdbc.routing.SqlErrors;
 import io.github.citusjdbc.routing.WorkKind;
 import io.github.citusjdbc.sql.SqlClassifier;
+import io.github.citusjdbc.sql.SqlInfo;
 import io.github.citusjdbc.metrics.ClusterMetrics;
 import io.github.citusjdbc.topology.ClusterTopology;
 import io.github.citusjdbc.topology.ClusterView;
@@ -41,6 +42,7 @@ final class RouteSession {
     private final TopologyRegistry.Lease lease;
     private final Router router;
     private static final String NODE_DOWN = "a node is backed off";
+    private static final String DDL_RAN = "DDL ran on a connection";
     private final EarlyRefresh refresh;
     private final boolean readsRouted;
     private final boolean affinity;
@@ -60,6 +62,7 @@ final class RouteSession {
     private boolean mdc; // RouteMdc holds this unit's route on the thread that started it
     private Physical current;
     private boolean served; // a unit ran at least once (observability)
+    private boolean topologyChanged; // the open transaction ran SQL that may change the topology
     /** Read-your-writes ({@code readYourWrites=tenant}); null when off. */
     final OwnWrites ownWrites;
     /** The cluster's counters, shared by its connections. */
@@ -353,12 +356,52 @@ final class RouteSession {
         }
     }
 
+    /**
+     * After a successful execution (routed or passed through): records a read-write unit's writes for
+     * read-your-writes, and after SQL that may change the topology ({@code CREATE SCHEMA}, a Citus
+     * management function) reads the topology again once it is committed, waiting for it, so that
+     * the next unit routes the new or moved tenant to its group; after other DDL it asks for an early
+     * refresh (rate-limited, not waited for). Nothing else is done per statement.
+     */
+    void ran(UnitOfWork work, LogicalStatement statement, String sql) {
+        SqlInfo info = statement == null ? null : statement.info(sql);
+        boolean changes = info != null && info.mayChangeTopology();
+        boolean writes = ownWrites != null && !work.readOnly();
+        if (!changes && !writes && !topologyChanged) {
+            if (info != null && info.hasDdl()) {
+                refresh.request(DDL_RAN); // a new tenant's first table gives it a group: soon, not waited for
+            }
+            return;
+        }
+        boolean open = connection.pins.callState() != TransactionState.IDLE;
+        if (writes) {
+            ownWrites.wrote(work, open);
+        }
+        if (open) {
+            topologyChanged |= changes; // read again once committed
+        } else if (changes || topologyChanged) {
+            topologyChanged = false; // committed (autocommit, or SQL COMMIT)
+            refreshTopology();
+        }
+    }
+
     /** The explicit transaction committed ({@code commit()}, or autocommit switched on). */
     void committed() {
         if (ownWrites != null) {
             ownWrites.committed();
         }
         transactionEnded();
+        if (topologyChanged) {
+            topologyChanged = false;
+            refreshTopology();
+        }
+    }
+
+    /** {@code commit()} failed: its outcome is unknown, so its writes count as committed. */
+    void commitFailed() {
+        if (ownWrites != null) {
+            ownWrites.committed();
+        }
     }
 
     /** The explicit transaction rolled back. */
@@ -366,6 +409,7 @@ final class RouteSession {
         if (ownWrites != null) {
             ownWrites.rolledBack();
         }
+        topologyChanged = false;
         transactionEnded();
     }
 

@@ -113,6 +113,33 @@ public final class SqlInfo {
         return nonTransactional;
     }
 
+    /**
+     * @return whether the text may change the cluster's topology: a {@code CREATE SCHEMA} (a new
+     *         tenant with schema-based sharding) or a call of a Citus management function
+     *         ({@code citus_schema_move}, {@code citus_schema_distribute}, {@code citus_add_node}...)
+     */
+    public boolean mayChangeTopology() {
+        if (citusFunction) {
+            return true;
+        }
+        for (StatementInfo st : statements) {
+            if (st.kind() == StatementKind.CREATE_SCHEMA) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return whether any statement is DDL ({@link StatementKind#DDL}, e.g. the first table of a new tenant) */
+    public boolean hasDdl() {
+        for (StatementInfo st : statements) {
+            if (st.kind() == StatementKind.DDL) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return whether any statement calls a Citus management function (see {@link StatementInfo#callsCitusFunction()}) */
     public boolean callsCitusFunction() {
         return citusFunction;

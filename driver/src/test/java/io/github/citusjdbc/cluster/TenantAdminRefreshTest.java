@@ -63,4 +63,63 @@ class TenantAdminRefreshTest {
             admin.dropTenant(tenant);
         }
     }
+
+    /**
+     * The same with plain SQL on a connection of the driver: {@code CREATE SCHEMA} with schema-based
+     * sharding and a table, a read while the tenant is on worker 2, then {@code citus_schema_move} to
+     * worker 1. The driver sees SQL that may change the topology and reads it again once committed:
+     * the first read-only unit after the move lands on worker 1's standby.
+     */
+    @Test
+    void theFirstReadOnlyUnitAfterCreateSchemaAndAMoveInSqlLandsOnTheGroupsStandby() throws SQLException {
+        LocalCluster cluster = LocalCluster.shared();
+        ClusterNode worker1 = cluster.worker(1);
+        ClusterNode standby = cluster.standbyOf(worker1);
+        String tenant = "fresh_sql_" + ThreadLocalRandom.current().nextInt(1_000_000);
+        String url = Served.url(cluster, "maxReplicationLag=1GB&allowedHosts=127.0.0.1,*." + tenant + ".invalid"
+                + "&topologyRefreshInterval=10m&topologyMaxStaleness=20m");
+        try (Connection c = java.sql.DriverManager.getConnection(url, Served.app(cluster)); Statement s = c.createStatement()) {
+            assertTrue(c.unwrap(CitusConnection.class).topologyVersion() > 0, "the topology was read once, before");
+            s.execute("SET citus.enable_schema_based_sharding TO on");
+            s.execute("CREATE SCHEMA " + tenant);
+            s.execute("RESET citus.enable_schema_based_sharding");
+            c.setAutoCommit(false);
+            s.execute("CREATE TABLE " + tenant + ".items (id int PRIMARY KEY)");
+            c.commit();
+            c.setAutoCommit(true);
+            if (cluster.citus().tenantGroup(tenant).orElseThrow() == worker1.groupId()) {
+                move(c, tenant, cluster.worker(2)); // so that the move below is the one the driver must follow
+            }
+            c.setReadOnly(true);
+            c.setSchema(tenant);
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM items")) {
+                assertTrue(rs.next()); // a read while the tenant is on worker 2, which has no standby
+            }
+            c.setReadOnly(false);
+            c.setSchema(null);
+            move(c, tenant, worker1);
+            assertEquals(worker1.groupId(), cluster.citus().tenantGroup(tenant).orElseThrow());
+            cluster.waitForReplay(worker1, standby);
+            c.setReadOnly(true);
+            c.setSchema(tenant);
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM items")) {
+                assertTrue(rs.next());
+                assertEquals(0, rs.getInt(1));
+            }
+            ServedBy by = c.unwrap(CitusConnection.class).lastServedBy();
+            assertEquals(standby.port(), by.address().port(), "served by " + by);
+            assertEquals(worker1.groupId(), by.node().groupId(), "served by " + by);
+        } finally {
+            cluster.citus().dropTenant(tenant);
+        }
+    }
+
+    private static void move(Connection c, String tenant, ClusterNode to) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT citus_schema_move(?::regnamespace, ?, ?)")) {
+            ps.setString(1, tenant);
+            ps.setString(2, to.host());
+            ps.setInt(3, to.port());
+            ps.execute();
+        }
+    }
 }

@@ -294,6 +294,17 @@ class SqlClassifierTest {
     }
 
     @Test
+    void sqlThatMayChangeTheTopologyIsRecognised() {
+        assertTrue(SqlClassifier.classify("CREATE SCHEMA tenant_7").mayChangeTopology());
+        assertTrue(SqlClassifier.classify("SET x TO 1; create schema if not exists t").mayChangeTopology());
+        assertTrue(SqlClassifier.classify("SELECT citus_schema_move('t', 'h', 5432)").mayChangeTopology());
+        assertFalse(SqlClassifier.classify("CREATE TABLE t.items (id int)").mayChangeTopology());
+        assertTrue(SqlClassifier.classify("CREATE TABLE t.items (id int)").hasDdl(), "DDL: an early refresh only");
+        assertFalse(SqlClassifier.classify("SELECT 'CREATE SCHEMA x'").mayChangeTopology());
+        assertFalse(SqlClassifier.classify("SELECT * FROM items").hasDdl());
+    }
+
+    @Test
     void citusManagementFunctionsAreRecognisedWhenCalled() {
         assertTrue(SqlClassifier.classify("SELECT create_distributed_table('t', 'id')").callsCitusFunction());
         assertTrue(SqlClassifier.classify("SELECT citus_add_node('h', 5432)").callsCitusFunction());
