@@ -27,6 +27,15 @@ public interface CitusMetrics {
      */
     Map<String, Long> getUnitsByTenant();
 
+    /**
+     * @return routed units of work by the node they went to ({@code host:port} as dialled), and
+     *         {@code url} for those sent to the URL's hosts
+     */
+    Map<String, Long> getUnitsByNode();
+
+    /** @return how long the last topology refresh took (catalog read and lag measurement), in ms; -1 before one */
+    long getLastRefreshMillis();
+
     /** @return units of work that ran once more on another node after a failure before any result */
     long getRetries();
 

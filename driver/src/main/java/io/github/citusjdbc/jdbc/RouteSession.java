@@ -84,7 +84,7 @@ final class RouteSession {
         this.nodes = new NodeConnections(connection, pgjdbc, config, url);
         ClusterTopology topology = lease.topology();
         this.metrics = topology.attachment(ClusterMetrics.class,
-                () -> new ClusterMetrics(topology.name(), topology::current, router.health()));
+                () -> new ClusterMetrics(topology.name(), topology::current, topology::lastRefreshNanos, router.health()));
         this.ownWrites = OwnWrites.of(config, lease, metrics);
         this.countTenants = config.metricsTenants() > 0;
         metrics.countTenants(config.metricsTenants());
@@ -169,7 +169,7 @@ final class RouteSession {
             refresh.request(NODE_DOWN);
         }
         unit = r;
-        metrics.routed(r.reason());
+        metrics.routed(r);
         if (countTenants && tenant != null) {
             metrics.tenantUnit(tenant);
         }

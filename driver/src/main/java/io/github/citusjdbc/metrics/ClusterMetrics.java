@@ -12,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import javax.management.JMException;
@@ -30,12 +31,17 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMetrics.class);
     private static final RouteReason[] REASONS = RouteReason.values();
+    /** The key of units sent to the URL's hosts (the coordinator, through pgjdbc's host handling). */
+    public static final String URL_NODE = "url";
 
     private final LongAdder[] units = new LongAdder[REASONS.length];
     private final LongAdder retries = new LongAdder();
     private final LongAdder nodeFailures = new LongAdder();
     private final Supplier<ClusterView> view;
+    private final java.util.function.LongSupplier refreshNanos;
     private final NodeHealth health;
+    private final ConcurrentHashMap<NodeAddress, LongAdder> unitsByNode = new ConcurrentHashMap<>();
+    private final LongAdder unitsToUrl = new LongAdder();
     private volatile ReadYourWritesFigures readYourWrites = ReadYourWritesFigures.NONE;
     private volatile TenantCounts tenants; // null while no connection asked for per-tenant counts
     private final ObjectName jmxName;
@@ -65,13 +71,16 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
     /**
      * @param clusterName the cluster's name in logs (no secrets), used in the JMX name
      * @param view        the topology's current view
+     * @param refreshNanos how long the topology's last refresh took, -1 before one
      * @param health      the cluster's node health
      */
-    public ClusterMetrics(String clusterName, Supplier<ClusterView> view, NodeHealth health) {
+    public ClusterMetrics(String clusterName, Supplier<ClusterView> view, java.util.function.LongSupplier refreshNanos,
+                          NodeHealth health) {
         for (int i = 0; i < units.length; i++) {
             units[i] = new LongAdder();
         }
         this.view = view;
+        this.refreshNanos = refreshNanos;
         this.health = health;
         this.jmxName = register(clusterName);
     }
@@ -91,9 +100,35 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
         }
     }
 
-    /** A unit of work was routed for {@code reason}. */
-    public void routed(RouteReason reason) {
-        units[reason.ordinal()].increment();
+    /** A unit of work was routed to {@code route}: counted by reason and by node. */
+    public void routed(io.github.citusjdbc.routing.Route route) {
+        units[route.reason().ordinal()].increment();
+        if (route.viaUrl()) {
+            unitsToUrl.increment();
+        } else {
+            LongAdder n = unitsByNode.get(route.dialAddress());
+            if (n == null) {
+                n = unitsByNode.computeIfAbsent(route.dialAddress(), a -> new LongAdder());
+            }
+            n.increment();
+        }
+    }
+
+    @Override
+    public Map<String, Long> getUnitsByNode() {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        unitsByNode.forEach((address, n) -> m.put(address.toString(), n.sum()));
+        long url = unitsToUrl.sum();
+        if (url > 0) {
+            m.put(URL_NODE, url);
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    @Override
+    public long getLastRefreshMillis() {
+        long n = refreshNanos.getAsLong();
+        return n < 0 ? -1 : n / 1_000_000;
     }
 
     /**

@@ -24,11 +24,13 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code citus.units} (counter), tagged {@code reason}: routed units of work, one meter per
  *       {@code RouteReason} (all registered at bind time, at 0 until used);</li>
+ *   <li>{@code citus.units.node} (counter), tagged {@code node}: routed units by node as dialled, for the
+ *       topology's nodes at bind time and {@code url} (the URL's hosts);</li>
  *   <li>{@code citus.retries}, {@code citus.node.failures} (counters);</li>
  *   <li>{@code citus.read.your.writes.checks} (counter) tagged {@code outcome} = {@code secondary} or
  *       {@code primary}; {@code citus.wal.position.reads} (counter);</li>
- *   <li>{@code citus.topology.version}, {@code citus.topology.age} (gauges; age in seconds, -1
- *       before the first read);</li>
+ *   <li>{@code citus.topology.version}, {@code citus.topology.age}, {@code citus.topology.refresh}
+ *       (gauges; age and the last refresh's duration in seconds, -1 before the first read);</li>
  *   <li>{@code citus.replication.lag} (gauge, bytes) tagged {@code node}, for the secondaries whose
  *       lag was measured at bind time.</li>
  * </ul>
@@ -47,6 +49,16 @@ public final class CitusMeterBinder implements MeterBinder {
         this.cluster = Objects.requireNonNull(cluster, "cluster");
     }
 
+    /** Every node of the topology (its address; the dialled one may differ with nodeAddressMap) and the URL's. */
+    private java.util.Set<String> nodesAtBind() {
+        java.util.Set<String> nodes = new java.util.TreeSet<>(metrics.getUnitsByNode().keySet());
+        for (String n : metrics.getNodes()) {
+            nodes.add(n.substring(0, n.indexOf(' ')));
+        }
+        nodes.add("url");
+        return nodes;
+    }
+
     @Override
     public void bindTo(MeterRegistry registry) {
         Tags tags = Tags.of(Tag.of("cluster", cluster));
@@ -56,6 +68,15 @@ public final class CitusMeterBinder implements MeterBinder {
                     .tags(tags.and("reason", reason))
                     .description("units of work routed, by reason").register(registry);
         }
+        for (String node : nodesAtBind()) {
+            FunctionCounter.builder("citus.units.node", metrics, m -> m.getUnitsByNode().getOrDefault(node, 0L))
+                    .tags(tags.and("node", node))
+                    .description("units of work routed, by node as dialled (url: the URL's hosts)").register(registry);
+        }
+        Gauge.builder("citus.topology.refresh", metrics, m -> {
+            long ms = m.getLastRefreshMillis();
+            return ms < 0 ? -1 : ms / 1000.0;
+        }).tags(tags).baseUnit("seconds").description("how long the last topology refresh took").register(registry);
         FunctionCounter.builder("citus.retries", metrics, CitusMetrics::getRetries).tags(tags)
                 .description("units of work run once more on another node").register(registry);
         FunctionCounter.builder("citus.node.failures", metrics, CitusMetrics::getNodeFailures).tags(tags)

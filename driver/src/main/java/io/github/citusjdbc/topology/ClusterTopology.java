@@ -65,6 +65,7 @@ public final class ClusterTopology implements AutoCloseable {
     private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
     private final Object lock = new Object();
     private volatile ClusterView view;
+    private volatile long lastRefreshNanos = -1; // how long the last refresh (catalog read and lag) took
     private final java.util.concurrent.ConcurrentHashMap<Class<?>, AutoCloseable> attachments =
             new java.util.concurrent.ConcurrentHashMap<>(2);
 
@@ -138,6 +139,11 @@ public final class ClusterTopology implements AutoCloseable {
         } catch (Exception e) {
             LOG.debug("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
         }
+    }
+
+    /** @return how long the last refresh took (catalog read and lag measurement), in nanoseconds; -1 before one */
+    public long lastRefreshNanos() {
+        return lastRefreshNanos;
     }
 
     /** @return the latest view; never blocks */
@@ -321,6 +327,7 @@ public final class ClusterTopology implements AutoCloseable {
         try {
             failed = refreshOnce(start);
         } finally {
+            lastRefreshNanos = ticker.read() - start;
             boolean closeSource;
             synchronized (lock) {
                 running = false;

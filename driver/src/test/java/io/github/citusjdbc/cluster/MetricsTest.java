@@ -83,6 +83,8 @@ class MetricsTest {
             assertTrue(m == writer.unwrap(CitusConnection.class).metrics(), "one per cluster");
             long reads = units(m, "READ_TENANT_SECONDARY");
             long writes = units(m, "WRITE_TENANT_PRIMARY");
+            long onStandby = m.getUnitsByNode().getOrDefault(standby.address().toString(), 0L);
+            long onWorker = m.getUnitsByNode().getOrDefault(worker1.address().toString(), 0L);
             for (int i = 0; i < 5; i++) {
                 run(reader, "SELECT v FROM t WHERE id = 1");
             }
@@ -95,6 +97,9 @@ class MetricsTest {
             }
             assertEquals(6, units(m, "READ_TENANT_SECONDARY") - reads);
             assertEquals(3, units(m, "WRITE_TENANT_PRIMARY") - writes);
+            assertEquals(6, m.getUnitsByNode().get(standby.address().toString()) - onStandby, "by node");
+            assertEquals(3, m.getUnitsByNode().get(worker1.address().toString()) - onWorker, "by node");
+            assertTrue(m.getLastRefreshMillis() >= 0, "a refresh took some time: " + m.getLastRefreshMillis());
             assertTrue(m.getTopologyVersion() > 0);
             assertTrue(m.getTopologyAgeMillis() >= 0);
             assertEquals(5, m.getNodes().size(), m.getNodes().toString());
@@ -168,6 +173,9 @@ class MetricsTest {
             double after = registry.get("citus.units").tag("reason", "READ_TENANT_SECONDARY").functionCounter().count();
             assertEquals(2.0, after - before, 0.0);
             assertEquals(units(m, "READ_TENANT_SECONDARY"), (long) after);
+            String node = standby.address().toString();
+            assertEquals((double) m.getUnitsByNode().get(node),
+                    registry.get("citus.units.node").tag("node", node).functionCounter().count(), 0.0);
         }
         assertEquals((double) m.getTopologyVersion(), registry.get("citus.topology.version").gauge().value(), 0.0);
 

@@ -48,16 +48,8 @@ class TenantAdminRefreshTest {
             }
             assertEquals(worker1.groupId(), cluster.citus().tenantGroup(tenant).orElseThrow());
             cluster.waitForReplay(worker1, standby);
-            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-                c.setReadOnly(true);
-                c.setSchema(tenant);
-                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM items")) {
-                    assertTrue(rs.next());
-                    assertEquals(0, rs.getInt(1));
-                }
-                ServedBy by = c.unwrap(CitusConnection.class).lastServedBy();
-                assertEquals(standby.port(), by.address().port(), "served by " + by);
-                assertEquals(worker1.groupId(), by.node().groupId(), "served by " + by);
+            try (Connection c = ds.getConnection()) {
+                assertReadOnlyUnitOnStandby(c, tenant, worker1, standby);
             }
         } finally {
             admin.dropTenant(tenant);
@@ -66,8 +58,8 @@ class TenantAdminRefreshTest {
 
     /**
      * The same with plain SQL on a connection of the driver: {@code CREATE SCHEMA} with schema-based
-     * sharding and a table, a read while the tenant is on worker 2, then {@code citus_schema_move} to
-     * worker 1. The driver sees SQL that may change the topology and reads it again once committed:
+     * sharding and a table, then {@code citus_schema_move} to worker 1 (by way of worker 2 when Citus
+     * put the tenant on worker 1). The driver sees SQL that may change the topology and reads it again once committed:
      * the first read-only unit after the move lands on worker 1's standby.
      */
     @Test
@@ -90,25 +82,10 @@ class TenantAdminRefreshTest {
             if (cluster.citus().tenantGroup(tenant).orElseThrow() == worker1.groupId()) {
                 move(c, tenant, cluster.worker(2)); // so that the move below is the one the driver must follow
             }
-            c.setReadOnly(true);
-            c.setSchema(tenant);
-            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM items")) {
-                assertTrue(rs.next()); // a read while the tenant is on worker 2, which has no standby
-            }
-            c.setReadOnly(false);
-            c.setSchema(null);
             move(c, tenant, worker1);
             assertEquals(worker1.groupId(), cluster.citus().tenantGroup(tenant).orElseThrow());
             cluster.waitForReplay(worker1, standby);
-            c.setReadOnly(true);
-            c.setSchema(tenant);
-            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM items")) {
-                assertTrue(rs.next());
-                assertEquals(0, rs.getInt(1));
-            }
-            ServedBy by = c.unwrap(CitusConnection.class).lastServedBy();
-            assertEquals(standby.port(), by.address().port(), "served by " + by);
-            assertEquals(worker1.groupId(), by.node().groupId(), "served by " + by);
+            assertReadOnlyUnitOnStandby(c, tenant, worker1, standby);
         } finally {
             cluster.citus().dropTenant(tenant);
         }
@@ -121,5 +98,19 @@ class TenantAdminRefreshTest {
             ps.setInt(3, to.port());
             ps.execute();
         }
+    }
+
+    /** Runs one read-only unit of {@code tenant} and checks that the standby of its group served it. */
+    private static void assertReadOnlyUnitOnStandby(Connection c, String tenant, ClusterNode primary, ClusterNode standby)
+            throws SQLException {
+        c.setReadOnly(true);
+        c.setSchema(tenant);
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM items")) {
+            assertTrue(rs.next());
+            assertEquals(0, rs.getInt(1));
+        }
+        ServedBy by = c.unwrap(CitusConnection.class).lastServedBy();
+        assertEquals(standby.port(), by.address().port(), "served by " + by);
+        assertEquals(primary.groupId(), by.node().groupId(), "served by " + by);
     }
 }
