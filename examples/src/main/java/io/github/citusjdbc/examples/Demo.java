@@ -1,6 +1,7 @@
 package io.github.citusjdbc.examples;
 
 import io.github.citusjdbc.CitusConnection;
+import io.github.citusjdbc.CitusMetrics;
 import io.github.citusjdbc.ServedBy;
 import io.github.citusjdbc.testkit.ClusterNode;
 import io.github.citusjdbc.testkit.LocalCluster;
@@ -128,8 +129,55 @@ public final class Demo {
             c.commit();
         }
         pinningBehindPgBouncer(tenants);
+        readYourWritesAndMetrics(url, tenants.get(0));
         out.println();
         out.println("== demo done ==");
+    }
+
+    /**
+     * {@code readYourWrites=tenant}: a read-only read on another connection right after a write sees
+     * it (on the standby when it has replayed it, else on a primary, and the driver says which and
+     * why); then what the driver counted for the cluster ({@link CitusMetrics}).
+     */
+    private void readYourWritesAndMetrics(String url, String tenant) throws SQLException {
+        out.println();
+        out.println("-- read-your-writes (readYourWrites=tenant): a read-only read right after a write sees it --");
+        try (Connection w = connect(url, "&readYourWrites=tenant"); Connection r = connect(url, "&readYourWrites=tenant")) {
+            w.setSchema(tenant);
+            r.setSchema(tenant);
+            r.setReadOnly(true);
+            String value = "changed at " + System.nanoTime();
+            try (PreparedStatement up = w.prepareStatement("UPDATE orders SET item = ? WHERE id = 1")) {
+                up.setString(1, value);
+                up.executeUpdate();
+            }
+            String seen;
+            try (Statement s = r.createStatement(); ResultSet rs = s.executeQuery("SELECT item FROM orders WHERE id = 1")) {
+                rs.next();
+                seen = rs.getString(1);
+            }
+            ServedBy by = r.unwrap(CitusConnection.class).lastServedBy();
+            out.printf("%-15s %-9s %-32s served by %-28s (route: %s%s)%n", tenant, "read-only",
+                    seen.equals(value) ? "the write just made" : "A STALE VALUE", served(by.address().port(),
+                            by.role() == io.github.citusjdbc.spi.NodeRole.SECONDARY), by.reason(),
+                    by.fallbackCause() == null ? "" : "; " + by.fallbackCause());
+            if (by.role() == io.github.citusjdbc.spi.NodeRole.SECONDARY) {
+                out.println("(the driver checked that the standby had replayed the write before sending the read there)");
+            } else {
+                out.println("(the kit's servers run with synchronous_commit=off: a standby gets a write only once the WAL"
+                        + " writer flushed it, so reads right after a write often go to a primary)");
+            }
+        }
+        out.println();
+        out.println("-- what the driver counted for this cluster (CitusMetrics; also JMX and Micrometer) --");
+        try (Connection c = connect(url)) {
+            CitusMetrics m = c.unwrap(CitusConnection.class).metrics();
+            out.println("units by reason: " + m.getUnitsByReason());
+            out.println("units by node:   " + m.getUnitsByNode());
+            out.println("read-your-writes checks: " + m.getReadYourWritesChecks() + ", sent to a primary: "
+                    + m.getReadYourWritesOnPrimary() + "; topology version " + m.getTopologyVersion() + ", last refresh "
+                    + m.getLastRefreshMillis() + " ms");
+        }
     }
 
     /**

@@ -30,6 +30,9 @@ class DemoTest {
         assertTrue(out.matches("(?s).*tenant_acme\\s+read-only\\s+'[^']*'\\s+served by worker1-standby \\[standby].*"), out);
         assertTrue(out.matches("(?s).*tenant_globex\\s+read-only\\s+'[^']*'\\s+served by coordinator-standby \\[standby].*"), out);
         assertTrue(out.contains("127.0.0.1:" + cluster.worker(1).port()), "pg_dist_node listing must show worker1");
+        // Read-your-writes: the read-only read right after the write sees it, wherever it ran; the metrics counted units.
+        assertTrue(out.matches("(?s).*tenant_acme\\s+read-only\\s+the write just made\\s+served by .*\\(route: READ_.*"), out);
+        assertTrue(out.matches("(?s).*units by reason: \\{.*READ_TENANT_SECONDARY=\\d+.*"), out);
         // Pinning behind PgBouncer, counted on the wire: raw pgjdbc's round trips (the first call +1: type void).
         for (String tenant : List.of("tenant_acme", "tenant_globex", "tenant_initech")) {
             String call = tenant.equals("tenant_acme") ? "2 round trips" : "1 round trip";
