@@ -6,7 +6,6 @@ import io.github.citusjdbc.spi.NodeAddress;
 import io.github.citusjdbc.topology.NodeConnector;
 import java.sql.SQLException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * already, the standby's (one more); units asking at the same time share these reads, and later
  * units reuse them until the next write. Thread-safe; one per cluster, closed with its topology.
  */
-public final class StandbyCatchUp implements AutoCloseable, ClusterMetrics.ReadYourWritesFigures {
+public final class StandbyCatchUp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StandbyCatchUp.class);
 
@@ -32,13 +31,15 @@ public final class StandbyCatchUp implements AutoCloseable, ClusterMetrics.ReadY
     private final ConcurrentHashMap<NodeAddress, WalProbe> primaries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<NodeAddress, WalProbe> standbys = new ConcurrentHashMap<>();
     private volatile boolean closed;
-    private final LongAdder checks = new LongAdder();
-    private final LongAdder onPrimary = new LongAdder();
-    private final LongAdder positionReads = new LongAdder();
+    private final ClusterMetrics metrics;
 
-    /** @param connector opens the probes' connections (autocommit, the application's credentials) */
-    public StandbyCatchUp(NodeConnector connector) {
+    /**
+     * @param connector opens the probes' connections (autocommit, the application's credentials)
+     * @param metrics   counts the checks and the positions read
+     */
+    public StandbyCatchUp(NodeConnector connector, ClusterMetrics metrics) {
         this.connector = connector;
+        this.metrics = metrics;
     }
 
     /** @return the marks writes are recorded in */
@@ -64,18 +65,14 @@ public final class StandbyCatchUp implements AutoCloseable, ClusterMetrics.ReadY
         if (written == WriteMarks.NEVER && required < 0) {
             return true;
         }
-        checks.increment();
-        if (check(group, primary, standby, waitNanos, written, required)) {
-            return true;
-        }
-        onPrimary.increment();
-        return false;
+        boolean caughtUp = check(group, primary, standby, waitNanos, written, required);
+        metrics.readYourWritesChecked(!caughtUp);
+        return caughtUp;
     }
 
     /** Counts a read-your-writes check that did not reach {@link #caughtUp} (the primary was not allowed). */
     public void uncheckedToPrimary() {
-        checks.increment();
-        onPrimary.increment();
+        metrics.readYourWritesChecked(true);
     }
 
     private boolean check(int group, NodeAddress primary, NodeAddress standby, long waitNanos, long written,
@@ -108,7 +105,7 @@ public final class StandbyCatchUp implements AutoCloseable, ClusterMetrics.ReadY
         if (closed) {
             throw new SQLException("citus-jdbc: the cluster's topology is closed", CitusSqlState.CONNECTION_DOES_NOT_EXIST.getState());
         }
-        return probes.computeIfAbsent(address, a -> new WalProbe(a, connector, primary, positionReads));
+        return probes.computeIfAbsent(address, a -> new WalProbe(a, connector, primary, metrics::walPositionRead));
     }
 
     /**
@@ -136,21 +133,6 @@ public final class StandbyCatchUp implements AutoCloseable, ClusterMetrics.ReadY
             }
         }
         return out;
-    }
-
-    @Override
-    public long checks() {
-        return checks.sum();
-    }
-
-    @Override
-    public long onPrimary() {
-        return onPrimary.sum();
-    }
-
-    @Override
-    public long positionReads() {
-        return positionReads.sum();
     }
 
     /** Closes every probe connection. */

@@ -42,9 +42,9 @@ final class WalProbe implements AutoCloseable {
     private boolean read; // guarded by this: lastStart/highest hold a value
     private volatile long highest = -1; // the highest position read; -1 before the first
 
-    private final java.util.concurrent.atomic.LongAdder reads;
+    private final Runnable reads;
 
-    WalProbe(NodeAddress address, NodeConnector connector, boolean primary, java.util.concurrent.atomic.LongAdder reads) {
+    WalProbe(NodeAddress address, NodeConnector connector, boolean primary, Runnable reads) {
         this.address = address;
         this.connector = connector;
         this.primary = primary;
@@ -92,7 +92,7 @@ final class WalProbe implements AutoCloseable {
             throw new SQLException("citus-jdbc: the WAL probe of " + address + " is closed", CitusSqlState.CONNECTION_DOES_NOT_EXIST.getState());
         }
         long start = System.nanoTime();
-        reads.increment();
+        reads.run();
         try {
             if (connection == null) {
                 connection = connector.connect(address);

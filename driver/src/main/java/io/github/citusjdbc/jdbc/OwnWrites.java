@@ -48,8 +48,7 @@ final class OwnWrites {
         }
         StandbyCatchUp catchUp = lease.topology().attachment(StandbyCatchUp.class,
                 () -> new StandbyCatchUp(PgjdbcConnections.nodes(config.database(), config.pgjdbcProperties(),
-                        config.topology())));
-        metrics.readYourWrites(catchUp);
+                        config.topology()), metrics));
         return new OwnWrites(catchUp, wait.toNanos(), config, lease);
     }
 

@@ -83,8 +83,8 @@ final class RouteSession {
         this.current = url;
         this.nodes = new NodeConnections(connection, pgjdbc, config, url);
         ClusterTopology topology = lease.topology();
-        this.metrics = topology.attachment(ClusterMetrics.class,
-                () -> new ClusterMetrics(topology.name(), topology::current, topology::lastRefreshNanos, router.health()));
+        this.metrics = ClusterMetrics.of(lease.key());
+        metrics.attach(topology::current, topology::lastRefreshNanos, router.health());
         this.ownWrites = OwnWrites.of(config, lease, metrics);
         this.countTenants = config.metricsTenants() > 0;
         metrics.countTenants(config.metricsTenants());

@@ -23,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link CitusMetrics} of one cluster: counters the routing adds to, gauges read from the
- * topology's current view, and the read-your-writes figures read from their owner. Registered as a
- * JMX MXBean while open. Thread-safe; one per cluster, closed with its topology.
+ * The {@link CitusMetrics} of one cluster: counters the routing and the read-your-writes check add
+ * to, and gauges read from the cluster's current topology holder. One per cluster for the life of
+ * the JVM ({@link #of}), registered as a JMX MXBean. Thread-safe.
  */
 public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
 
@@ -37,52 +37,49 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
     private final LongAdder[] units = new LongAdder[REASONS.length];
     private final LongAdder retries = new LongAdder();
     private final LongAdder nodeFailures = new LongAdder();
-    private final Supplier<ClusterView> view;
-    private final java.util.function.LongSupplier refreshNanos;
-    private final NodeHealth health;
+    private volatile Supplier<ClusterView> view = () -> null; // until attach
+    private volatile java.util.function.LongSupplier refreshNanos = () -> -1;
+    private volatile NodeHealth health;
     private final ConcurrentHashMap<NodeAddress, LongAdder> unitsByNode = new ConcurrentHashMap<>();
     private final LongAdder unitsToUrl = new LongAdder();
-    private volatile ReadYourWritesFigures readYourWrites = ReadYourWritesFigures.NONE;
+    private final LongAdder rywChecks = new LongAdder();
+    private final LongAdder rywOnPrimary = new LongAdder();
+    private final LongAdder walPositionReads = new LongAdder();
+    private static final java.util.concurrent.ConcurrentHashMap<io.github.citusjdbc.topology.ClusterKey, ClusterMetrics> ALL =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile TenantCounts tenants; // null while no connection asked for per-tenant counts
     private final ObjectName jmxName;
 
-    /** The read-your-writes counts, owned by the read-your-writes check. */
-    public interface ReadYourWritesFigures {
-        /** Before read-your-writes is used. */
-        ReadYourWritesFigures NONE = new ReadYourWritesFigures() {
-        };
-
-        /** @return units checked */
-        default long checks() {
-            return 0;
-        }
-
-        /** @return units sent to a primary */
-        default long onPrimary() {
-            return 0;
-        }
-
-        /** @return positions read */
-        default long positionReads() {
-            return 0;
-        }
+    /**
+     * The metrics of a cluster for the life of the JVM: counts survive the cluster's topology being
+     * closed when no connection is left and read again later. Registered in JMX when created.
+     *
+     * @param key the cluster
+     * @return its metrics, created on first use
+     */
+    public static ClusterMetrics of(io.github.citusjdbc.topology.ClusterKey key) {
+        return ALL.computeIfAbsent(key, k -> new ClusterMetrics(k.toString()));
     }
 
-    /**
-     * @param clusterName the cluster's name in logs (no secrets), used in the JMX name
-     * @param view        the topology's current view
-     * @param refreshNanos how long the topology's last refresh took, -1 before one
-     * @param health      the cluster's node health
-     */
-    public ClusterMetrics(String clusterName, Supplier<ClusterView> view, java.util.function.LongSupplier refreshNanos,
-                          NodeHealth health) {
+    ClusterMetrics(String clusterName) {
         for (int i = 0; i < units.length; i++) {
             units[i] = new LongAdder();
         }
+        this.jmxName = register(clusterName);
+    }
+
+    /**
+     * Points the gauges at the cluster's current topology holder and node health (a new holder is
+     * made when the cluster is used again after its topology was closed).
+     *
+     * @param view         the holder's current view
+     * @param refreshNanos how long the holder's last refresh took, -1 before one
+     * @param health       the cluster's node health
+     */
+    public void attach(Supplier<ClusterView> view, java.util.function.LongSupplier refreshNanos, NodeHealth health) {
         this.view = view;
         this.refreshNanos = refreshNanos;
         this.health = health;
-        this.jmxName = register(clusterName);
     }
 
     private ObjectName register(String clusterName) {
@@ -166,9 +163,17 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
         nodeFailures.increment();
     }
 
-    /** @param figures where the read-your-writes counts come from */
-    public void readYourWrites(ReadYourWritesFigures figures) {
-        this.readYourWrites = figures;
+    /** A read-only unit was checked for read-your-writes; {@code onPrimary}: it had to go to a primary. */
+    public void readYourWritesChecked(boolean onPrimary) {
+        rywChecks.increment();
+        if (onPrimary) {
+            rywOnPrimary.increment();
+        }
+    }
+
+    /** A WAL position was read for read-your-writes (one round trip). */
+    public void walPositionRead() {
+        walPositionReads.increment();
     }
 
     @Override
@@ -200,33 +205,35 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
 
     @Override
     public long getReadYourWritesChecks() {
-        return readYourWrites.checks();
+        return rywChecks.sum();
     }
 
     @Override
     public long getReadYourWritesOnPrimary() {
-        return readYourWrites.onPrimary();
+        return rywOnPrimary.sum();
     }
 
     @Override
     public long getWalPositionReads() {
-        return readYourWrites.positionReads();
+        return walPositionReads.sum();
     }
 
     @Override
     public long getTopologyVersion() {
-        return view.get().version();
+        ClusterView v = view.get();
+        return v == null ? 0 : v.version();
     }
 
     @Override
     public long getTopologyAgeMillis() {
-        return view.get().age().map(java.time.Duration::toMillis).orElse(-1L);
+        ClusterView v = view.get();
+        return v == null ? -1 : v.age().map(java.time.Duration::toMillis).orElse(-1L);
     }
 
     @Override
     public Map<String, Long> getReplicationLagBytes() {
         ClusterView v = view.get();
-        Map<Integer, Long> lags = v.replicationLags();
+        Map<Integer, Long> lags = v == null ? Map.of() : v.replicationLags();
         if (lags.isEmpty()) {
             return Map.of();
         }
@@ -243,32 +250,39 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
     @Override
     public List<String> getNodes() {
         ClusterView v = view.get();
+        if (v == null) {
+            return List.of();
+        }
         List<String> out = new ArrayList<>();
         for (Node n : v.topology().nodes()) {
             out.add(n.address() + " " + n.role().name().toLowerCase(java.util.Locale.ROOT) + " group " + n.groupId()
                     + (n.active() ? "" : ", inactive")
-                    + (health.state(v.dialAddress(n)) == NodeHealth.State.UP ? "" : ", backed off"));
+                    + (health == null || health.state(v.dialAddress(n)) == NodeHealth.State.UP ? "" : ", backed off"));
         }
         return Collections.unmodifiableList(out);
     }
 
     @Override
     public List<String> getUnhealthyNodes() {
-        if (!health.anyDown()) {
+        NodeHealth h = health;
+        if (h == null || !h.anyDown()) {
             return List.of();
         }
         ClusterView v = view.get();
+        if (v == null) {
+            return List.of();
+        }
         List<String> out = new ArrayList<>();
         for (Node n : v.topology().nodes()) {
             NodeAddress dial = v.dialAddress(n);
-            if (health.state(dial) != NodeHealth.State.UP) {
+            if (h.state(dial) != NodeHealth.State.UP) {
                 out.add(dial.toString());
             }
         }
         return Collections.unmodifiableList(out);
     }
 
-    /** Unregisters the JMX bean. */
+    /** Unregisters the JMX bean (the JVM-wide instance is never closed by the driver). */
     @Override
     public void close() {
         if (jmxName != null) {
