@@ -92,6 +92,7 @@ public final class CitusDriver implements Driver {
     private static void releaseResources() {
         registered = false; // also when a container deregistered the driver through DriverManager
         TopologyRegistry.shared().closeAll();
+        io.github.citusjdbc.metrics.ClusterMetrics.closeAll(); // their JMX beans would pin this class loader
         RefreshScheduler.shared().shutdown();
     }
 

@@ -61,6 +61,18 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
         return ALL.computeIfAbsent(key, k -> new ClusterMetrics(k.toString()));
     }
 
+    /**
+     * Forgets every cluster's metrics and unregisters their JMX beans: the driver's deregistration
+     * (a bean left in the platform MBean server would keep the driver's class loader alive).
+     */
+    public static void closeAll() {
+        ALL.forEach((key, metrics) -> {
+            if (ALL.remove(key, metrics)) {
+                metrics.close();
+            }
+        });
+    }
+
     ClusterMetrics(String clusterName) {
         for (int i = 0; i < units.length; i++) {
             units[i] = new LongAdder();
