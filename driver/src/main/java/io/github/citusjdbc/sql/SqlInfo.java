@@ -18,6 +18,8 @@ public final class SqlInfo {
     private final boolean citusFunction;
     private final boolean searchPath;
     private final boolean rollbackOrChain;
+    private final boolean createSchema;
+    private final boolean ddl;
 
     SqlInfo(String sql, List<StatementInfo> statements, boolean terminated, int pgjdbcQueryCount) {
         this.sql = sql;
@@ -31,7 +33,11 @@ public final class SqlInfo {
         boolean citus = false;
         boolean path = false;
         boolean rewind = false;
+        boolean schema = false;
+        boolean anyDdl = false;
         for (StatementInfo st : this.statements) {
+            schema |= st.kind() == StatementKind.CREATE_SCHEMA;
+            anyDdl |= st.kind() == StatementKind.DDL;
             params += st.parameterCount();
             wrappable &= st.kind().wrappable();
             tc |= st.kind() == StatementKind.TRANSACTION_CONTROL;
@@ -47,6 +53,8 @@ public final class SqlInfo {
         this.citusFunction = citus;
         this.searchPath = path;
         this.rollbackOrChain = rewind;
+        this.createSchema = schema;
+        this.ddl = anyDdl;
     }
 
     /** @return the text that was classified */
@@ -119,25 +127,12 @@ public final class SqlInfo {
      *         ({@code citus_schema_move}, {@code citus_schema_distribute}, {@code citus_add_node}...)
      */
     public boolean mayChangeTopology() {
-        if (citusFunction) {
-            return true;
-        }
-        for (StatementInfo st : statements) {
-            if (st.kind() == StatementKind.CREATE_SCHEMA) {
-                return true;
-            }
-        }
-        return false;
+        return citusFunction || createSchema;
     }
 
     /** @return whether any statement is DDL ({@link StatementKind#DDL}, e.g. the first table of a new tenant) */
     public boolean hasDdl() {
-        for (StatementInfo st : statements) {
-            if (st.kind() == StatementKind.DDL) {
-                return true;
-            }
-        }
-        return false;
+        return ddl;
     }
 
     /** @return whether any statement calls a Citus management function (see {@link StatementInfo#callsCitusFunction()}) */
