@@ -116,10 +116,11 @@ public interface CitusConnection extends Connection {
 
     /**
      * What the driver counted for this connection's cluster (shared by every connection of the JVM
-     * to it): routed units by reason, retries, node failures, read-your-writes checks, topology age
-     * and replication lag. Nothing is sent.
+     * to it): routed units by reason, retries, node failures, read-your-writes checks, tenant pins and
+     * the driver's own round trips, per-tenant activity ({@code metricsTenants}), topology age and
+     * replication lag. Nothing is sent.
      *
-     * @return the cluster's live metrics, or null when this connection does not route
+     * @return the cluster's live metrics, or null when this connection is not to Citus
      * @throws SQLException {@code 08003} when the connection is closed
      */
     CitusMetrics metrics() throws SQLException;

@@ -97,7 +97,7 @@ public class CitusDataSource extends BaseDataSource implements DataSource, AutoC
      * connection of this data source, opened and closed for it. The object stays live: keep it and
      * read it again.
      *
-     * @return the cluster's metrics, or null when the driver does not route (plain PostgreSQL, routing off)
+     * @return the cluster's metrics, or null when the server is not Citus
      * @throws SQLException as {@link #getConnection()} throws it
      */
     public CitusMetrics metrics() throws SQLException {

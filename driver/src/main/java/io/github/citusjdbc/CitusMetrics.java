@@ -13,8 +13,11 @@ import java.util.Map;
  * <p>What is counted: units of work the driver routed, by reason (read-only units, and with
  * {@code tenantRouting=affinity} read-write units; read-write units without affinity go to the URL's
  * hosts without a decision and are not counted), their retries on another node, connection failures
- * that marked a node down, and read-your-writes checks. Counting costs one uncontended add per routed
- * unit.
+ * that marked a node down, and read-your-writes checks; for every connection of the cluster, how
+ * tenant pins went to the server and the round trips the driver added; with {@code metricsTenants=N},
+ * units, statements and statement time per tenant for the N most active. Counting costs one
+ * uncontended add per routed unit and per pinned statement; per-tenant counts add a map lookup per
+ * unit and a clock read per statement, only when asked for.
  */
 public interface CitusMetrics {
 
@@ -22,10 +25,40 @@ public interface CitusMetrics {
     Map<String, Long> getUnitsByReason();
 
     /**
-     * @return with {@code metricsTenants=N}: routed units of work of the N most active tenants, most
-     *         active first, and the others summed as {@code (other)}; empty otherwise
+     * @return with {@code metricsTenants=N}: units of work (each autocommit statement, each
+     *         transaction) of the N most active tenants, most active first, and the others summed as
+     *         {@code (other)}; routed or not; empty otherwise
      */
     Map<String, Long> getUnitsByTenant();
+
+    /** @return how many tenants {@link #getUnitsByTenant()} lists one by one ({@code metricsTenants}); 0: tenants are not counted */
+    int getMetricsTenants();
+
+    /**
+     * @return with {@code metricsTenants=N}: statements (executions, batches, COPYs) of the N most
+     *         active tenants, as {@link #getUnitsByTenant()} lists them; empty otherwise
+     */
+    Map<String, Long> getStatementsByTenant();
+
+    /**
+     * @return with {@code metricsTenants=N}: milliseconds spent in those statements (from the call to
+     *         its return, as the application waits for it), per tenant as {@link #getUnitsByTenant()}
+     *         lists them; empty otherwise
+     */
+    Map<String, Long> getStatementMillisByTenant();
+
+    /**
+     * @return statements that carried the tenant's pin, by how (each {@code PinForm}'s name:
+     *         {@code envelope}, {@code transaction}, {@code session}, {@code statement}); every form
+     *         is present, 0 until used
+     */
+    Map<String, Long> getPinsByForm();
+
+    /**
+     * @return round trips the driver made on its own, by cause ({@code pin}: the pin sent alone;
+     *         {@code commit}; {@code rollback}: clean-up); every cause is present, 0 until seen
+     */
+    Map<String, Long> getExtraRoundTrips();
 
     /**
      * @return routed units of work by the node they went to ({@code host:port} as dialled), and

@@ -53,9 +53,10 @@ public enum CitusProperty {
 
     /** How many tenants the metrics count one by one. */
     METRICS_TENANTS("metricsTenants", "0",
-            "How many tenants the metrics (`CitusMetrics.getUnitsByTenant`, JMX) count one by one: the N most"
-                    + " active by routed units of work, the others summed as `(other)`. `0` (the default) counts"
-                    + " none and costs nothing; otherwise one map look-up per routed unit. At most 1000.",
+            "How many tenants the metrics (`CitusMetrics`, JMX, Micrometer) count one by one: units of work,"
+                    + " statements and statement time of the N most active by units of work, the others summed as"
+                    + " `(other)`. `0` (the default) counts none and costs nothing; otherwise one map look-up per"
+                    + " unit of work and two clock reads per statement. At most 1000.",
             Kind.ROUTING),
 
     /** Maps registered node addresses to the addresses to dial. */

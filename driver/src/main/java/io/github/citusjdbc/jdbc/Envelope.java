@@ -1,5 +1,7 @@
 package io.github.citusjdbc.jdbc;
 
+import io.github.citusjdbc.metrics.PinForm;
+
 /**
  * What the driver adds around one execution of user SQL, decided by {@link TenantPins}; immutable
  * and cached per tenant path and isolation, so identity comparison tells variants apart.
@@ -31,13 +33,17 @@ final class Envelope {
     final String sessionValue;
     /** Text sent after the user SQL (its result hidden), or null: {@code \n; COMMIT} when {@link #commit}. */
     private final String suffix;
+    /** The shape, as metrics count it. */
+    final PinForm form;
 
     Envelope(String prefix, int skip, boolean commit, String key) {
-        this(prefix, skip, commit, key, false, null, commit ? "\n; COMMIT" : null);
+        this(prefix, skip, commit, key, false, null, commit ? "\n; COMMIT" : null,
+                commit ? PinForm.ENVELOPE : PinForm.TRANSACTION);
     }
 
     private Envelope(String prefix, int skip, boolean commit, String key, boolean session, String sessionValue,
-                     String suffix) {
+                     String suffix, PinForm form) {
+        this.form = form;
         this.prefix = prefix;
         this.skip = skip;
         this.commit = commit;
@@ -55,7 +61,7 @@ final class Envelope {
      */
     static Envelope session(String set, String value) {
         String prefix = set + "; ";
-        return new Envelope(prefix, 1, false, prefix, true, value, null);
+        return new Envelope(prefix, 1, false, prefix, true, value, null, PinForm.SESSION);
     }
 
     /**
@@ -66,7 +72,8 @@ final class Envelope {
      */
     static Envelope implicit(String set) {
         String prefix = set + "; ";
-        return new Envelope(prefix, 1, false, prefix + "RESET", false, null, "\n; RESET search_path");
+        return new Envelope(prefix, 1, false, prefix + "RESET", false, null, "\n; RESET search_path",
+                PinForm.STATEMENT);
     }
 
     /**

@@ -2,6 +2,8 @@ package io.github.citusjdbc.jdbc;
 
 import io.github.citusjdbc.CitusConnection;
 import io.github.citusjdbc.config.DriverConfig;
+import io.github.citusjdbc.metrics.ClusterMetrics;
+import io.github.citusjdbc.metrics.TenantActivity;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -45,6 +47,8 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     final TenantPins pins;
     /** Session state re-applied to every physical connection routing switches to. */
     final SessionState state = new SessionState();
+    /** The cluster's counters, shared by its connections; null when not connected to Citus. */
+    final ClusterMetrics metrics;
     /** The routing of units of work; null when nothing is routed (plain PostgreSQL, or nothing to route). */
     RouteSession routing;
     private Statement internal; // for the driver's own commands: ROLLBACK, pins sent separately
@@ -58,7 +62,11 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         super(physical);
         this.config = config;
         this.citus = citus;
-        this.pins = new TenantPins(this, config.tenants(), config.pooler());
+        this.metrics = citus ? ClusterMetrics.of(config.cluster()) : null;
+        if (metrics != null) {
+            metrics.countTenants(config.metricsTenants());
+        }
+        this.pins = new TenantPins(this, config.tenants(), config.pooler(), metrics);
         pins.attach(physical);
         state.readOnly = config.readOnly() != null && config.readOnly();
         state.networkTimeoutMillis = SessionState.socketTimeoutMillis(config.pgjdbcProperties().getProperty("socketTimeout"));
@@ -150,8 +158,7 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     @Override
     public io.github.citusjdbc.CitusMetrics metrics() throws SQLException {
         checkOpen();
-        RouteSession r = routing;
-        return r == null ? null : r.metrics;
+        return metrics;
     }
 
     @Override
@@ -279,6 +286,8 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     <S extends LogicalStatement, T> T inUnit(S statement, String sql, boolean retryable, SqlCall<S, T> call)
             throws SQLException {
         UnitOfWork unit = pins.begin();
+        TenantActivity tenant = pins.tenantActivity(); // null unless metricsTenants
+        long start = tenant == null ? 0 : System.nanoTime();
         try {
             RouteSession r = routing;
             if (r == null || r.passThrough(unit, statement)) {
@@ -303,6 +312,9 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
             }
         } finally {
             pins.end();
+            if (tenant != null) {
+                tenant.statement(System.nanoTime() - start);
+            }
         }
     }
 

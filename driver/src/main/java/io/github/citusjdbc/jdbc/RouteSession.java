@@ -67,7 +67,6 @@ final class RouteSession {
     final OwnWrites ownWrites;
     /** The cluster's counters, shared by its connections. */
     final ClusterMetrics metrics;
-    private final boolean countTenants; // metricsTenants > 0
 
     RouteSession(LogicalConnection connection, Driver pgjdbc, DriverConfig config, TopologyRegistry.Lease lease,
                  Router router, Physical url) {
@@ -86,8 +85,6 @@ final class RouteSession {
         this.metrics = ClusterMetrics.of(lease.key());
         metrics.attach(topology::current, topology::lastRefreshNanos, router.health());
         this.ownWrites = OwnWrites.of(config, lease, metrics);
-        this.countTenants = config.metricsTenants() > 0;
-        metrics.countTenants(config.metricsTenants());
     }
 
     /** @return whether anything can be routed with these settings (otherwise no session is needed) */
@@ -170,9 +167,6 @@ final class RouteSession {
         }
         unit = r;
         metrics.routed(r);
-        if (countTenants && tenant != null) {
-            metrics.tenantUnit(tenant);
-        }
         unitOpen = true;
         unitFirstPending = true;
         unitRetried = false;

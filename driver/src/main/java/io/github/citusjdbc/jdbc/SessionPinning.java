@@ -82,7 +82,7 @@ final class SessionPinning implements Pinning {
         }
         String set = wanted(unit, statement, null);
         if (set != null) {
-            pins.before(envelope(set));
+            pins.sendAlone(envelope(set));
         }
         return null;
     }
@@ -103,7 +103,7 @@ final class SessionPinning implements Pinning {
         }
         Envelope e = envelope(set);
         if (!carry) {
-            pins.before(e);
+            pins.sendAlone(e);
             return null;
         }
         markUnknown(); // until the string ran: the SET may be rolled back with it
@@ -158,7 +158,7 @@ final class SessionPinning implements Pinning {
      */
     void resetPath() throws SQLException {
         if (serverDirty) {
-            pins.before(envelope(DEFAULT_PATH));
+            pins.sendAlone(envelope(DEFAULT_PATH));
         }
     }
 

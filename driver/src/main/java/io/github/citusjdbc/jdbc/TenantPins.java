@@ -2,6 +2,9 @@ package io.github.citusjdbc.jdbc;
 
 import io.github.citusjdbc.CitusSqlState;
 import io.github.citusjdbc.config.Pooler;
+import io.github.citusjdbc.metrics.ClusterMetrics;
+import io.github.citusjdbc.metrics.ExtraRoundTrip;
+import io.github.citusjdbc.metrics.TenantActivity;
 import io.github.citusjdbc.tenant.PinningMode;
 import io.github.citusjdbc.tenant.TenantPath;
 import io.github.citusjdbc.tenant.TenantSettings;
@@ -43,6 +46,8 @@ final class TenantPins {
     private final TenantSettings settings;
     private final boolean perTransactionIsolation;
     private final Pinning pinning;
+    private final ClusterMetrics metrics; // null when not on Citus
+    private TenantActivity activity; // the current unit's tenant's counters (metricsTenants), or null
     private BaseConnection base; // null when the physical connection is not pgjdbc's (stub drivers)
 
     private TenantPath explicit;
@@ -56,8 +61,9 @@ final class TenantPins {
 
     private int isolation = -1; // -1: not set through the driver (transaction pooler only)
 
-    TenantPins(LogicalConnection connection, TenantSettings settings, Pooler pooler) {
+    TenantPins(LogicalConnection connection, TenantSettings settings, Pooler pooler, ClusterMetrics metrics) {
         this.connection = connection;
+        this.metrics = metrics;
         this.settings = settings;
         this.perTransactionIsolation = pooler.isTransactionPooler();
         this.explicit = settings.defaultTenant();
@@ -172,8 +178,14 @@ final class TenantPins {
         }
         unit = u;
         unitFresh = true;
+        activity = path == null || metrics == null ? null : metrics.tenantUnit(path.tenant());
         pinning.started(ts);
         return u;
+    }
+
+    /** @return the counters of the current unit's tenant, or null (no tenant, or tenants not counted) */
+    TenantActivity tenantActivity() {
+        return activity;
     }
 
     /** Ends the call begun with {@link #begin}. */
@@ -237,7 +249,14 @@ final class TenantPins {
      * @return the envelope, or null to execute the SQL as it is
      */
     Envelope plan(LogicalStatement statement, String sql) throws SQLException {
-        return pinning.plan(current(), statement, sql);
+        return counted(pinning.plan(current(), statement, sql));
+    }
+
+    private Envelope counted(Envelope e) {
+        if (e != null && metrics != null) {
+            metrics.pinned(e.form);
+        }
+        return e;
     }
 
     /**
@@ -246,7 +265,7 @@ final class TenantPins {
      * ({@link #before}) and, when {@link Envelope#commit}, {@code COMMIT} afterwards ({@link #after}).
      */
     Envelope planAround(LogicalStatement statement) throws SQLException {
-        return pinning.planAround(current(), statement);
+        return counted(pinning.planAround(current(), statement));
     }
 
     /**
@@ -291,7 +310,7 @@ final class TenantPins {
             msg.append("; it was opened with SQL text (BEGIN) and left open with autocommit on, e.g. by a previous"
                     + " user of a pooled connection, and has been rolled back: run the statement again");
             try {
-                send("ROLLBACK");
+                send("ROLLBACK", ExtraRoundTrip.ROLLBACK);
             } catch (SQLException e) {
                 rollbackFailure = e;
             }
@@ -318,23 +337,26 @@ final class TenantPins {
         if (!connection.delegate.getAutoCommit() || state() == TransactionState.IDLE) {
             return false;
         }
-        send("ROLLBACK");
+        send("ROLLBACK", ExtraRoundTrip.ROLLBACK);
         onRollback();
         return true;
     }
 
     // ------------------------------------------------------------------ what goes on the wire around an execution
 
-    private void send(String sql) throws SQLException {
+    private void send(String sql, ExtraRoundTrip why) throws SQLException {
+        if (metrics != null) {
+            metrics.extraRoundTrip(why);
+        }
         Statement internal = connection.internal();
         internal.execute(sql);
         internal.clearWarnings();
     }
 
-    /** Sends the pin of an "around" execution before the operation, on a round trip of its own. */
+    /** Sends the pin of an "around" execution ({@link #planAround}) before the operation, on a round trip of its own. */
     void before(Envelope e) throws SQLException {
         try {
-            send(e.pinOnly);
+            send(e.pinOnly, ExtraRoundTrip.PIN);
         } catch (SQLException ex) {
             if (e.session) {
                 pinning.serverValueLost();
@@ -344,6 +366,11 @@ final class TenantPins {
         if (e.session) {
             pinning.ran(e);
         }
+    }
+
+    /** A pinning mode's own pin that no statement can carry: sent alone now, on a round trip of its own. */
+    void sendAlone(Envelope e) throws SQLException {
+        before(counted(e));
     }
 
     /**
@@ -358,7 +385,7 @@ final class TenantPins {
     /** Commits an autocommit "around" execution. */
     void after(Envelope e) throws SQLException {
         if (e.commit) {
-            send("COMMIT");
+            send("COMMIT", ExtraRoundTrip.COMMIT);
         }
     }
 
@@ -383,7 +410,7 @@ final class TenantPins {
                 if (base != null && base.getTransactionState() == TransactionState.IDLE) {
                     return;
                 }
-                send("ROLLBACK");
+                send("ROLLBACK", ExtraRoundTrip.ROLLBACK);
                 return;
             } catch (SQLException rollback) {
                 cause.addSuppressed(rollback);

@@ -34,7 +34,7 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
     /** The key of units sent to the URL's hosts (the coordinator, through pgjdbc's host handling). */
     public static final String URL_NODE = "url";
 
-    private final LongAdder[] units = new LongAdder[REASONS.length];
+    private final LongAdder[] units = adders(REASONS.length);
     private final LongAdder retries = new LongAdder();
     private final LongAdder nodeFailures = new LongAdder();
     private volatile Supplier<ClusterView> view = () -> null; // until attach
@@ -45,6 +45,10 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
     private final LongAdder rywChecks = new LongAdder();
     private final LongAdder rywOnPrimary = new LongAdder();
     private final LongAdder walPositionReads = new LongAdder();
+    private static final PinForm[] FORMS = PinForm.values();
+    private static final ExtraRoundTrip[] EXTRAS = ExtraRoundTrip.values();
+    private final LongAdder[] pins = adders(FORMS.length);
+    private final LongAdder[] extraRoundTrips = adders(EXTRAS.length);
     private static final java.util.concurrent.ConcurrentHashMap<io.github.citusjdbc.topology.ClusterKey, ClusterMetrics> ALL =
             new java.util.concurrent.ConcurrentHashMap<>();
     private volatile TenantCounts tenants; // null while no connection asked for per-tenant counts
@@ -74,10 +78,15 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
     }
 
     ClusterMetrics(String clusterName) {
-        for (int i = 0; i < units.length; i++) {
-            units[i] = new LongAdder();
-        }
         this.jmxName = register(clusterName);
+    }
+
+    private static LongAdder[] adders(int n) {
+        LongAdder[] a = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new LongAdder();
+        }
+        return a;
     }
 
     /**
@@ -151,18 +160,66 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
         }
     }
 
-    /** A routed unit of work of {@code tenant} (non-null); counted only with {@code metricsTenants}. */
-    public void tenantUnit(String tenant) {
+    /**
+     * A unit of work of {@code tenant} (non-null) began: counted only with {@code metricsTenants}.
+     *
+     * @return the tenant's counters, to which the unit's statements are added; null when tenants are not counted
+     */
+    public TenantActivity tenantUnit(String tenant) {
         TenantCounts t = tenants;
-        if (t != null) {
-            t.add(tenant);
-        }
+        return t == null ? null : t.add(tenant);
+    }
+
+    @Override
+    public int getMetricsTenants() {
+        TenantCounts t = tenants;
+        return t == null ? 0 : t.top();
     }
 
     @Override
     public Map<String, Long> getUnitsByTenant() {
         TenantCounts t = tenants;
         return t == null ? Map.of() : t.snapshot();
+    }
+
+    @Override
+    public Map<String, Long> getStatementsByTenant() {
+        TenantCounts t = tenants;
+        return t == null ? Map.of() : t.snapshot(a -> a.statements.sum());
+    }
+
+    @Override
+    public Map<String, Long> getStatementMillisByTenant() {
+        TenantCounts t = tenants;
+        return t == null ? Map.of() : t.snapshot(a -> a.nanos.sum() / 1_000_000);
+    }
+
+    /** A statement carried the tenant's pin in the {@code form} shown. */
+    public void pinned(PinForm form) {
+        pins[form.ordinal()].increment();
+    }
+
+    /** The driver made a round trip of its own. */
+    public void extraRoundTrip(ExtraRoundTrip why) {
+        extraRoundTrips[why.ordinal()].increment();
+    }
+
+    @Override
+    public Map<String, Long> getPinsByForm() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (PinForm f : FORMS) {
+            m.put(f.key(), pins[f.ordinal()].sum());
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    @Override
+    public Map<String, Long> getExtraRoundTrips() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (ExtraRoundTrip e : EXTRAS) {
+            m.put(e.key(), extraRoundTrips[e.ordinal()].sum());
+        }
+        return Collections.unmodifiableMap(m);
     }
 
     /** A unit ran once more on another route. */

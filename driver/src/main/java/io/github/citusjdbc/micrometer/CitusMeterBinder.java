@@ -8,7 +8,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Publishes one cluster's {@link CitusMetrics} to a Micrometer {@link MeterRegistry}. The meters read
@@ -32,21 +37,69 @@ import java.util.Objects;
  *   <li>{@code citus.topology.version}, {@code citus.topology.age}, {@code citus.topology.refresh}
  *       (gauges; age and the last refresh's duration in seconds, -1 before the first read);</li>
  *   <li>{@code citus.replication.lag} (gauge, bytes) tagged {@code node}, for the secondaries whose
- *       lag was measured at bind time.</li>
+ *       lag was measured at bind time;</li>
+ *   <li>{@code citus.pins} (counter) tagged {@code form} ({@code envelope}, {@code transaction},
+ *       {@code session}, {@code statement}): statements that carried the tenant's pin;
+ *       {@code citus.extra.round.trips} (counter) tagged {@code cause} ({@code pin}, {@code commit},
+ *       {@code rollback}): round trips the driver made on its own;</li>
+ *   <li>with {@code metricsTenants=N}: {@code citus.tenant.units} (counter) and
+ *       {@code citus.tenant.statements} (function timer: statements and the time spent in them), tagged
+ *       {@code tenant}, for the N most active tenants and {@code (other)}. The set of tenants changes:
+ *       it is re-read every {@code tenantRefresh} (10 s by default) by a daemon thread of the binder,
+ *       which registers the meters of tenants that entered the top N and removes those of tenants that
+ *       left it (their counts go to {@code (other)}). {@link #close()} stops the thread (Spring calls it
+ *       on a bean).</li>
  * </ul>
  */
-public final class CitusMeterBinder implements MeterBinder {
+public final class CitusMeterBinder implements MeterBinder, AutoCloseable {
 
     private final CitusMetrics metrics;
     private final String cluster;
+    private final Duration tenantRefresh;
+    private volatile TenantMeters tenantMeters; // with metricsTenants, once bound
+    private ScheduledExecutorService refresher;
 
     /**
      * @param metrics the cluster's metrics ({@code CitusDataSource.metrics()})
      * @param cluster the value of the {@code cluster} tag (a name of your choice; no secrets)
      */
     public CitusMeterBinder(CitusMetrics metrics, String cluster) {
-        this.metrics = Objects.requireNonNull(metrics, "metrics (null: the data source does not route)");
+        this(metrics, cluster, Duration.ofSeconds(10));
+    }
+
+    /**
+     * @param metrics       the cluster's metrics ({@code CitusDataSource.metrics()})
+     * @param cluster       the value of the {@code cluster} tag (a name of your choice; no secrets)
+     * @param tenantRefresh how often the set of per-tenant meters follows the most active tenants
+     */
+    public CitusMeterBinder(CitusMetrics metrics, String cluster, Duration tenantRefresh) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics (null: not connected to Citus)");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.tenantRefresh = Objects.requireNonNull(tenantRefresh, "tenantRefresh");
+        if (tenantRefresh.isNegative() || tenantRefresh.isZero()) {
+            throw new IllegalArgumentException("tenantRefresh must be positive: " + tenantRefresh);
+        }
+    }
+
+    /**
+     * Brings the per-tenant meters in line with the most active tenants now (the binder's thread does
+     * this every {@code tenantRefresh}); nothing without {@code metricsTenants} or before
+     * {@link #bindTo}.
+     */
+    public void refreshTenantMeters() {
+        TenantMeters t = tenantMeters;
+        if (t != null) {
+            t.refresh();
+        }
+    }
+
+    /** Stops the thread that follows the most active tenants; the meters stay registered. */
+    @Override
+    public synchronized void close() {
+        if (refresher != null) {
+            refresher.shutdownNow();
+            refresher = null;
+        }
     }
 
     /** Every node of the topology (its address; the dialled one may differ with nodeAddressMap) and the URL's. */
@@ -96,10 +149,43 @@ public final class CitusMeterBinder implements MeterBinder {
             long ms = m.getTopologyAgeMillis();
             return ms < 0 ? -1 : ms / 1000.0;
         }).tags(tags).baseUnit("seconds").description("time since the last successful topology read").register(registry);
+        for (Map.Entry<String, Long> form : metrics.getPinsByForm().entrySet()) {
+            String key = form.getKey();
+            FunctionCounter.builder("citus.pins", metrics, m -> m.getPinsByForm().getOrDefault(key, 0L))
+                    .tags(tags.and("form", key))
+                    .description("statements that carried the tenant's pin, by form").register(registry);
+        }
+        for (Map.Entry<String, Long> cause : metrics.getExtraRoundTrips().entrySet()) {
+            String key = cause.getKey();
+            FunctionCounter.builder("citus.extra.round.trips", metrics, m -> m.getExtraRoundTrips().getOrDefault(key, 0L))
+                    .tags(tags.and("cause", key))
+                    .description("round trips the driver made on its own, by cause").register(registry);
+        }
+        if (metrics.getMetricsTenants() > 0) {
+            TenantMeters t = new TenantMeters(metrics, registry, tags);
+            t.refresh();
+            tenantMeters = t;
+            startRefresher();
+        }
         for (String node : metrics.getReplicationLagBytes().keySet()) {
             Gauge.builder("citus.replication.lag", metrics, m -> m.getReplicationLagBytes().getOrDefault(node, -1L))
                     .tags(tags.and("node", node)).baseUnit("bytes")
                     .description("replication lag of a secondary as last measured").register(registry);
         }
+    }
+
+    private synchronized void startRefresher() {
+        if (refresher != null) {
+            return;
+        }
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "citus-jdbc-tenant-meters");
+            t.setDaemon(true);
+            return t;
+        });
+        e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        long ms = tenantRefresh.toMillis();
+        e.scheduleWithFixedDelay(this::refreshTenantMeters, ms, ms, TimeUnit.MILLISECONDS);
+        refresher = e;
     }
 }

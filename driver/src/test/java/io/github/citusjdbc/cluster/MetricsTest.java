@@ -109,12 +109,13 @@ class MetricsTest {
     }
 
     @Test
-    void withMetricsTenantsEachTenantsUnitsAreCounted() throws Exception {
+    void withMetricsTenantsEachTenantsUnitsStatementsAndTimeAreCounted() throws Exception {
         String a = "mt_a_" + ThreadLocalRandom.current().nextInt(1_000_000);
         String b = "mt_b_" + ThreadLocalRandom.current().nextInt(1_000_000);
         try (Connection c = DriverManager.getConnection(Served.url(cluster, "metricsTenants=1000"), Served.app(cluster))) {
             c.setReadOnly(true);
             CitusMetrics m = c.unwrap(CitusConnection.class).metrics();
+            assertTrue(m.getMetricsTenants() >= 1000, "the largest N asked for: " + m.getMetricsTenants());
             for (int i = 0; i < 5; i++) {
                 c.setSchema(a); // tenants the topology does not know: their read-only units go to the coordinator's standby
                 run(c, "SELECT 1");
@@ -123,11 +124,54 @@ class MetricsTest {
                 c.setSchema(b);
                 run(c, "SELECT 1");
             }
+            c.setReadOnly(false); // read-write units are not routed here (no affinity): counted all the same
+            c.setAutoCommit(false);
+            run(c, "SELECT 1");
+            run(c, "SELECT pg_sleep(0.05)");
+            c.commit(); // one unit of b, two statements, one of them 50 ms long
             Map<String, Long> byTenant = m.getUnitsByTenant();
             assertEquals(5L, byTenant.get(a), byTenant.toString());
-            assertEquals(3L, byTenant.get(b), byTenant.toString());
+            assertEquals(4L, byTenant.get(b), byTenant.toString());
             List<String> order = List.copyOf(byTenant.keySet());
             assertTrue(order.indexOf(a) < order.indexOf(b), "most active first: " + order);
+            Map<String, Long> statements = m.getStatementsByTenant();
+            assertEquals(5L, statements.get(a), statements.toString());
+            assertEquals(5L, statements.get(b), statements.toString());
+            Map<String, Long> millis = m.getStatementMillisByTenant();
+            assertTrue(millis.get(b) >= 50, "the 50 ms statement is in b's time: " + millis);
+            assertTrue(millis.get(a) >= 0 && millis.get(a) < millis.get(b) + 5_000, millis.toString());
+        }
+    }
+
+    @Test
+    void eachPinIsCountedByItsFormAndTheDriversOwnRoundTripsByCause() throws Exception {
+        try (Connection transaction = connect("tenantPinning=transaction");
+             Connection session = connect("tenantPinning=session")) {
+            CitusMetrics m = transaction.unwrap(CitusConnection.class).metrics();
+            Map<String, Long> pins = m.getPinsByForm();
+            Map<String, Long> extra = m.getExtraRoundTrips();
+            run(transaction, "SELECT v FROM t WHERE id = 1"); // BEGIN; SET LOCAL ...; <sql>; COMMIT
+            run(transaction, "SELECT v FROM t WHERE id = 1");
+            transaction.setAutoCommit(false);
+            run(transaction, "SELECT v FROM t WHERE id = 1"); // SET LOCAL ...; <sql>: the first statement only
+            run(transaction, "SELECT v FROM t WHERE id = 1");
+            transaction.commit();
+            transaction.setAutoCommit(true);
+            long copied = transaction.unwrap(CitusConnection.class)
+                    .copyOut("COPY (SELECT v FROM t) TO STDOUT", new java.io.ByteArrayOutputStream());
+            assertEquals(1, copied);
+            for (int i = 0; i < 3; i++) {
+                run(session, "SELECT v FROM t WHERE id = 1"); // SET search_path ...; <sql> once, then nothing
+            }
+            Map<String, Long> pinsAfter = m.getPinsByForm();
+            Map<String, Long> extraAfter = m.getExtraRoundTrips();
+            assertEquals(3, pinsAfter.get("envelope") - pins.get("envelope"), "two statements and the COPY: " + pinsAfter);
+            assertEquals(1, pinsAfter.get("transaction") - pins.get("transaction"), pinsAfter.toString());
+            assertEquals(1, pinsAfter.get("session") - pins.get("session"), pinsAfter.toString());
+            assertEquals(0, pinsAfter.get("statement") - pins.get("statement"), pinsAfter.toString());
+            assertEquals(1, extraAfter.get("pin") - extra.get("pin"), "the COPY's BEGIN; SET LOCAL alone: " + extraAfter);
+            assertEquals(1, extraAfter.get("commit") - extra.get("commit"), "and its COMMIT: " + extraAfter);
+            assertEquals(0, extraAfter.get("rollback") - extra.get("rollback"), extraAfter.toString());
         }
     }
 
@@ -178,6 +222,10 @@ class MetricsTest {
                     registry.get("citus.units.node").tag("node", node).functionCounter().count(), 0.0);
         }
         assertEquals((double) m.getTopologyVersion(), registry.get("citus.topology.version").gauge().value(), 0.0);
+        assertEquals((double) m.getPinsByForm().get("session"),
+                registry.get("citus.pins").tag("form", "session").functionCounter().count(), 0.0);
+        assertEquals((double) m.getExtraRoundTrips().get("pin"),
+                registry.get("citus.extra.round.trips").tag("cause", "pin").functionCounter().count(), 0.0);
 
         ObjectName name = new ObjectName("io.github.citusjdbc:type=Cluster,name=*");
         var server = ManagementFactory.getPlatformMBeanServer();
@@ -191,6 +239,63 @@ class MetricsTest {
                 .findFirst().orElse(-1);
         assertEquals(units(m, "READ_TENANT_SECONDARY"), viaJmx);
         assertEquals(m.getTopologyVersion(), (Long) server.getAttribute(ours, "TopologyVersion"));
+    }
+
+    @Test
+    void micrometerFollowsTheMostActiveTenantsAndTheBinderStopsItsThread() throws Exception {
+        String a = "mm_a_" + ThreadLocalRandom.current().nextInt(1_000_000);
+        String b = "mm_b_" + ThreadLocalRandom.current().nextInt(1_000_000);
+        String c = "mm_c_" + ThreadLocalRandom.current().nextInt(1_000_000);
+        // a cluster name of its own: N is per cluster (the largest asked for), and other tests ask for 1000
+        try (Connection conn = DriverManager.getConnection(
+                Served.url(cluster, "clusterName=metrics-top2&metricsTenants=2"), Served.app(cluster))) {
+            CitusMetrics m = conn.unwrap(CitusConnection.class).metrics();
+            assertEquals(2, m.getMetricsTenants());
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            try (CitusMeterBinder binder = new CitusMeterBinder(m, "top2", java.time.Duration.ofMillis(200))) {
+                binder.bindTo(registry);
+                units(conn, a, 5);
+                units(conn, b, 3);
+                units(conn, c, 1);
+                binder.refreshTenantMeters();
+                assertEquals(5.0, tenantUnits(registry, a), 0.0);
+                assertEquals(3.0, tenantUnits(registry, b), 0.0);
+                assertEquals(1.0, tenantUnits(registry, "(other)"), 0.0);
+                assertEquals(null, registry.find("citus.tenant.units").tag("tenant", c).functionCounter(), "not in the top 2");
+                assertEquals(5.0, registry.get("citus.tenant.statements").tag("tenant", a).functionTimer().count(), 0.0);
+                units(conn, c, 10);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (registry.find("citus.tenant.units").tag("tenant", c).functionCounter() == null
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(50); // the binder's thread re-reads the top tenants every 200 ms
+                }
+                Thread.sleep(1_100); // the meters read a snapshot at most a second old
+                assertEquals(11.0, tenantUnits(registry, c), 0.0);
+                assertEquals(null, registry.find("citus.tenant.units").tag("tenant", b).functionCounter(),
+                        "b left the top 2: its meters are removed");
+                assertEquals(3.0, tenantUnits(registry, "(other)"), 0.0, "b's units are in (other) now");
+                assertTrue(Thread.getAllStackTraces().keySet().stream()
+                        .anyMatch(t -> t.getName().equals("citus-jdbc-tenant-meters")), "the binder's thread runs");
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("citus-jdbc-tenant-meters"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().equals("citus-jdbc-tenant-meters")), "close() stopped the thread");
+        }
+    }
+
+    private static void units(Connection c, String tenant, int n) throws SQLException {
+        c.setSchema(tenant);
+        for (int i = 0; i < n; i++) {
+            run(c, "SELECT 1");
+        }
+    }
+
+    private static double tenantUnits(SimpleMeterRegistry registry, String tenant) {
+        return registry.get("citus.tenant.units").tag("tenant", tenant).tag("cluster", "top2").functionCounter().count();
     }
 
     @Test

@@ -57,4 +57,18 @@ class TenantCountsTest {
         assertEquals(200L, s.get("busy1"));
         assertEquals(total, s.values().stream().mapToLong(Long::longValue).sum(), "nothing lost in the folding");
     }
+
+    @Test
+    void statementsAndTimeAreListedInTheOrderOfUnits() {
+        TenantCounts c = new TenantCounts(1);
+        c.add("a").statement(2_000_000);
+        TenantActivity b = c.add("b");
+        c.add("b");
+        b.statement(1_000_000);
+        b.statement(3_000_000);
+        b.statement(5_000_000);
+        assertEquals(List.of("b", TenantCounts.OTHER), List.copyOf(c.snapshot(x -> x.statements.sum()).keySet()));
+        assertEquals(Map.of("b", 3L, TenantCounts.OTHER, 1L), c.snapshot(x -> x.statements.sum()));
+        assertEquals(Map.of("b", 9L, TenantCounts.OTHER, 2L), c.snapshot(x -> x.nanos.sum() / 1_000_000));
+    }
 }
