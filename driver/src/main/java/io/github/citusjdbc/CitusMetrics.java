@@ -72,6 +72,9 @@ public interface CitusMetrics {
     /** @return units of work that ran once more on another node after a failure before any result */
     long getRetries();
 
+    /** @return pauses of units of work that could not reach a node and ran again ({@code failoverWait}) */
+    long getFailoverWaits();
+
     /** @return failures to reach a node that marked it down (backed off) */
     long getNodeFailures();
 

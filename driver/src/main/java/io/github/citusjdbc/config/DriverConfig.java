@@ -56,11 +56,12 @@ public final class DriverConfig {
     private final Duration idleValidation;
     private final Duration readYourWritesWait;
     private final int metricsTenants;
+    private final long failoverWaitNanos;
 
     private DriverConfig(ParsedUrl url, Pooler pooler, TenantSettings tenants, Boolean readOnly, Properties pgjdbc,
                          RoutingSettings routing, TopologySettings topology, String clusterName,
                          Duration idleValidation, String pgjdbcAddressMap, Duration readYourWritesWait,
-                         int metricsTenants) {
+                         int metricsTenants, Duration failoverWait) {
         this.hosts = url.hosts();
         this.database = url.database();
         this.pooler = pooler;
@@ -83,6 +84,7 @@ public final class DriverConfig {
         this.idleValidation = idleValidation;
         this.readYourWritesWait = readYourWritesWait;
         this.metricsTenants = metricsTenants;
+        this.failoverWaitNanos = failoverWait == null ? 0 : failoverWait.toNanos();
     }
 
     /** The URL as {@code DatabaseMetaData.getURL()} shows it: the application's, without secrets. */
@@ -155,6 +157,9 @@ public final class DriverConfig {
         Duration readYourWritesWait = CitusProperty.READ_YOUR_WRITES_WAIT.getDuration(merged);
         boolean readYourWrites = "tenant".equals(CitusProperty.READ_YOUR_WRITES.getString(merged).trim());
         int metricsTenants = metricsTenants(merged);
+        String failoverWaitText = CitusProperty.FAILOVER_WAIT.get(merged);
+        Duration failoverWait = failoverWaitText == null || failoverWaitText.isBlank() ? null
+                : CitusProperty.FAILOVER_WAIT.getDuration(merged);
         String addressMap = CitusProperty.NODE_ADDRESS_MAP.get(merged);
         addressMap = addressMap == null ? "" : addressMap.replace(" ", "");
         for (CitusProperty property : CitusProperty.values()) {
@@ -177,7 +182,7 @@ public final class DriverConfig {
                     + ": pgjdbc then sends SET SESSION CHARACTERISTICS, which leaks to other clients; use transaction");
         }
         return new DriverConfig(parsed, pooler, tenants, readOnly, merged, routing, topology, clusterName,
-                idleValidation, addressMap, readYourWrites ? readYourWritesWait : null, metricsTenants);
+                idleValidation, addressMap, readYourWrites ? readYourWritesWait : null, metricsTenants, failoverWait);
     }
 
     private static int metricsTenants(Properties merged) throws SQLException {
@@ -393,6 +398,11 @@ public final class DriverConfig {
     /** @return the cluster's identity for the shared topology and routers (hosts, database, user, {@code clusterName}) */
     public ClusterKey cluster() {
         return cluster;
+    }
+
+    /** @return how long a unit of work that could not reach a node may wait and run again ({@code failoverWait}), in ns; 0: not at all */
+    public long failoverWaitNanos() {
+        return failoverWaitNanos;
     }
 
     /**

@@ -285,6 +285,36 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
      */
     <S extends LogicalStatement, T> T inUnit(S statement, String sql, boolean retryable, SqlCall<S, T> call)
             throws SQLException {
+        long failoverWait = config.failoverWaitNanos();
+        if (failoverWait == 0 || !retryable) {
+            return unitOnce(statement, sql, retryable, call);
+        }
+        return FailoverWait.run(this, failoverWait, () -> unitOnce(statement, sql, retryable, call));
+    }
+
+    /**
+     * Before a unit's first statement runs again ({@link FailoverWait}): a transaction it opened is
+     * rolled back, routing refreshes the topology early, and the wait is counted.
+     */
+    void beforeRunningAgain(SQLException failure) throws SQLException {
+        if (metrics != null) {
+            metrics.failoverWaited();
+        }
+        if (routing != null) {
+            routing.nodeUnreachable();
+        }
+        if (!state.autoCommit) {
+            try {
+                rollback();
+            } catch (SQLException rollback) {
+                failure.addSuppressed(rollback);
+                throw failure;
+            }
+        }
+    }
+
+    private <S extends LogicalStatement, T> T unitOnce(S statement, String sql, boolean retryable, SqlCall<S, T> call)
+            throws SQLException {
         UnitOfWork unit = pins.begin();
         TenantActivity tenant = pins.tenantActivity(); // null unless metricsTenants
         long start = tenant == null ? 0 : System.nanoTime();

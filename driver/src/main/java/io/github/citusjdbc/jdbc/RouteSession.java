@@ -343,6 +343,11 @@ final class RouteSession {
         return kind;
     }
 
+    /** A unit failed to reach a node and will run again ({@code failoverWait}): refresh the topology early. */
+    void nodeUnreachable() {
+        refresh.request(NODE_DOWN);
+    }
+
     /** A session-state setter reached the current physical connection directly. */
     void stateApplied() {
         if (current.appliedVersion == connection.state.version() - 1) {

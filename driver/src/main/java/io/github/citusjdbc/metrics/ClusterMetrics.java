@@ -45,6 +45,7 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
     private final LongAdder rywChecks = new LongAdder();
     private final LongAdder rywOnPrimary = new LongAdder();
     private final LongAdder walPositionReads = new LongAdder();
+    private final LongAdder failoverWaits = new LongAdder();
     private static final PinForm[] FORMS = PinForm.values();
     private static final ExtraRoundTrip[] EXTRAS = ExtraRoundTrip.values();
     private final LongAdder[] pins = adders(FORMS.length);
@@ -197,6 +198,16 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
     /** A statement carried the tenant's pin in the {@code form} shown. */
     public void pinned(PinForm form) {
         pins[form.ordinal()].increment();
+    }
+
+    /** A unit of work could not reach a node and waits to run again ({@code failoverWait}). */
+    public void failoverWaited() {
+        failoverWaits.increment();
+    }
+
+    @Override
+    public long getFailoverWaits() {
+        return failoverWaits.sum();
     }
 
     /** The driver made a round trip of its own. */

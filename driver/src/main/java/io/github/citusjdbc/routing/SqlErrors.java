@@ -171,6 +171,62 @@ public final class SqlErrors {
         return false;
     }
 
+    /**
+     * Whether the failure certainly happened before the statement reached a server that could have
+     * applied any of it, so that running it again cannot apply it twice: the driver could not connect
+     * (refused, unknown host; pgjdbc's {@code 08001}), the server refused the connection at start-up
+     * ({@code 57P03}), PgBouncer could not reach its server, or Citus could not <i>establish</i> a
+     * connection to a worker (its message then carries libpq's "Connection refused", or "could not
+     * establish any connections"). A connection lost after the statement was sent ("server closed the
+     * connection unexpectedly", {@code 57P01}, Citus's "failure on connection marked as essential")
+     * is not: the statement may have been applied.
+     *
+     * @param e the failure
+     * @return whether nothing of the statement reached a server
+     */
+    public static boolean notSent(SQLException e) {
+        int steps = 0;
+        for (SQLException s = e; s != null && steps < MAX_CHAIN; s = s.getNextException(), steps++) {
+            for (Throwable t = s; t != null && steps < MAX_CHAIN; t = t.getCause(), steps++) {
+                if (notSentOne(t)) {
+                    return true;
+                }
+                if (t.getCause() == t) {
+                    break;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean notSentOne(Throwable t) {
+        if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException) {
+            return true;
+        }
+        if (!(t instanceof SQLException s) || s.getSQLState() == null) {
+            return false;
+        }
+        String state = s.getSQLState();
+        String message = s.getMessage() == null ? "" : s.getMessage().toLowerCase(Locale.ROOT);
+        boolean fromServer = s instanceof PSQLException p && p.getServerErrorMessage() != null;
+        if ("57P03".equals(state)) {
+            return true;
+        }
+        if (!fromServer) {
+            return "08001".equals(state) || "08004".equals(state); // pgjdbc: unable to connect, rejected
+        }
+        if (!state.startsWith("08")) {
+            return false;
+        }
+        if (message.contains("could not establish any connections to the node")) {
+            return true;
+        }
+        if (message.contains("connection to the remote node")) {
+            return message.contains("connection refused") && !message.contains("server closed the connection");
+        }
+        return message.contains("pgbouncer cannot connect to server") || message.contains("server login has been failing");
+    }
+
     private static Kind stronger(Kind a, Kind b) {
         return a.ordinal() <= b.ordinal() ? a : b;
     }

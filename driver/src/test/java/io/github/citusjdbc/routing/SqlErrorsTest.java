@@ -95,4 +95,27 @@ class SqlErrorsTest {
         assertFalse(Kind.READ_ONLY_VIOLATION.triggersEarlyRefresh(false), "read-only work writing is the application's error");
         assertFalse(Kind.OTHER.triggersEarlyRefresh(true));
     }
+
+    @Test
+    void onlyFailuresBeforeAnythingWasSentMayRunAgain() {
+        assertTrue(SqlErrors.notSent(new SQLException("refused", "08001", new ConnectException())));
+        assertTrue(SqlErrors.notSent(new PSQLException("Connection to 127.0.0.1:1 refused", org.postgresql.util.PSQLState.CONNECTION_UNABLE_TO_CONNECT)));
+        assertTrue(SqlErrors.notSent(server("57P03", "the database system is starting up")));
+        // As FailoverWaitTest saw it on Citus 12.1 with the worker stopped:
+        assertTrue(SqlErrors.notSent(server("08006",
+                "connection to the remote node app@127.0.0.1:18679 failed with the following error: Connection refused")));
+        assertTrue(SqlErrors.notSent(server("08006", "could not establish any connections to the node 127.0.0.1:9701")));
+        assertTrue(SqlErrors.notSent(server("08P01", "pgbouncer cannot connect to server")));
+        assertTrue(SqlErrors.notSent(new BatchUpdateException("batch", "08006", new int[0],
+                new SQLException("refused", "08001", new ConnectException()))), "through the cause chain");
+
+        assertFalse(SqlErrors.notSent(new SQLException("I/O error", "08006")), "lost mid-statement: maybe applied");
+        assertFalse(SqlErrors.notSent(server("08006", "connection to the remote node app@127.0.0.1:9701 failed with the"
+                + " following error: server closed the connection unexpectedly")));
+        assertFalse(SqlErrors.notSent(server("XX000", "failure on connection marked as essential: 127.0.0.1:29561")));
+        assertFalse(SqlErrors.notSent(server("57P01", "terminating connection due to administrator command")));
+        assertFalse(SqlErrors.notSent(server("08P01", "query_wait_timeout")), "PgBouncer may have queued it");
+        assertFalse(SqlErrors.notSent(server("23505", "duplicate key value violates unique constraint")));
+        assertFalse(SqlErrors.notSent(new SQLException("no state")));
+    }
 }
