@@ -30,6 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.github.citusjdbc.benchmarks.consistency.ReadYourWritesBench \
  *     --threads 8 --cycles 10000 --rounds 2 --commit on --out benchmarks/results/ryw-8threads</pre>
+ * {@code --delay-ms N} puts a relay adding N ms per direction in front of every node the client dials
+ * ({@code nodeAddressMap} to the relays), {@code --worker-delay-ms N} one in front of each worker
+ * primary for the coordinator's connections (registered in {@code pg_dist_node} meanwhile).
  * With {@code --out PREFIX} it also writes {@code PREFIX.csv} (one row per round and mode) and
  * {@code PREFIX.svg}, a chart of both.
  */
@@ -52,7 +55,7 @@ public final class ReadYourWritesBench {
             return;
         }
         Map<String, String> o = new TreeMap<>(Map.of("threads", "8", "cycles", "10000", "rounds", "2", "commit", "on",
-                "writes", "3000", "out", ""));
+                "writes", "3000", "out", "", "delay-ms", "0", "worker-delay-ms", "0"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
@@ -71,39 +74,80 @@ public final class ReadYourWritesBench {
                 }
             }
             cluster.waitForReplay(worker1, cluster.standbyOf(worker1));
-            String base = "jdbc:citus://" + cluster.coordinator().address() + "/" + cluster.database()
-                    + "?topologyRefreshInterval=2s";
-            Properties p = new Properties();
-            p.setProperty("user", cluster.user());
-            p.setProperty("password", cluster.password());
-            run(base, p, threads, 50, "warm-up off", false);
-            run(base, p, threads, 50, "warm-up tenant", true);
-            List<Result> results = new ArrayList<>();
-            List<Result> writeResults = new ArrayList<>();
-            for (int r = 0; r < rounds; r++) {
-                results.add(run(base, p, threads, cycles, "off", false));
-                results.add(run(base, p, threads, cycles, "tenant", true));
-                writeResults.add(writesOnly(base, p, threads, writes, false));
-                writeResults.add(writesOnly(base, p, threads, writes, true));
+            java.time.Duration clientDelay = java.time.Duration.ofMillis(Long.parseLong(o.get("delay-ms")));
+            java.time.Duration workerDelay = java.time.Duration.ofMillis(Long.parseLong(o.get("worker-delay-ms")));
+            List<io.github.citusjdbc.testkit.wire.RoundTripRelay> relays = new ArrayList<>();
+            try (io.github.citusjdbc.benchmarks.peer.WorkerDelay workers =
+                         io.github.citusjdbc.benchmarks.peer.WorkerDelay.install(cluster, workerDelay)) {
+                String base = url(cluster, clientDelay, workers, relays);
+                try {
+                    measure(cluster, base, o, threads, cycles, rounds, writes,
+                            clientDelay.isZero() && workerDelay.isZero() ? "loopback"
+                                    : clientDelay.toMillis() + " ms client-servers, " + workerDelay.toMillis()
+                                    + " ms coordinator-workers (per direction)");
+                } finally {
+                    relays.forEach(io.github.citusjdbc.testkit.wire.RoundTripRelay::close);
+                }
             }
-            System.out.printf("%nsynchronous_commit=%s, %d threads, %d write-then-read cycles per thread per round,"
-                    + " %d rounds, loopback%n%n", o.get("commit"), threads, cycles, rounds);
-            System.out.println("| readYourWrites | cycles | reads that missed their write | reads on the standby"
-                    + " | cycles/s | WAL position reads per cycle |");
-            System.out.println("|---|---|---|---|---|---|");
-            for (Result x : results) {
-                System.out.printf("| %s | %,d | %,d | %.1f %% | %,.0f | %.2f |%n", x.mode, x.cycles, x.stale,
-                        100.0 * x.onStandby / x.cycles, x.perSecond(), (double) x.positionReads / x.cycles);
+        }
+    }
+
+    /**
+     * The coordinator's URL; with a client delay, every node behind a relay (plaintext) that adds it
+     * per direction, and {@code nodeAddressMap} from the address {@code pg_dist_node} holds to the relay.
+     */
+    private static String url(LocalCluster cluster, java.time.Duration delay,
+                              io.github.citusjdbc.benchmarks.peer.WorkerDelay workers,
+                              List<io.github.citusjdbc.testkit.wire.RoundTripRelay> relays) throws java.io.IOException {
+        String base = "jdbc:citus://%s/" + cluster.database() + "?topologyRefreshInterval=2s";
+        if (delay.isZero()) {
+            return String.format(base, cluster.coordinator().address());
+        }
+        StringBuilder map = new StringBuilder();
+        String coordinator = null;
+        for (ClusterNode n : cluster.nodes()) {
+            var relay = io.github.citusjdbc.testkit.wire.RoundTripRelay.start(n.host(), n.port(), delay);
+            relays.add(relay);
+            if (n == cluster.coordinator()) {
+                coordinator = relay.address();
             }
-            if (!o.get("out").isEmpty()) {
-                write(o.get("out"), results, writeResults, o.get("commit"), threads);
-            }
-            System.out.println();
-            System.out.println("| readYourWrites | single-row updates alone | updates/s |");
-            System.out.println("|---|---|---|");
-            for (Result x : writeResults) {
-                System.out.printf("| %s | %,d | %,.0f |%n", x.mode, x.cycles, x.perSecond());
-            }
+            map.append(map.length() == 0 ? "" : ",").append(workers.registered(n)).append('=').append(relay.address());
+        }
+        return String.format(base, coordinator) + "&sslmode=disable&nodeAddressMap=" + map;
+    }
+
+    private static void measure(LocalCluster cluster, String base, Map<String, String> o, int threads, int cycles,
+                                int rounds, int writes, String network) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("user", cluster.user());
+        p.setProperty("password", cluster.password());
+        run(base, p, threads, 50, "warm-up off", false);
+        run(base, p, threads, 50, "warm-up tenant", true);
+        List<Result> results = new ArrayList<>();
+        List<Result> writeResults = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            results.add(run(base, p, threads, cycles, "off", false));
+            results.add(run(base, p, threads, cycles, "tenant", true));
+            writeResults.add(writesOnly(base, p, threads, writes, false));
+            writeResults.add(writesOnly(base, p, threads, writes, true));
+        }
+        System.out.printf("%nsynchronous_commit=%s, %d threads, %d write-then-read cycles per thread per round,"
+                + " %d rounds, %s%n%n", o.get("commit"), threads, cycles, rounds, network);
+        System.out.println("| readYourWrites | cycles | reads that missed their write | reads on the standby"
+                + " | cycles/s | WAL position reads per cycle |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (Result x : results) {
+            System.out.printf("| %s | %,d | %,d | %.1f %% | %,.0f | %.2f |%n", x.mode, x.cycles, x.stale,
+                    100.0 * x.onStandby / x.cycles, x.perSecond(), (double) x.positionReads / x.cycles);
+        }
+        if (!o.get("out").isEmpty()) {
+            write(o.get("out"), results, writeResults, o.get("commit"), threads);
+        }
+        System.out.println();
+        System.out.println("| readYourWrites | single-row updates alone | updates/s |");
+        System.out.println("|---|---|---|");
+        for (Result x : writeResults) {
+            System.out.printf("| %s | %,d | %,.0f |%n", x.mode, x.cycles, x.perSecond());
         }
     }
 
