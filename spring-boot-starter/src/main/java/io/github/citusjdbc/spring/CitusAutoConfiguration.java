@@ -21,13 +21,15 @@ import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * citus-jdbc in Spring Boot: {@code spring.datasource.url=jdbc:citus:...} works without this starter;
  * with it the application also gets the typed {@code citus.*} properties ({@link CitusProperties}),
- * the tenant of each request bound from a header or a path variable, the driver's metrics in
+ * the tenant of each request bound from a header or a path variable (also while its
+ * {@code Callable} runs on another thread), the driver's metrics in
  * Micrometer and a {@code citus} health indicator. {@code @Transactional(readOnly = true)} needs
  * nothing: Spring calls {@code setReadOnly(true)}, which routes the transaction to a standby.
  */
@@ -43,7 +45,10 @@ public class CitusAutoConfiguration {
         return new CitusDataSourcePostProcessor(properties);
     }
 
-    /** Binds each request's tenant in Spring MVC applications that name a header or a path variable. */
+    /**
+     * Binds each request's tenant in Spring MVC applications that name a header or a path variable,
+     * also on the threads running the request's {@code Callable}s.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     @ConditionalOnClass(WebMvcConfigurer.class)
@@ -51,12 +56,19 @@ public class CitusAutoConfiguration {
     static class TenantPerRequest {
         @Bean
         WebMvcConfigurer citusTenantPerRequest(CitusProperties properties) {
-            CitusTenantInterceptor interceptor = new CitusTenantInterceptor(blankToNull(properties.getTenant().getHeader()),
-                    blankToNull(properties.getTenant().getPathVariable()));
+            CitusProperties.Tenant tenant = properties.getTenant();
+            CitusTenantInterceptor interceptor = new CitusTenantInterceptor(blankToNull(tenant.getHeader()),
+                    blankToNull(tenant.getPathVariable()));
+            CitusTenantCallableInterceptor onAsyncThread = new CitusTenantCallableInterceptor();
             return new WebMvcConfigurer() {
                 @Override
                 public void addInterceptors(InterceptorRegistry registry) {
                     registry.addInterceptor(interceptor);
+                }
+
+                @Override
+                public void configureAsyncSupport(AsyncSupportConfigurer configurer) {
+                    configurer.registerCallableInterceptors(onAsyncThread);
                 }
             };
         }

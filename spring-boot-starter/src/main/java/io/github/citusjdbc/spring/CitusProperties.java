@@ -51,7 +51,10 @@ public class CitusProperties {
     /** Where each request's tenant comes from. */
     private final Tenant tenant = new Tenant();
 
-    /** The tenant of a request, bound with {@code CitusTenants.bind} while Spring MVC handles it. */
+    /**
+     * The tenant of a request, bound with {@code CitusTenants.bind} while Spring MVC handles it (also on the thread running
+     * its {@code Callable}). The header wins when both are present.
+     */
     public static class Tenant {
         /** The HTTP header naming the request's tenant, e.g. {@code X-Tenant}; unset: none. */
         private String header;
