@@ -14,9 +14,21 @@ import org.springframework.web.servlet.HandlerMapping;
  * restores the previous binding when the request completes, so that no tenant outlives its request
  * on a pooled thread.
  *
- * <p>The tenant comes from the header ({@code citus.tenant.header}), else the path variable
- * ({@code citus.tenant.path-variable}). A tenant name that is not valid ends the request with 400
- * before any handler or SQL runs; the name is not repeated.
+ * <p><b>Where the tenant comes from.</b> Without {@code citus.tenant.jwt-claim}: the header
+ * ({@code citus.tenant.header}), else the path variable ({@code citus.tenant.path-variable}). With
+ * it, the claim of the token Spring Security verified ({@link VerifiedClaim}) is the only source; a
+ * header or path variable the client sent is a cross-check, since the client controls it:
+ * <table>
+ *   <caption>With {@code citus.tenant.jwt-claim}</caption>
+ *   <tr><th>verified claim</th><th>header / path variable</th><th>outcome</th></tr>
+ *   <tr><td>a name</td><td>absent, or the same name</td><td>the claim's tenant is bound</td></tr>
+ *   <tr><td>a name</td><td>any other name</td><td>403</td></tr>
+ *   <tr><td>none (no verified JWT, or no such claim)</td><td>any name</td><td>403</td></tr>
+ *   <tr><td>none</td><td>absent</td><td>no tenant bound</td></tr>
+ *   <tr><td>not a string</td><td>absent</td><td>400</td></tr>
+ * </table>
+ * A name that is not a valid tenant name, from any source, ends the request with 400. Refusals
+ * happen before any handler or SQL runs, and never repeat the name.
  *
  * <p><b>Asynchronous requests.</b> The tenant is decided once, at the request's first dispatch, and
  * kept in the request. When the handler starts asynchronous processing the binding is released on
@@ -32,14 +44,17 @@ final class CitusTenantInterceptor implements AsyncHandlerInterceptor {
 
     private final String header;
     private final String pathVariable;
+    private final VerifiedClaim claim;
 
     /**
      * @param header the header naming the tenant, or null
      * @param pathVariable the path variable naming the tenant, or null
+     * @param claim the verified token's tenant claim, or null when {@code citus.tenant.jwt-claim} is not set
      */
-    CitusTenantInterceptor(String header, String pathVariable) {
+    CitusTenantInterceptor(String header, String pathVariable, VerifiedClaim claim) {
         this.header = header;
         this.pathVariable = pathVariable;
+        this.claim = claim;
     }
 
     @Override
@@ -49,7 +64,19 @@ final class CitusTenantInterceptor implements AsyncHandlerInterceptor {
             tenant = decided; // the async re-dispatch of a request whose first dispatch decided it
         } else {
             String fromHeader = header == null ? null : request.getHeader(header);
-            tenant = fromHeader != null ? fromHeader : fromPath(request);
+            String fromPath = fromPath(request);
+            if (claim == null) {
+                tenant = fromHeader != null ? fromHeader : fromPath;
+            } else {
+                Object granted = claim.value();
+                if (granted != null && !(granted instanceof String)) {
+                    return refuse(response, HttpServletResponse.SC_BAD_REQUEST, "invalid tenant name");
+                }
+                if (fromHeader != null && !fromHeader.equals(granted) || fromPath != null && !fromPath.equals(granted)) {
+                    return refuse(response, HttpServletResponse.SC_FORBIDDEN, "tenant not granted by the token");
+                }
+                tenant = (String) granted;
+            }
             if (tenant == null) {
                 return true;
             }
@@ -72,7 +99,7 @@ final class CitusTenantInterceptor implements AsyncHandlerInterceptor {
         return null;
     }
 
-    /** The name is not repeated: it came from the client. */
+    /** The name is not repeated: it came from the client, or from a token about to be refused. */
     private static boolean refuse(HttpServletResponse response, int status, String reason) throws IOException {
         response.sendError(status, reason);
         return false;

@@ -43,10 +43,16 @@ import org.springframework.test.web.servlet.MvcResult;
 @SpringBootTest(classes = NotesApplication.class, properties = {"spring.main.banner-mode=off",
         "citus.tenant.path-variable=tenant", "citus.tenant.header=X-Tenant", "citus.read-your-writes=tenant",
         "citus.topology-refresh-interval=1s", "spring.application.name=notes",
-        "spring.task.execution.pool.core-size=1", "spring.task.execution.thread-name-prefix=notes-async-"})
+        "spring.task.execution.pool.core-size=1", "spring.task.execution.thread-name-prefix=notes-async-",
+        NotesApplicationTest.WITHOUT_SPRING_SECURITY})
 @AutoConfigureMockMvc
 class NotesApplicationTest {
 
+    /** Spring Security is on the test class path for {@code TenantFromJwtTest}; this service runs without it. */
+    static final String WITHOUT_SPRING_SECURITY = "spring.autoconfigure.exclude="
+            + "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration,"
+            + "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration,"
+            + "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration";
     private static final String TENANT = "notes_a";
     private static LocalCluster cluster;
     private static ClusterNode standby;
