@@ -21,15 +21,19 @@ import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * citus-jdbc in Spring Boot: {@code spring.datasource.url=jdbc:citus:...} works without this starter;
  * with it the application also gets the typed {@code citus.*} properties ({@link CitusProperties}),
- * the tenant of each request bound from a header or a path variable, the driver's metrics in
- * Micrometer and a {@code citus} health indicator. {@code @Transactional(readOnly = true)} needs
- * nothing: Spring calls {@code setReadOnly(true)}, which routes the transaction to a standby.
+ * the tenant of each request bound from a header, a path variable or a verified JWT claim (also
+ * while its {@code Callable} runs on another thread), the driver's metrics in Micrometer and a
+ * {@code citus} health indicator. {@code @Transactional(readOnly = true)} needs nothing: Spring
+ * calls {@code setReadOnly(true)}, which routes the transaction to a standby.
  */
 @AutoConfiguration(after = DataSourceAutoConfiguration.class)
 @EnableConfigurationProperties(CitusProperties.class)
@@ -43,22 +47,52 @@ public class CitusAutoConfiguration {
         return new CitusDataSourcePostProcessor(properties);
     }
 
-    /** Binds each request's tenant in Spring MVC applications that name a header or a path variable. */
+    /**
+     * Binds each request's tenant in Spring MVC applications that name a header, a path variable or
+     * a JWT claim, also on the threads running the request's {@code Callable}s.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     @ConditionalOnClass(WebMvcConfigurer.class)
-    @ConditionalOnExpression("'${citus.tenant.header:}' != '' or '${citus.tenant.path-variable:}' != ''")
+    @ConditionalOnExpression("'${citus.tenant.header:}' != '' or '${citus.tenant.path-variable:}' != ''"
+            + " or '${citus.tenant.jwt-claim:}' != ''")
     static class TenantPerRequest {
         @Bean
-        WebMvcConfigurer citusTenantPerRequest(CitusProperties properties) {
-            CitusTenantInterceptor interceptor = new CitusTenantInterceptor(blankToNull(properties.getTenant().getHeader()),
-                    blankToNull(properties.getTenant().getPathVariable()));
+        WebMvcConfigurer citusTenantPerRequest(CitusProperties properties, ObjectProvider<VerifiedClaim> verifiedClaim) {
+            CitusProperties.Tenant tenant = properties.getTenant();
+            String jwtClaim = blankToNull(tenant.getJwtClaim());
+            VerifiedClaim claim = jwtClaim == null ? null : verifiedClaim.getIfAvailable();
+            if (jwtClaim != null && claim == null) {
+                throw new IllegalStateException("citus.tenant.jwt-claim=" + jwtClaim + " reads the claim of a JWT verified by"
+                        + " Spring Security's OAuth2 resource server, which is not on the class path: add"
+                        + " org.springframework.boot:spring-boot-starter-oauth2-resource-server");
+            }
+            CitusTenantInterceptor interceptor = new CitusTenantInterceptor(blankToNull(tenant.getHeader()),
+                    blankToNull(tenant.getPathVariable()), claim);
+            CitusTenantCallableInterceptor onAsyncThread = new CitusTenantCallableInterceptor();
             return new WebMvcConfigurer() {
                 @Override
                 public void addInterceptors(InterceptorRegistry registry) {
                     registry.addInterceptor(interceptor);
                 }
+
+                @Override
+                public void configureAsyncSupport(AsyncSupportConfigurer configurer) {
+                    configurer.registerCallableInterceptors(onAsyncThread);
+                }
             };
+        }
+    }
+
+    /** {@code citus.tenant.jwt-claim}: the only place that loads {@link JwtTenantClaim} and so Spring Security. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass({JwtAuthenticationToken.class, Jwt.class})
+    @ConditionalOnExpression("'${citus.tenant.jwt-claim:}' != ''")
+    static class TenantFromJwt {
+        @Bean
+        VerifiedClaim citusTenantJwtClaim(CitusProperties properties) {
+            return new JwtTenantClaim(blankToNull(properties.getTenant().getJwtClaim()));
         }
     }
 

@@ -51,13 +51,23 @@ public class CitusProperties {
     /** Where each request's tenant comes from. */
     private final Tenant tenant = new Tenant();
 
-    /** The tenant of a request, bound with {@code CitusTenants.bind} while Spring MVC handles it. */
+    /**
+     * The tenant of a request, bound with {@code CitusTenants.bind} while Spring MVC handles it (also on the thread running
+     * its {@code Callable}). Without a JWT claim: the header, else the path variable.
+     */
     public static class Tenant {
         /** The HTTP header naming the request's tenant, e.g. {@code X-Tenant}; unset: none. */
         private String header;
 
         /** The path variable naming the request's tenant, e.g. {@code tenant} for {@code /tenants/{tenant}/...}; unset: none. */
         private String pathVariable;
+
+        /**
+         * The claim of the request's JWT naming its tenant, e.g. {@code tenant}; only a token Spring Security verified counts.
+         * When set it is the only source: a header or path variable may repeat the claim's tenant, any other name is refused
+         * with 403 (also when no verified token carries the claim).
+         */
+        private String jwtClaim;
 
         public String getHeader() {
             return header;
@@ -73,6 +83,14 @@ public class CitusProperties {
 
         public void setPathVariable(String pathVariable) {
             this.pathVariable = pathVariable;
+        }
+
+        public String getJwtClaim() {
+            return jwtClaim;
+        }
+
+        public void setJwtClaim(String jwtClaim) {
+            this.jwtClaim = jwtClaim;
         }
     }
 

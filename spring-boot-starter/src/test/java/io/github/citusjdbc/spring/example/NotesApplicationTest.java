@@ -2,8 +2,10 @@ package io.github.citusjdbc.spring.example;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,20 +28,31 @@ import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMock
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
 
 /**
  * The starter's example application on the test kit's real Citus cluster, through MockMvc: the tenant
  * of each request from its path or header, reads on the tenant's standby, a read right after a write
- * that sees it (read-your-writes), a bad tenant refused with 400, the metrics in Micrometer and the
- * {@code citus} health indicator.
+ * that sees it (read-your-writes), a bad tenant refused with 400, asynchronous requests (a
+ * {@code Callable} and a {@code CompletableFuture}) that run in the tenant and leave it bound on no
+ * thread, the metrics in Micrometer and the {@code citus} health indicator. MVC's executor has one
+ * thread, so a task run on it afterwards sees what the request's work left on that thread.
  */
 @SpringBootTest(classes = NotesApplication.class, properties = {"spring.main.banner-mode=off",
         "citus.tenant.path-variable=tenant", "citus.tenant.header=X-Tenant", "citus.read-your-writes=tenant",
-        "citus.topology-refresh-interval=1s", "spring.application.name=notes"})
+        "citus.topology-refresh-interval=1s", "spring.application.name=notes",
+        "spring.task.execution.pool.core-size=1", "spring.task.execution.thread-name-prefix=notes-async-",
+        NotesApplicationTest.WITHOUT_SPRING_SECURITY})
 @AutoConfigureMockMvc
 class NotesApplicationTest {
 
+    /** Spring Security is on the test class path for {@code TenantFromJwtTest}; this service runs without it. */
+    static final String WITHOUT_SPRING_SECURITY = "spring.autoconfigure.exclude="
+            + "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration,"
+            + "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration,"
+            + "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration";
     private static final String TENANT = "notes_a";
     private static LocalCluster cluster;
     private static ClusterNode standby;
@@ -49,6 +62,9 @@ class NotesApplicationTest {
     private MockMvc mvc;
     @Autowired
     private MeterRegistry meters;
+    @Autowired
+    @Qualifier("applicationTaskExecutor")
+    private ThreadPoolTaskExecutor executor;
     @Autowired
     @Qualifier("citusHealthIndicator")
     private HealthIndicator health;
@@ -99,6 +115,38 @@ class NotesApplicationTest {
         Map<?, ?> counted = call(get("/notes/count").header("X-Tenant", TENANT));
         assertEquals(TENANT, counted.get("tenant"), "the header names the tenant");
         assertTrue(((Number) counted.get("count")).longValue() >= 1);
+    }
+
+    @Test
+    void aCallableRunsInTheRequestsTenantAndNoThreadKeepsTheTenantAfterwards() throws Exception {
+        long id = ((Number) call(post("/tenants/" + TENANT + "/notes").content("later")).get("id")).longValue();
+
+        MvcResult started = mvc.perform(get("/tenants/" + TENANT + "/notes/" + id + "/async"))
+                .andExpect(request().asyncStarted()).andReturn();
+        assertEquals(null, CitusTenants.current(), "released on the container thread once the Callable is handed over");
+        Map<?, ?> read = json.readValue(mvc.perform(asyncDispatch(started)).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString(), Map.class);
+
+        assertEquals("later", read.get("body"), "the Callable's SQL read the tenant's schema");
+        assertEquals(TENANT, read.get("tenant"));
+        assertTrue(((String) read.get("thread")).startsWith("notes-async-"), "run on MVC's executor: " + read);
+        assertEquals(null, CitusTenants.current(), "released after the async re-dispatch");
+        assertEquals(null, executor.submit(CitusTenants::current).get(), "released on the executor's thread");
+    }
+
+    @Test
+    void aFutureOnTheApplicationsExecutorRunsInTheTenantTheHandlerCarriedThere() throws Exception {
+        call(post("/tenants/" + TENANT + "/notes").content("counted"));
+        MvcResult started = mvc.perform(get("/notes/count/async").header("X-Tenant", TENANT))
+                .andExpect(request().asyncStarted()).andReturn();
+        Map<?, ?> counted = json.readValue(mvc.perform(asyncDispatch(started)).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString(), Map.class);
+
+        assertEquals(TENANT, counted.get("tenant"), counted.toString());
+        assertTrue(((Number) counted.get("count")).longValue() >= 1, "notes counted in the tenant's schema");
+        assertTrue(((String) counted.get("thread")).startsWith("notes-async-"), counted.toString());
+        assertEquals(null, CitusTenants.current());
+        assertEquals(null, executor.submit(CitusTenants::current).get());
     }
 
     @Test
