@@ -78,6 +78,9 @@ public interface CitusMetrics {
     /** @return failures to reach a node that marked it down (backed off) */
     long getNodeFailures();
 
+    /** @return nodes marked down that served again (the other half of a node's health changes) */
+    long getNodeRecoveries();
+
     /** @return read-only units checked for read-your-writes ({@code readYourWrites=tenant}) */
     long getReadYourWritesChecks();
 

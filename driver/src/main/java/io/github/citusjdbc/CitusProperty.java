@@ -42,6 +42,18 @@ public enum CitusProperty {
                     + " `default`.",
             Kind.TOPOLOGY),
 
+    /** How long a unit of work that could not reach a node waits for the node to come back or be replaced. */
+    FAILOVER_WAIT("failoverWait", null,
+            "When a unit of work fails because a node could not be reached before anything was sent (the"
+                    + " driver's connection refused, or Citus reporting it could not connect to a worker), the"
+                    + " statement waits and runs again, for up to this long in all, instead of failing at once: a"
+                    + " worker failover (stop, promote, `citus_update_node`) or a restart then costs the application"
+                    + " latency, not errors. Only autocommit statements and the first statement of a transaction"
+                    + " (the failed transaction is rolled back first) wait; failures that may have reached a server"
+                    + " (a connection lost mid-statement, a failing `COMMIT`) never do, nor batches and COPY."
+                    + " A duration: `500ms`, `10s`; empty (the default): no waiting.",
+            Kind.ROUTING),
+
     /** Largest replication lag of a secondary that receives reads. */
     MAX_REPLICATION_LAG("maxReplicationLag", null,
             "Largest replication lag, in bytes of WAL, of a secondary that receives read-only work (suffixes"
@@ -159,18 +171,6 @@ public enum CitusProperty {
             "With `readYourWrites=tenant`: how long a read-only unit of work waits for its secondary to replay"
                     + " the last write before it runs on the primary instead (at least `1ms`). A duration:"
                     + " `500ms`, `30s`, `2m`; a bare number is seconds.",
-            Kind.ROUTING),
-
-    /** How long a unit of work that could not reach a node waits for the node to come back or be replaced. */
-    FAILOVER_WAIT("failoverWait", null,
-            "When a unit of work fails because a node could not be reached before anything was sent (the"
-                    + " driver's connection refused, or Citus reporting it could not connect to a worker), the"
-                    + " statement waits and runs again, for up to this long in all, instead of failing at once: a"
-                    + " worker failover (stop, promote, `citus_update_node`) or a restart then costs the application"
-                    + " latency, not errors. Only autocommit statements and the first statement of a transaction"
-                    + " (the failed transaction is rolled back first) wait; failures that may have reached a server"
-                    + " (a connection lost mid-statement, a failing `COMMIT`) never do, nor batches and COPY."
-                    + " A duration: `500ms`, `10s`; empty (the default): no waiting.",
             Kind.ROUTING),
 
     /**

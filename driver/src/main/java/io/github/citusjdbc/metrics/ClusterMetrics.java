@@ -46,6 +46,7 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
     private final LongAdder rywOnPrimary = new LongAdder();
     private final LongAdder walPositionReads = new LongAdder();
     private final LongAdder failoverWaits = new LongAdder();
+    private final LongAdder nodeRecoveries = new LongAdder();
     private static final PinForm[] FORMS = PinForm.values();
     private static final ExtraRoundTrip[] EXTRAS = ExtraRoundTrip.values();
     private final LongAdder[] pins = adders(FORMS.length);
@@ -102,6 +103,9 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
         this.view = view;
         this.refreshNanos = refreshNanos;
         this.health = health;
+        if (health != null) {
+            health.onRecovery(nodeRecoveries::increment);
+        }
     }
 
     private ObjectName register(String clusterName) {
@@ -203,6 +207,11 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
     /** A unit of work could not reach a node and waits to run again ({@code failoverWait}). */
     public void failoverWaited() {
         failoverWaits.increment();
+    }
+
+    @Override
+    public long getNodeRecoveries() {
+        return nodeRecoveries.sum();
     }
 
     @Override

@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  *       {@code RouteReason} (all registered at bind time, at 0 until used);</li>
  *   <li>{@code citus.units.node} (counter), tagged {@code node}: routed units by node as dialled, for the
  *       topology's nodes at bind time and {@code url} (the URL's hosts);</li>
- *   <li>{@code citus.retries}, {@code citus.node.failures}, {@code citus.failover.waits} (counters);</li>
+ *   <li>{@code citus.retries}, {@code citus.node.failures}, {@code citus.node.recoveries},
+ *       {@code citus.failover.waits} (counters);</li>
  *   <li>{@code citus.read.your.writes.checks} (counter) tagged {@code outcome} = {@code secondary} or
  *       {@code primary}; {@code citus.wal.position.reads} (counter);</li>
  *   <li>{@code citus.topology.version}, {@code citus.topology.age}, {@code citus.topology.refresh}
@@ -134,6 +135,8 @@ public final class CitusMeterBinder implements MeterBinder, AutoCloseable {
                 .description("units of work run once more on another node").register(registry);
         FunctionCounter.builder("citus.node.failures", metrics, CitusMetrics::getNodeFailures).tags(tags)
                 .description("failures to reach a node that marked it down").register(registry);
+        FunctionCounter.builder("citus.node.recoveries", metrics, CitusMetrics::getNodeRecoveries).tags(tags)
+                .description("nodes marked down that served again").register(registry);
         FunctionCounter.builder("citus.failover.waits", metrics, CitusMetrics::getFailoverWaits).tags(tags)
                 .description("pauses of units of work waiting for an unreachable node (failoverWait)").register(registry);
         FunctionCounter.builder("citus.read.your.writes.checks", metrics,

@@ -181,6 +181,17 @@ public final class NodeHealth {
             tracked.decrementAndGet();
         }
         LOG.info("node {} is up again", address);
+        Runnable listener = recoveryListener;
+        if (listener != null) {
+            listener.run();
+        }
+    }
+
+    private volatile Runnable recoveryListener;
+
+    /** @param listener run each time a node marked down serves again (the metrics count it), or null */
+    public void onRecovery(Runnable listener) {
+        this.recoveryListener = listener;
     }
 
     /**

@@ -75,4 +75,17 @@ class NodeHealthTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new NodeHealth(Duration.ofSeconds(2), Duration.ofSeconds(1), ticker));
     }
+
+    @Test
+    void aRecoveryIsReportedOnceWhenANodeMarkedDownServesAgain() {
+        java.util.concurrent.atomic.AtomicInteger recoveries = new java.util.concurrent.atomic.AtomicInteger();
+        health.onRecovery(recoveries::incrementAndGet);
+        health.markUp(N);
+        assertEquals(0, recoveries.get(), "a node that was never down does not recover");
+        health.markDown(N, "refused");
+        health.markDown(N, "refused again");
+        health.markUp(N);
+        health.markUp(N);
+        assertEquals(1, recoveries.get());
+    }
 }
