@@ -66,6 +66,7 @@ class FaultHarnessTest {
     private static final List<String> TENANTS = List.of("fh_1", "fh_2", "fh_3", "fh_4", "fh_5", "fh_6");
     private static LocalCluster cluster;
     private static ClusterNode coordinatorStandby;
+    private static Workload lastWorkload; // the workload of the last run(), for checks by fault
 
     @BeforeAll
     static void start() throws SQLException {
@@ -113,10 +114,19 @@ class FaultHarnessTest {
             List<Fault> faults = new ArrayList<>(commonFaults());
             faults.add(Faults.stall(relay, standby));
             faults.add(Faults.resetMidResult(relay, standby, 3));
+            faults.add(Faults.stopAndStart(cluster, cluster.worker(1))); // its primary down, its standby up
             faults.add(Faults.failOver(cluster, cluster.worker(1)));
             faults.add(Faults.failOver(cluster, cluster.coordinator()));
             reports = run("directly", url, faults, false);
         }
+        FaultSchedule.Report primaryDown = reports.get("worker1 stopped");
+        long windowEnd = primaryDown.startNanos() + HOLD.toNanos() + QUIET.toNanos();
+        List<Workload.Failure> readOnlyFailures = lastWorkload.failures().stream()
+                .filter(f -> f.nanos() >= primaryDown.startNanos() && f.nanos() < windowEnd)
+                .filter(f -> f.unit().equals("READ_ONLY"))
+                .toList();
+        // worker 1's tenants read on its standby, worker 2's on worker 2: none of them needs the dead primary
+        assertEquals(List.of(), readOnlyFailures, "read-only work goes on while worker 1's primary is down");
         Duration failover = reports.get("failover of worker1").outage();
         assertTrue(failover.compareTo(Duration.ofSeconds(2)) < 0,
                 "work recovers within 2 s of the first failure of a worker failover, took " + failover);
@@ -172,6 +182,7 @@ class FaultHarnessTest {
                     (c, sql, rows) -> c.unwrap(CitusConnection.class).copyIn(sql, rows),
                     () -> pool.getHikariPoolMXBean().softEvictConnections(), 150, bouncers);
             workload = new Workload(pool, TENANTS, settings);
+            lastWorkload = workload;
             workload.start();
             Thread.sleep(1500);
             reports = FaultSchedule.run(FaultSchedule.shuffled(faults, SEED), HOLD, QUIET, workload);

@@ -63,6 +63,15 @@ public final class Faults {
         return fault("kill " + node.name(), () -> cluster.kill(node), () -> cluster.start(node), false);
     }
 
+    /**
+     * A node's server stopped (fast shutdown: committed work is flushed, even with the kit's
+     * {@code synchronous_commit=off}, which a {@code kill -9} of a primary would lose) and started
+     * again at heal.
+     */
+    public static Fault stopAndStart(LocalCluster cluster, ClusterNode node) {
+        return fault(node.name() + " stopped", () -> cluster.stop(node), () -> cluster.start(node), false);
+    }
+
     /** A standby that stops replaying ({@code pg_wal_replay_pause()}) until heal: its lag grows. */
     public static Fault pauseReplay(LocalCluster cluster, ClusterNode standby) {
         return fault("replay paused on " + standby.name(), () -> sql(cluster, standby, "SELECT pg_wal_replay_pause()"),
