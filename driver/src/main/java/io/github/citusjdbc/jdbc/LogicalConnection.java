@@ -47,6 +47,8 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     final TenantPins pins;
     /** Session state re-applied to every physical connection routing switches to. */
     final SessionState state = new SessionState();
+    /** The classifications of the SQL texts run lately, shared by the connection's statements. */
+    final SqlInfoCache sqlInfos = new SqlInfoCache();
     /** The cluster's counters, shared by its connections; null when not connected to Citus. */
     final ClusterMetrics metrics;
     /** The routing of units of work; null when nothing is routed (plain PostgreSQL, or nothing to route). */

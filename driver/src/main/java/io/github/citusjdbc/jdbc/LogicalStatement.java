@@ -1,6 +1,5 @@
 package io.github.citusjdbc.jdbc;
 
-import io.github.citusjdbc.sql.SqlClassifier;
 import io.github.citusjdbc.sql.SqlInfo;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
@@ -58,7 +57,7 @@ abstract class LogicalStatement implements Statement {
     SqlInfo info(String sql) {
         boolean std = connection.pins.standardConformingStrings();
         if (classified == null || std != classifiedStd || !sql.equals(classifiedSql)) {
-            classified = SqlClassifier.classify(sql, std);
+            classified = connection.sqlInfos.classify(sql, std);
             classifiedSql = sql;
             classifiedStd = std;
         }

@@ -52,7 +52,7 @@ final class NodeConnections {
         NodeAddress address = r.dialAddress();
         for (int i = 0, n = nodes.size(); i < n; i++) {
             Physical p = nodes.get(i);
-            if (p.address.equals(address)) {
+            if (p.address == address || p.address.equals(address)) {
                 Physical checked = fresh(p);
                 if (checked != null) {
                     return checked;

@@ -10,7 +10,6 @@ import io.github.citusjdbc.routing.Router;
 import io.github.citusjdbc.routing.RoutingSettings;
 import io.github.citusjdbc.routing.SqlErrors;
 import io.github.citusjdbc.routing.WorkKind;
-import io.github.citusjdbc.sql.SqlClassifier;
 import io.github.citusjdbc.sql.SqlInfo;
 import io.github.citusjdbc.metrics.ClusterMetrics;
 import io.github.citusjdbc.topology.ClusterTopology;
@@ -67,6 +66,8 @@ final class RouteSession {
     final OwnWrites ownWrites;
     /** The cluster's counters, shared by its connections. */
     final ClusterMetrics metrics;
+    private io.github.citusjdbc.spi.NodeAddress countedAddress; // the node whose counter countedNode is
+    private java.util.concurrent.atomic.LongAdder countedNode;
 
     RouteSession(LogicalConnection connection, Driver pgjdbc, DriverConfig config, TopologyRegistry.Lease lease,
                  Router router, Physical url) {
@@ -153,7 +154,7 @@ final class RouteSession {
             return;
         }
         WorkKind kind = statement != null ? statement.workKind(sql)
-                : WorkKind.of(SqlClassifier.classify(sql, connection.pins.standardConformingStrings()));
+                : WorkKind.of(connection.sqlInfos.classify(sql, connection.pins.standardConformingStrings()));
         String tenant = work.tenantName();
         ClusterView view = lease.current();
         Route r = router.route(view, tenant, readRouted, kind);
@@ -166,7 +167,11 @@ final class RouteSession {
             refresh.request(NODE_DOWN);
         }
         unit = r;
-        metrics.routed(r);
+        if (!r.viaUrl() && r.dialAddress() != countedAddress) {
+            countedAddress = r.dialAddress();
+            countedNode = metrics.unitsTo(countedAddress);
+        }
+        metrics.routed(r, countedNode);
         unitOpen = true;
         unitFirstPending = true;
         unitRetried = false;
@@ -193,7 +198,7 @@ final class RouteSession {
     private void inTransaction(LogicalStatement statement, String sql) throws SQLException {
         if (current != url && unitOpen && unit != null && !unit.readsSecondary()) {
             WorkKind kind = statement != null ? statement.workKind(sql)
-                    : WorkKind.of(SqlClassifier.classify(sql, connection.pins.standardConformingStrings()));
+                    : WorkKind.of(connection.sqlInfos.classify(sql, connection.pins.standardConformingStrings()));
             if (kind == WorkKind.COORDINATOR) {
                 throw new SQLException("citus-jdbc: this statement (DDL, CREATE SCHEMA or a Citus management function)"
                         + " must run on the coordinator, but the open transaction was routed to worker " + current

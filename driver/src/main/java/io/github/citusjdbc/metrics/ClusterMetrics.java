@@ -125,16 +125,26 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
 
     /** A unit of work was routed to {@code route}: counted by reason and by node. */
     public void routed(io.github.citusjdbc.routing.Route route) {
+        routed(route, route.viaUrl() ? null : unitsTo(route.dialAddress()));
+    }
+
+    /**
+     * As {@link #routed(io.github.citusjdbc.routing.Route)}, with the node's counter the caller keeps
+     * ({@link #unitsTo}) while it routes to the same node: no map look-up per unit.
+     */
+    public void routed(io.github.citusjdbc.routing.Route route, LongAdder nodeCounter) {
         units[route.reason().ordinal()].increment();
         if (route.viaUrl()) {
             unitsToUrl.increment();
         } else {
-            LongAdder n = unitsByNode.get(route.dialAddress());
-            if (n == null) {
-                n = unitsByNode.computeIfAbsent(route.dialAddress(), a -> new LongAdder());
-            }
-            n.increment();
+            nodeCounter.increment();
         }
+    }
+
+    /** @return the counter of units routed to the node dialled at {@code address} */
+    public LongAdder unitsTo(NodeAddress address) {
+        LongAdder n = unitsByNode.get(address);
+        return n != null ? n : unitsByNode.computeIfAbsent(address, a -> new LongAdder());
     }
 
     @Override
