@@ -74,19 +74,28 @@ final class ParameterLog {
 
     private void slot(int index, int code) {
         if (index >= op.length) {
-            int n = Math.max(index + 1, op.length * 2);
+            int n = Math.max(Math.max(index + 1, 8), op.length * 2);
             op = java.util.Arrays.copyOf(op, n);
             l0 = java.util.Arrays.copyOf(l0, n);
             o0 = java.util.Arrays.copyOf(o0, n);
+        }
+        op[index] = (byte) code;
+        o0[index] = null;
+        if (index < o1.length) {
+            o1[index] = null;
+            o2[index] = null;
+        }
+    }
+
+    /** Sizes the second and third values' arrays as the first's, for a setter that records them. */
+    private void wide() {
+        if (l1.length < op.length) {
+            int n = op.length;
             l1 = java.util.Arrays.copyOf(l1, n);
             o1 = java.util.Arrays.copyOf(o1, n);
             l2 = java.util.Arrays.copyOf(l2, n);
             o2 = java.util.Arrays.copyOf(o2, n);
         }
-        op[index] = (byte) code;
-        o0[index] = null;
-        o1[index] = null;
-        o2[index] = null;
     }
 
     void setArray(int index, Array p2) {
@@ -110,6 +119,7 @@ final class ParameterLog {
             return;
         }
         slot(index, 3);
+        wide();
         o0[index] = p2;
         l1[index] = p3;
     }
@@ -119,6 +129,7 @@ final class ParameterLog {
             return;
         }
         slot(index, 4);
+        wide();
         o0[index] = p2;
         l1[index] = p3;
     }
@@ -144,6 +155,7 @@ final class ParameterLog {
             return;
         }
         slot(index, 7);
+        wide();
         o0[index] = p2;
         l1[index] = p3;
     }
@@ -153,6 +165,7 @@ final class ParameterLog {
             return;
         }
         slot(index, 8);
+        wide();
         o0[index] = p2;
         l1[index] = p3;
     }
@@ -170,6 +183,7 @@ final class ParameterLog {
             return;
         }
         slot(index, 10);
+        wide();
         o0[index] = p2;
         l1[index] = p3;
     }
@@ -219,6 +233,7 @@ final class ParameterLog {
             return;
         }
         slot(index, 16);
+        wide();
         o0[index] = p2;
         l1[index] = p3;
     }
@@ -228,6 +243,7 @@ final class ParameterLog {
             return;
         }
         slot(index, 17);
+        wide();
         o0[index] = p2;
         l1[index] = p3;
     }
@@ -245,6 +261,7 @@ final class ParameterLog {
             return;
         }
         slot(index, 19);
+        wide();
         o0[index] = p2;
         l1[index] = p3;
     }
@@ -270,6 +287,7 @@ final class ParameterLog {
             return;
         }
         slot(index, 22);
+        wide();
         o0[index] = p2;
         o1[index] = p3;
     }
@@ -319,6 +337,7 @@ final class ParameterLog {
             return;
         }
         slot(index, 28);
+        wide();
         o0[index] = p2;
         l1[index] = p3;
     }
@@ -336,6 +355,7 @@ final class ParameterLog {
             return;
         }
         slot(index, 30);
+        wide();
         o0[index] = p2;
         l1[index] = p3;
     }
@@ -369,6 +389,7 @@ final class ParameterLog {
             return;
         }
         slot(index, 34);
+        wide();
         l0[index] = p2;
         o1[index] = p3;
     }
@@ -386,6 +407,7 @@ final class ParameterLog {
             return;
         }
         slot(index, 36);
+        wide();
         o0[index] = p2;
         l1[index] = p3;
     }
@@ -395,6 +417,7 @@ final class ParameterLog {
             return;
         }
         slot(index, 37);
+        wide();
         o0[index] = p2;
         l1[index] = p3;
         l2[index] = p4;
@@ -405,6 +428,7 @@ final class ParameterLog {
             return;
         }
         slot(index, 38);
+        wide();
         o0[index] = p2;
         o1[index] = p3;
     }
@@ -414,6 +438,7 @@ final class ParameterLog {
             return;
         }
         slot(index, 39);
+        wide();
         o0[index] = p2;
         o1[index] = p3;
         l2[index] = p4;
@@ -472,6 +497,7 @@ final class ParameterLog {
             return;
         }
         slot(index, 46);
+        wide();
         o0[index] = p2;
         o1[index] = p3;
     }
@@ -489,6 +515,7 @@ final class ParameterLog {
             return;
         }
         slot(index, 48);
+        wide();
         o0[index] = p2;
         o1[index] = p3;
     }
@@ -506,6 +533,7 @@ final class ParameterLog {
             return;
         }
         slot(index, 50);
+        wide();
         o0[index] = p2;
         l1[index] = p3;
     }

@@ -34,6 +34,8 @@ final class SessionPinning implements Pinning {
     private boolean everPinned;
     private TenantPath normPath; // the path norm was computed for
     private String norm;
+    private String lastReported; // the search_path pgjdbc last gave us (identity), and its normalized form
+    private String lastReportedNorm;
     private Envelope sessionEnv; // the last envelope, reused while the SET repeats
 
     /** @param perTransactionIsolation whether isolation levels are sent per transaction (a transaction pooler) */
@@ -136,7 +138,11 @@ final class SessionPinning implements Pinning {
         }
         String reported = pins.reportedSearchPath();
         if (reported != null) {
-            serverNorm = normalize(reported);
+            if (reported != lastReported) { // pgjdbc keeps the reported string until the next report
+                lastReportedNorm = normalize(reported);
+                lastReported = reported;
+            }
+            serverNorm = lastReportedNorm;
             serverKnown = true;
         }
         if (path == null) {

@@ -453,15 +453,23 @@ public final class DelegateGenerator {
                 + "            }\n        }\n        return true;\n    }\n");
         sb.append("\n    /** @return whether a value is recorded for parameter {@code index} (1-based) */\n"
                 + "    boolean isSet(int index) {\n        return index > 0 && index < op.length && op[index] != 0;\n    }\n");
+        // Only the first value's arrays grow with the index (one growth to 8 for most statements):
+        // the second and third, used by a few setters (setObject with type and scale...), grow in wide().
         sb.append("\n    private void slot(int index, int code) {\n        if (index >= op.length) {\n"
-                + "            int n = Math.max(index + 1, op.length * 2);\n"
-                + "            op = java.util.Arrays.copyOf(op, n);\n");
-        for (int j = 0; j < 3; j++) {
+                + "            int n = Math.max(Math.max(index + 1, 8), op.length * 2);\n"
+                + "            op = java.util.Arrays.copyOf(op, n);\n"
+                + "            l0 = java.util.Arrays.copyOf(l0, n);\n"
+                + "            o0 = java.util.Arrays.copyOf(o0, n);\n");
+        sb.append("        }\n        op[index] = (byte) code;\n        o0[index] = null;\n"
+                + "        if (index < o1.length) {\n            o1[index] = null;\n            o2[index] = null;\n"
+                + "        }\n    }\n");
+        sb.append("\n    /** Sizes the second and third values' arrays as the first's, for a setter that records them. */\n"
+                + "    private void wide() {\n        if (l1.length < op.length) {\n            int n = op.length;\n");
+        for (int j = 1; j < 3; j++) {
             sb.append("            l").append(j).append(" = java.util.Arrays.copyOf(l").append(j).append(", n);\n");
             sb.append("            o").append(j).append(" = java.util.Arrays.copyOf(o").append(j).append(", n);\n");
         }
-        sb.append("        }\n        op[index] = (byte) code;\n        o0[index] = null;\n        o1[index] = null;\n"
-                + "        o2[index] = null;\n    }\n");
+        sb.append("        }\n    }\n");
         int code = 1;
         StringBuilder replay = new StringBuilder();
         for (Method m : setters) {
@@ -472,6 +480,9 @@ public final class DelegateGenerator {
                 sb.append(", ").append(name(types[i])).append(" p").append(i + 1);
             }
             sb.append(") {\n        if (index < 1) {\n            return;\n        }\n        slot(index, ").append(code).append(");\n");
+            if (types.length > 2) {
+                sb.append("        wide();\n");
+            }
             StringJoiner args = new StringJoiner(", ");
             args.add("i");
             for (int i = 1; i < types.length; i++) {
