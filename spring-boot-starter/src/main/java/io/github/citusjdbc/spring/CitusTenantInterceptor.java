@@ -1,6 +1,7 @@
 package io.github.citusjdbc.spring;
 
 import io.github.citusjdbc.CitusTenants;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -41,6 +42,8 @@ final class CitusTenantInterceptor implements AsyncHandlerInterceptor {
     /** The request attribute holding the tenant decided at the first dispatch. */
     static final String TENANT = CitusTenantInterceptor.class.getName() + ".tenant";
     private static final String SCOPE = CitusTenantInterceptor.class.getName() + ".scope";
+    /** How many forward/include dispatches run inside the dispatch that holds the scope (an Integer). */
+    private static final String NESTED = CitusTenantInterceptor.class.getName() + ".nested";
 
     private final String header;
     private final String pathVariable;
@@ -59,6 +62,14 @@ final class CitusTenantInterceptor implements AsyncHandlerInterceptor {
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) throws IOException {
+        DispatcherType type = request.getDispatcherType();
+        if ((type == DispatcherType.FORWARD || type == DispatcherType.INCLUDE) && request.getAttribute(SCOPE) != null
+                && request.getAttribute(TENANT) != null) {
+            // Inside the dispatch that bound the tenant, on the same thread: it stays bound, and
+            // this nested dispatch must not replace (and so lose) the scope the outer one closes.
+            request.setAttribute(NESTED, nested(request) + 1);
+            return true;
+        }
         String tenant;
         if (request.getAttribute(TENANT) instanceof String decided) {
             tenant = decided; // the async re-dispatch of a request whose first dispatch decided it
@@ -117,8 +128,17 @@ final class CitusTenantInterceptor implements AsyncHandlerInterceptor {
         }
     }
 
+    private static int nested(HttpServletRequest request) {
+        return request.getAttribute(NESTED) instanceof Integer n ? n : 0;
+    }
+
     @Override
     public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
+        int nested = nested(request);
+        if (nested > 0) {
+            request.setAttribute(NESTED, nested - 1); // a forward or include ended: the outer dispatch closes
+            return;
+        }
         if (request.getAttribute(SCOPE) instanceof CitusTenants.Scope scope) {
             scope.close();
             request.removeAttribute(SCOPE);

@@ -139,4 +139,19 @@ class CitusTenantInterceptorTest {
         assertEquals(null, CitusTenants.current());
         onAsyncThread.postProcess(web, task, null);
     }
+
+    @Test
+    void aForwardInsideTheRequestKeepsTheTenantAndLeavesNothingBoundAfterIt() throws Exception {
+        CitusTenantInterceptor interceptor = new CitusTenantInterceptor("X-Tenant", "tenant", null);
+        MockHttpServletRequest request = request("t_a", null);
+        assertTrue(interceptor.preHandle(request, response, null));
+        request.setDispatcherType(jakarta.servlet.DispatcherType.FORWARD);
+        assertTrue(interceptor.preHandle(request, response, null));
+        assertEquals("t_a", CitusTenants.current(), "bound in the forwarded handler");
+        interceptor.afterCompletion(request, response, null, null);
+        assertEquals("t_a", CitusTenants.current(), "the forward's end does not unbind the request's tenant");
+        request.setDispatcherType(jakarta.servlet.DispatcherType.REQUEST);
+        interceptor.afterCompletion(request, response, null, null);
+        assertEquals(null, CitusTenants.current(), "the request's end unbinds it");
+    }
 }
