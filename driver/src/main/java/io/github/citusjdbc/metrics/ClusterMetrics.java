@@ -236,18 +236,20 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
 
     @Override
     public Map<String, Long> getPinsByForm() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        for (PinForm f : FORMS) {
-            m.put(f.key(), pins[f.ordinal()].sum());
-        }
-        return Collections.unmodifiableMap(m);
+        return counts(FORMS, pins, PinForm::key);
     }
 
     @Override
     public Map<String, Long> getExtraRoundTrips() {
+        return counts(EXTRAS, extraRoundTrips, ExtraRoundTrip::key);
+    }
+
+    /** @return every constant's count ({@code adders} by ordinal), under its metrics name, in declaration order */
+    private static <E extends Enum<E>> Map<String, Long> counts(E[] constants, LongAdder[] adders,
+                                                                java.util.function.Function<E, String> name) {
         Map<String, Long> m = new LinkedHashMap<>();
-        for (ExtraRoundTrip e : EXTRAS) {
-            m.put(e.key(), extraRoundTrips[e.ordinal()].sum());
+        for (E e : constants) {
+            m.put(name.apply(e), adders[e.ordinal()].sum());
         }
         return Collections.unmodifiableMap(m);
     }
