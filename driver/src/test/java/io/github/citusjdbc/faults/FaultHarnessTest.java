@@ -89,24 +89,18 @@ class FaultHarnessTest {
     @Order(1)
     void throughPgBouncer118() throws Exception {
         ClusterNode coordinator = cluster.coordinator();
-        try (RoundTripRelay relay = relayBefore(standbyOfWorker1().bouncerAddress())) {
-            String url = "jdbc:citus://" + coordinator.bouncerAddress() + "/" + cluster.database()
-                    + "?pooler=pgbouncer-transaction&nodeAddressMap=" + cluster.nodeAddressMap(
-                            n -> n == standbyOfWorker1() ? relay.address() : n.bouncerAddress());
-            run("PgBouncer 1.18", url, bouncerFaults(relay), true);
-        }
+        String url = "jdbc:citus://" + coordinator.bouncerAddress() + "/" + cluster.database()
+                + "?pooler=pgbouncer-transaction&nodeAddressMap=" + cluster.nodeAddressMap(ClusterNode::bouncerAddress);
+        run("PgBouncer 1.18", url, bouncerFaults(), true);
     }
 
     @Test
     @Order(2)
     void throughPgBouncer125() throws Exception {
         ClusterNode coordinator = cluster.coordinator();
-        try (RoundTripRelay relay = relayBefore(standbyOfWorker1().trackingBouncerAddress())) {
-            String url = "jdbc:citus://" + coordinator.trackingBouncerAddress() + "/" + cluster.database()
-                    + "?pooler=pgbouncer-transaction-tracking&nodeAddressMap=" + cluster.nodeAddressMap(
-                            n -> n == standbyOfWorker1() ? relay.address() : n.trackingBouncerAddress());
-            run("PgBouncer 1.25", url, bouncerFaults(relay), true);
-        }
+        String url = "jdbc:citus://" + coordinator.trackingBouncerAddress() + "/" + cluster.database()
+                + "?pooler=pgbouncer-transaction-tracking&nodeAddressMap=" + cluster.nodeAddressMap(ClusterNode::trackingBouncerAddress);
+        run("PgBouncer 1.25", url, bouncerFaults(), true);
     }
 
     @Test
@@ -155,21 +149,8 @@ class FaultHarnessTest {
                 Faults.moveTenant(cluster, "fh_2", workers, "block_writes"));
     }
 
-    private static ClusterNode standbyOfWorker1() {
-        return cluster.standbyOf(cluster.worker(1));
-    }
-
-    /** A relay before worker 1's standby's PgBouncer ({@code host:port}): the stall and reset faults act on it. */
-    private static RoundTripRelay relayBefore(String bouncer) throws IOException {
-        int colon = bouncer.lastIndexOf(':');
-        return RoundTripRelay.start(bouncer.substring(0, colon), Integer.parseInt(bouncer.substring(colon + 1)));
-    }
-
-    /** @param relay the relay before worker 1's standby's PgBouncer */
-    private static List<Fault> bouncerFaults(RoundTripRelay relay) {
+    private static List<Fault> bouncerFaults() {
         List<Fault> faults = new ArrayList<>(commonFaults());
-        faults.add(Faults.stall(relay, standbyOfWorker1()));
-        faults.add(Faults.resetMidResult(relay, standbyOfWorker1(), 3));
         faults.add(Faults.restartBouncers(cluster, cluster.coordinator()));
         faults.add(Faults.pauseBouncers(cluster, cluster.coordinator()));
         faults.add(Faults.restartBouncers(cluster, cluster.worker(1)));
