@@ -225,7 +225,16 @@ public final class Workload {
     /** @return where each of the workload's threads is now (a few frames each), for diagnosis */
     public String threadDump() {
         StringBuilder out = new StringBuilder();
-        for (Thread t : threads) {
+        List<Thread> shown = new ArrayList<>(threads);
+        // The pool's and the driver's threads too: when every workload thread waits for a pooled
+        // connection, what blocks is the pool creating one (the driver opening it) or a refresh.
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            String name = t.getName().toLowerCase(java.util.Locale.ROOT);
+            if (!shown.contains(t) && (name.contains("hikari") || name.contains("citus"))) {
+                shown.add(t);
+            }
+        }
+        for (Thread t : shown) {
             out.append(t.getName()).append(' ').append(t.getState()).append('\n');
             StackTraceElement[] frames = t.getStackTrace();
             for (int i = 0; i < Math.min(25, frames.length); i++) {
