@@ -65,8 +65,8 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         this.config = config;
         this.citus = citus;
         this.metrics = citus ? ClusterMetrics.of(config.cluster()) : null;
-        if (metrics != null) {
-            metrics.countTenants(config.metricsTenants());
+        if (metrics != null && config.metricsTenants() > 0) {
+            metrics.countTenants(config.metricsTenants()); // synchronized: only for connections that ask
         }
         this.pins = new TenantPins(this, config.tenants(), config.pooler(), metrics);
         pins.attach(physical);

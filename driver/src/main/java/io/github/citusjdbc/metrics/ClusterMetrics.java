@@ -123,14 +123,11 @@ public final class ClusterMetrics implements CitusMetrics, AutoCloseable {
         }
     }
 
-    /** A unit of work was routed to {@code route}: counted by reason and by node. */
-    public void routed(io.github.citusjdbc.routing.Route route) {
-        routed(route, route.viaUrl() ? null : unitsTo(route.dialAddress()));
-    }
-
     /**
-     * As {@link #routed(io.github.citusjdbc.routing.Route)}, with the node's counter the caller keeps
-     * ({@link #unitsTo}) while it routes to the same node: no map look-up per unit.
+     * A unit of work was routed to {@code route}: counted by reason and by node, the node's counter
+     * ({@link #unitsTo}) kept by the caller while it routes to the same node (no map look-up per unit).
+     *
+     * @param nodeCounter the counter of the route's node; unused (may be null) for the URL's hosts
      */
     public void routed(io.github.citusjdbc.routing.Route route, LongAdder nodeCounter) {
         units[route.reason().ordinal()].increment();

@@ -81,9 +81,4 @@ final class TenantMeters {
                 .register(registry);
         return List.of(units, statements);
     }
-
-    /** @return the tenants with meters now */
-    synchronized java.util.Set<String> tenants() {
-        return new HashSet<>(registered.keySet());
-    }
 }
