@@ -42,9 +42,56 @@ final class EnvelopeBatch {
 
     private final LogicalPreparedStatement statement;
     private final ArrayList<PreparedStatement> physicals = new ArrayList<>(0);
+    private ArrayList<ParameterLog> entries; // the parameters of each entry added while a pin was possible
+    private int size; // entries added since the last run or clear (pgjdbc's batch size)
 
     EnvelopeBatch(LogicalPreparedStatement statement) {
         this.statement = statement;
+    }
+
+    /**
+     * An entry was added to the statement's batch.
+     *
+     * @param parameters a copy of its parameters, or null when nothing can be pinned (not recorded)
+     */
+    void added(ParameterLog parameters) {
+        size++;
+        if (parameters != null) {
+            if (entries == null) {
+                entries = new ArrayList<>();
+            }
+            entries.add(parameters);
+        }
+    }
+
+    /** Forgets the entries added (the batch was cleared or ran). */
+    void clearEntries() {
+        entries = null;
+        size = 0;
+    }
+
+    /**
+     * @return the parameters of every entry added, or null when some were added while nothing could
+     *         be pinned (such a batch runs as pgjdbc's); the entries are forgotten
+     */
+    ArrayList<ParameterLog> takeEntries() {
+        ArrayList<ParameterLog> recorded = entries != null && entries.size() == size ? entries : null;
+        clearEntries();
+        return recorded;
+    }
+
+    /** Runs the batch as envelopes ({@link #run}); the last envelope's statement answers for the results. */
+    long[] runAsEnvelopes(Envelope e, ArrayList<ParameterLog> list) throws SQLException {
+        if (holds(statement.delegate)) {
+            statement.delegate = statement.plain;
+        }
+        close();
+        SqlInfo info = statement.info(statement.sql);
+        Done done = run(e, list, info, statement.returning(info));
+        statement.plain.clearBatch();
+        statement.delegate = done.last(); // its warnings are the batch's
+        statement.batchDone(done.keys());
+        return done.counts();
     }
 
     /** @return whether a batch of {@code entries} can run as envelopes: one pgjdbc statement, every parameter set */

@@ -42,7 +42,7 @@ final class FailoverWait {
                 if (left <= 0) {
                     throw e;
                 }
-                connection.beforeRunningAgain(e);
+                connection.units.beforeRunningAgain(e);
                 try {
                     Thread.sleep(Math.max(1, Math.min(pause, left) / 1_000_000));
                 } catch (InterruptedException interrupted) {

@@ -3,14 +3,12 @@ package io.github.citusjdbc.jdbc;
 import io.github.citusjdbc.CitusConnection;
 import io.github.citusjdbc.config.DriverConfig;
 import io.github.citusjdbc.metrics.ClusterMetrics;
-import io.github.citusjdbc.metrics.TenantActivity;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -21,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * ({@link #delegate}), the statements created on it, the tenant pin ({@link #pins}) and, on a
  * Citus cluster with something to route, the routing session ({@link #routing}).
  *
- * <p>Every statement execution, batch and COPY runs through {@link #inUnit}: the unit of work is
+ * <p>Every statement execution, batch and COPY runs through {@link UnitRunner#inUnit}: the unit of work is
  * decided once ({@link TenantPins#begin}), routing moves the connection to the unit's node when
  * it must, and the call runs. The methods of {@link Connection} that change session or
  * transaction state ({@code setAutoCommit}, {@code commit}, {@code rollback}, {@code setSchema},
@@ -39,8 +37,7 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     private final DriverConfig config;
     private final boolean citus;
     private final long id = IDS.incrementAndGet();
-    // Open statements, closed with the connection; removal scans from the end (LIFO is typical).
-    private final ArrayList<LogicalStatement> statements = new ArrayList<>();
+    private final OpenStatements statements = new OpenStatements();
     private LogicalDatabaseMetaData metaData;
     private volatile boolean closed;
     /** The tenant pin (and per-transaction isolation behind a transaction pooler). */
@@ -51,6 +48,8 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     final SqlInfoCache sqlInfos = new SqlInfoCache();
     /** The cluster's counters, shared by its connections; null when not connected to Citus. */
     final ClusterMetrics metrics;
+    /** The one execution path of statements, batches and COPY. */
+    final UnitRunner units;
     /** The routing of units of work; null when nothing is routed (plain PostgreSQL, or nothing to route). */
     RouteSession routing;
     private Statement internal; // for the driver's own commands: ROLLBACK, pins sent separately
@@ -70,6 +69,7 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         }
         this.pins = new TenantPins(this, config.tenants(), config.pooler(), metrics);
         pins.attach(physical);
+        this.units = new UnitRunner(this);
         state.readOnly = config.readOnly() != null && config.readOnly();
         state.networkTimeoutMillis = SessionState.socketTimeoutMillis(config.pgjdbcProperties().getProperty("socketTimeout"));
     }
@@ -103,14 +103,7 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
 
     @Override
     public io.github.citusjdbc.ServedBy lastServedBy() {
-        RouteSession r = routing;
-        if (r == null || !r.served()) {
-            return null;
-        }
-        io.github.citusjdbc.routing.Route route = r.lastRoute();
-        io.github.citusjdbc.spi.NodeAddress dialled = r.current().address;
-        return servedBy(route, dialled == null ? urlHost() : dialled, r.lastReason().name(),
-                route == null ? r.topologyVersion() : route.topologyVersion(), r.lastTenant(), r.fallbackCause());
+        return RouteReport.lastServedBy(this);
     }
 
     @Override
@@ -119,22 +112,7 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         if (tenant != null) {
             io.github.citusjdbc.tenant.TenantName.validate(tenant);
         }
-        RouteSession r = routing;
-        if (r == null) {
-            return null;
-        }
-        io.github.citusjdbc.routing.Route route = r.explain(tenant, readOnly);
-        return servedBy(route, route.viaUrl() ? urlHost() : route.dialAddress(), route.reason().name(),
-                route.topologyVersion(), tenant, r.fallbackCause(tenant, route));
-    }
-
-    private static io.github.citusjdbc.ServedBy servedBy(io.github.citusjdbc.routing.Route route,
-                                                         io.github.citusjdbc.spi.NodeAddress dialled, String reason,
-                                                         long version, String tenant, String fallbackCause) {
-        io.github.citusjdbc.spi.Node node = route == null ? null : route.node();
-        return new io.github.citusjdbc.ServedBy(dialled, node,
-                node == null ? io.github.citusjdbc.spi.NodeRole.PRIMARY : node.role(), reason, version, tenant,
-                route == null ? -1 : route.lagBytes(), fallbackCause);
+        return RouteReport.explain(this, tenant, readOnly);
     }
 
     @Override
@@ -169,28 +147,12 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         return r == null ? 0 : r.topologyVersion();
     }
 
-    private io.github.citusjdbc.spi.NodeAddress urlHost() {
-        try {
-            org.postgresql.util.HostSpec h = routing.url.connection.unwrap(org.postgresql.core.BaseConnection.class)
-                    .getQueryExecutor().getHostSpec();
-            return new io.github.citusjdbc.spi.NodeAddress(h.getHost(), h.getPort());
-        } catch (SQLException e) {
-            return config.hosts().get(0);
-        }
-    }
-
-    <S extends LogicalStatement> S track(S statement) {
-        statements.add(statement);
-        return statement;
+    private <S extends LogicalStatement> S track(S statement) {
+        return statements.add(statement);
     }
 
     void untrack(LogicalStatement statement) {
-        for (int i = statements.size() - 1; i >= 0; i--) {
-            if (statements.get(i) == statement) {
-                statements.remove(i);
-                return;
-            }
-        }
+        statements.remove(statement);
     }
 
     @Override
@@ -267,87 +229,6 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         return track(new WrappedCallableStatement(this,
                 delegate.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability), sql,
                 resultSetType, resultSetConcurrency, resultSetHoldability));
-    }
-
-    // ------------------------------------------------------------------ the one execution path
-
-    /**
-     * Runs one intercepted call as (part of) a unit of work; every execution of the driver passes
-     * here. Without routing the call runs on the current physical connection (the call plans its
-     * tenant pin itself). With routing ({@link RouteSession}) the unit's node is decided at its first
-     * statement and the connection (and {@code statement}) moved there; the outcome is reported to
-     * the router, and a call that failed before anything reached the application runs once more on
-     * the route the router chose.
-     *
-     * @param statement the executing statement, or null (COPY)
-     * @param sql       the SQL that decides the route (a batch: its first entry)
-     * @param retryable whether the call may run a second time after a failure
-     * @param call      the call
-     * @return the call's result
-     */
-    <S extends LogicalStatement, T> T inUnit(S statement, String sql, boolean retryable, SqlCall<S, T> call)
-            throws SQLException {
-        long failoverWait = config.failoverWaitNanos();
-        if (failoverWait == 0 || !retryable) {
-            return unitOnce(statement, sql, retryable, call);
-        }
-        return FailoverWait.run(this, failoverWait, () -> unitOnce(statement, sql, retryable, call));
-    }
-
-    /**
-     * Before a unit's first statement runs again ({@link FailoverWait}): a transaction it opened is
-     * rolled back, routing refreshes the topology early, and the wait is counted.
-     */
-    void beforeRunningAgain(SQLException failure) throws SQLException {
-        if (metrics != null) {
-            metrics.failoverWaited();
-        }
-        if (routing != null) {
-            routing.nodeUnreachable();
-        }
-        if (!state.autoCommit) {
-            try {
-                rollback();
-            } catch (SQLException rollback) {
-                failure.addSuppressed(rollback);
-                throw failure;
-            }
-        }
-    }
-
-    private <S extends LogicalStatement, T> T unitOnce(S statement, String sql, boolean retryable, SqlCall<S, T> call)
-            throws SQLException {
-        UnitOfWork unit = pins.begin();
-        TenantActivity tenant = pins.tenantActivity(); // null unless metricsTenants
-        long start = tenant == null ? 0 : System.nanoTime();
-        try {
-            RouteSession r = routing;
-            if (r == null || r.passThrough(unit, statement)) {
-                T result = call.run(statement, sql);
-                if (r != null) {
-                    r.ran(unit, statement, sql);
-                }
-                return result;
-            }
-            for (;;) {
-                r.enter(unit, statement, sql);
-                T result;
-                try {
-                    result = call.run(statement, sql);
-                } catch (SQLException e) {
-                    r.failed(e, retryable);
-                    continue; // failed() returned: run once more on the route it switched to
-                }
-                r.succeeded();
-                r.ran(unit, statement, sql);
-                return result;
-            }
-        } finally {
-            pins.end();
-            if (tenant != null) {
-                tenant.statement(System.nanoTime() - start);
-            }
-        }
     }
 
     // ------------------------------------------------------------------ tenant and transaction state
@@ -470,34 +351,17 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         sessionChanged();
     }
 
-    /** Pins before the savepoint when it opens the transaction, so that rolling back to it keeps the pin. */
+    /** Routes and pins before the savepoint when it opens the transaction ({@link UnitRunner#beforeSavepoint}). */
     @Override
     public java.sql.Savepoint setSavepoint() throws SQLException {
-        pinBeforeSavepoint();
+        units.beforeSavepoint();
         return delegate.setSavepoint();
     }
 
     @Override
     public java.sql.Savepoint setSavepoint(String name) throws SQLException {
-        pinBeforeSavepoint();
+        units.beforeSavepoint();
         return delegate.setSavepoint(name);
-    }
-
-    private void pinBeforeSavepoint() throws SQLException {
-        UnitOfWork unit = pins.begin();
-        try {
-            if (routing != null && !state.autoCommit) {
-                routing.enter(unit, null, "SAVEPOINT"); // may open the transaction: route it first (a generic unit)
-            }
-            if (!delegate.getAutoCommit()) {
-                Envelope e = pins.planAround(null);
-                if (e != null) {
-                    pins.before(e);
-                }
-            }
-        } finally {
-            pins.end();
-        }
     }
 
     /**
@@ -597,7 +461,7 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         }
         closed = true;
         Connection physical = routing != null ? routing.url.connection : delegate;
-        closeStatements();
+        statements.closeAll(this);
         delegate = ClosedConnection.INSTANCE;
         metaData = null;
         internal = null; // closed with the physical connection
@@ -623,20 +487,8 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         delegate = ClosedConnection.INSTANCE;
         metaData = null;
         internal = null;
-        statements.clear(); // unusable once the socket is gone; drop the references
+        statements.forgetAll(); // unusable once the socket is gone
         LOG.debug("{} aborted", this);
-    }
-
-    private void closeStatements() {
-        LogicalStatement[] open = statements.toArray(new LogicalStatement[0]);
-        statements.clear();
-        for (LogicalStatement statement : open) {
-            try {
-                statement.close();
-            } catch (SQLException e) {
-                LOG.debug("{}: closing a statement failed: {}", this, e.toString());
-            }
-        }
     }
 
     @Override

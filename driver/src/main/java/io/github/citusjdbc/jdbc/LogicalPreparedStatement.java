@@ -23,7 +23,8 @@ import java.util.ArrayList;
  * lets routing re-target a statement to another connection.
  *
  * <p>Batches run on {@link #plain} (pgjdbc's batch), except pinned autocommit batches, which are
- * sent as envelopes of one copy of the SQL per entry ({@link EnvelopeBatch}).
+ * sent as envelopes of one copy of the SQL per entry ({@link EnvelopeBatch}, which also records
+ * each entry's parameters).
  */
 abstract class LogicalPreparedStatement extends LogicalStatement implements PreparedStatement {
 
@@ -87,12 +88,12 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
 
     @Override
     public boolean execute() throws SQLException {
-        return connection.inUnit(this, sql, true, (p, q) -> p.executeOnce());
+        return connection.units.inUnit(this, sql, true, (p, q) -> p.executeOnce());
     }
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        return connection.inUnit(this, sql, true, (p, q) -> p.executeQueryOnce());
+        return connection.units.inUnit(this, sql, true, (p, q) -> p.executeQueryOnce());
     }
 
     @Override
@@ -102,7 +103,7 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        return connection.inUnit(this, sql, true, (p, q) -> p.executeLargeUpdateOnce());
+        return connection.units.inUnit(this, sql, true, (p, q) -> p.executeLargeUpdateOnce());
     }
 
     /** Entries were added with addBatch() since the last executeBatch/clearBatch: the batch is routed already. */
@@ -120,13 +121,18 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
             return keyColumns == STAR ? physical.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)
                     : physical.prepareStatement(sql, keyColumns);
         }
+        return prepareOn(physical, sql);
+    }
+
+    /** Prepares {@code text} on {@code physical} with this statement's result set type, concurrency and holdability. */
+    private PreparedStatement prepareOn(java.sql.Connection physical, String text) throws SQLException {
         if (resultSetHoldability != 0) {
-            return physical.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+            return physical.prepareStatement(text, resultSetType, resultSetConcurrency, resultSetHoldability);
         }
         if (resultSetType != 0) {
-            return physical.prepareStatement(sql, resultSetType, resultSetConcurrency);
+            return physical.prepareStatement(text, resultSetType, resultSetConcurrency);
         }
-        return physical.prepareStatement(sql);
+        return physical.prepareStatement(text);
     }
 
     @Override
@@ -176,7 +182,8 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
         startNavigation(e, info.pgjdbcQueryCount(), ret != null);
     }
 
-    private String returning(SqlInfo info) {
+    /** @return the RETURNING clause keyed envelopes carry, or null when no generated keys were asked for */
+    final String returning(SqlInfo info) {
         if (!returningKnown) {
             returning = keyColumns == null ? null : ReturningClause.of(sql, info, keyColumns);
             returningKnown = true;
@@ -217,13 +224,7 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
             return connection.delegate.prepareStatement(text, ResultSet.TYPE_SCROLL_INSENSITIVE,
                     ResultSet.CONCUR_READ_ONLY);
         }
-        if (resultSetHoldability != 0) {
-            return connection.delegate.prepareStatement(text, resultSetType, resultSetConcurrency, resultSetHoldability);
-        }
-        if (resultSetType != 0) {
-            return connection.delegate.prepareStatement(text, resultSetType, resultSetConcurrency);
-        }
-        return connection.delegate.prepareStatement(text);
+        return prepareOn(connection.delegate, text);
     }
 
     // ------------------------------------------------------------------ parameters and batches
@@ -250,20 +251,14 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
             batchOpen = true;
         }
         usePlain().addBatch(); // batches run on the plain statement unless an envelope takes them
-        batchSize++;
-        if (connection.pins.mayPin()) { // unpinned batches record nothing beyond pgjdbc's own copy
-            if (entries == null) {
-                entries = new ArrayList<>();
-            }
-            entries.add(parameters.copy());
-        }
+        // unpinned batches record nothing beyond pgjdbc's own copy
+        envelopeBatches.added(connection.pins.mayPin() ? parameters.copy() : null);
     }
 
     @Override
     public void clearBatch() throws SQLException {
         batchOpen = false;
-        entries = null;
-        batchSize = 0;
+        envelopeBatches.clearEntries();
         super.clearBatch();
     }
 
@@ -275,13 +270,13 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
      */
     @Override
     public int[] executeBatch() throws SQLException {
-        return connection.inUnit(this, sql, false,
+        return connection.units.inUnit(this, sql, false,
                 (p, q) -> p.batch(PreparedStatement::executeBatch, LogicalPreparedStatement::ints));
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        return connection.inUnit(this, sql, false, (p, q) -> p.batch(PreparedStatement::executeLargeBatch, c -> c));
+        return connection.units.inUnit(this, sql, false, (p, q) -> p.batch(PreparedStatement::executeLargeBatch, c -> c));
     }
 
     private static int[] ints(long[] counts) {
@@ -304,13 +299,10 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
         try {
             resetNavigation();
             delegate = plain;
-            // Entries added while nothing was pinned were not recorded: such a batch runs as pgjdbc's.
-            ArrayList<ParameterLog> recorded = entries != null && entries.size() == batchSize ? entries : null;
-            entries = null;
-            batchSize = 0;
+            ArrayList<ParameterLog> recorded = envelopeBatches.takeEntries();
             Envelope e = connection.pins.planAround(this);
             if (e != null && envelopable(recorded)) {
-                return fromCounts.apply(envelopeBatch(e, recorded));
+                return fromCounts.apply(envelopeBatches.runAsEnvelopes(e, recorded));
             }
             return around(pgjdbcBatch, e);
         } finally {
@@ -320,10 +312,6 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
 
     // ------------------------------------------------------------------ pinned batches (EnvelopeBatch)
 
-    /** The parameters of every entry added since the last executeBatch/clearBatch, or null. */
-    private ArrayList<ParameterLog> entries;
-    /** Entries added since the last executeBatch/clearBatch (pgjdbc's batch size). */
-    private int batchSize;
     /** The physical statements of the last envelope batch, open while its keys are readable. */
     private final EnvelopeBatch envelopeBatches = new EnvelopeBatch(this);
 
@@ -335,24 +323,6 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
     /** @return whether pinned autocommit batches may be sent as envelopes of the SQL text (not a JDBC call escape) */
     boolean batchesAsEnvelopes() {
         return true;
-    }
-
-    /** Runs the batch as envelopes ({@link EnvelopeBatch#run}); the last envelope's statement answers for the results. */
-    private long[] envelopeBatch(Envelope e, ArrayList<ParameterLog> list) throws SQLException {
-        closeBatchPhysicals();
-        SqlInfo info = info(sql);
-        EnvelopeBatch.Done done = envelopeBatches.run(e, list, info, returning(info));
-        plain.clearBatch();
-        delegate = done.last(); // its warnings are the batch's
-        batchDone(done.keys());
-        return done.counts();
-    }
-
-    private void closeBatchPhysicals() throws SQLException {
-        if (envelopeBatches.holds(delegate)) {
-            delegate = plain;
-        }
-        envelopeBatches.close();
     }
 
     /** A physical statement for an envelope text, with the plain statement's settings, closed with this one. */
@@ -437,8 +407,7 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
 
     @Override
     public void close() throws SQLException {
-        entries = null;
-        batchSize = 0;
+        envelopeBatches.clearEntries();
         envelopeBatches.forget(); // closed with the other physicals
         super.close();
         envelopes.clear();

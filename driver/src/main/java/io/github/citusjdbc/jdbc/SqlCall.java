@@ -3,7 +3,7 @@ package io.github.citusjdbc.jdbc;
 import java.sql.SQLException;
 
 /**
- * One intercepted JDBC call, run by {@link LogicalConnection#inUnit} as (part of) a unit of work:
+ * One intercepted JDBC call, run by {@link UnitRunner#inUnit} as (part of) a unit of work:
  * for example {@code (s, sql) -> s.executeQueryOnce(sql)}. On the per-statement paths the lambdas
  * capture nothing, so each is one constant instance: no allocation per call.
  *

@@ -8,7 +8,7 @@ import java.util.ArrayList;
  * The physical statements a logical statement holds besides its plain one: per-tenant envelope
  * variants of a prepared statement, the scrollable statement of keyed envelopes, the statements of an
  * envelope batch. Each is created with the plain statement's settings ({@link #copySettings}), and a
- * setting the application changes later reaches every one ({@link #each}); they close with the
+ * setting the application changes later reaches every one ({@link #set}); they close with the
  * logical statement. One per logical statement; not thread-safe.
  */
 final class StatementVariants {
@@ -30,13 +30,9 @@ final class StatementVariants {
         variants.remove(variant);
     }
 
-    /** @return whether any variant exists (so that a setting must be mirrored) */
-    boolean any() {
-        return !variants.isEmpty();
-    }
-
-    /** Applies a setting the application changed on the plain statement to every variant. */
-    void each(Setting setting) throws SQLException {
+    /** Applies a setting the application changed to the plain statement and every variant. */
+    void set(Statement plain, Setting setting) throws SQLException {
+        setting.apply(plain);
         for (int i = 0; i < variants.size(); i++) {
             setting.apply(variants.get(i));
         }

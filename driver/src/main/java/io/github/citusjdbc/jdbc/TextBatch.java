@@ -17,6 +17,55 @@ import java.util.List;
 final class TextBatch {
 
     private ArrayList<String> entries;
+    private ArrayList<String> pending; // the entries being planned: the pin asks about them
+
+    /**
+     * Runs the batch on {@code statement}'s plain physical statement. With a tenant pinned the pin
+     * joins the batch ({@code BEGIN}, {@code SET LOCAL} before and {@code COMMIT} after in autocommit;
+     * {@code SET LOCAL} first in an explicit transaction): still one round trip; the counts of the
+     * added entries are removed, also from a {@link BatchUpdateException}. A batch holding an entry
+     * that cannot be wrapped runs unpinned.
+     */
+    long[] run(LogicalStatement statement) throws SQLException {
+        Statement plain = statement.direct();
+        ArrayList<String> taken = take();
+        if (taken == null) {
+            return plain.executeLargeBatch();
+        }
+        TenantPins pins = statement.connection.pins;
+        Envelope e;
+        pending = taken;
+        try {
+            e = pins.planAround(statement);
+        } finally {
+            pending = null;
+        }
+        int skip = fill(plain, e, taken);
+        try {
+            long[] counts = plain.executeLargeBatch();
+            pins.pinned(e);
+            return e == null ? counts : Arrays.copyOfRange(counts, skip, skip + taken.size());
+        } catch (BatchUpdateException ex) {
+            pins.failed(e, ex);
+            throw e == null ? ex : stripped(ex, skip, taken.size());
+        } catch (SQLException ex) {
+            pins.failed(e, ex);
+            throw ex;
+        }
+    }
+
+    /** @return whether a batch is being planned (its own string can carry a session pin) */
+    boolean planning() {
+        return pending != null;
+    }
+
+    /**
+     * @return whether every entry of the batch being planned is safe to wrap ({@code wrappable}) or
+     *         ends outside quotes and comments; true when no batch is being planned
+     */
+    boolean planningLexed(boolean standardConformingStrings, boolean wrappable) {
+        return pending == null || allLexed(pending, standardConformingStrings, wrappable);
+    }
 
     void add(String sql) {
         if (entries == null) {

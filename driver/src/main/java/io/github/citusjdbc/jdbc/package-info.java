@@ -6,7 +6,7 @@
  * {@code LogicalPreparedStatement} &larr; {@code LogicalCallableStatement}) with a generated final
  * class at the bottom of each ({@code Wrapped*Statement}) that forwards the rest.
  *
- * <p>Every execution runs through {@code LogicalConnection.inUnit}: {@code TenantPins.begin} decides
+ * <p>Every execution runs through {@code UnitRunner.inUnit}: {@code TenantPins.begin} decides
  * the {@code UnitOfWork} at its first statement (the tenant resolver asked once), routing
  * ({@code RouteSession}) moves the logical connection to the unit's node, and the statement's pin is
  * planned by the connection's {@code Pinning} ({@code TransactionPinning} or {@code SessionPinning}).
