@@ -12,6 +12,8 @@ import io.github.citusjdbc.testkit.faults.Faults;
 import io.github.citusjdbc.testkit.faults.Ledger;
 import io.github.citusjdbc.testkit.faults.Workload;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +33,8 @@ import java.util.TreeMap;
  *     --operations 1000000 --minutes 240 --path 125 --threads 8 --seed 1
  * </pre>
  * {@code --path direct|118|125}: directly (with {@code tenantRouting=affinity}), or through every
- * node's PgBouncer 1.18 or 1.25. Exit code 0 when clean, 1 otherwise.
+ * node's PgBouncer 1.18 or 1.25. {@code --stop-file f}: end after the current round once {@code f} exists (the
+ * ledger is still checked). Exit code 0 when clean, 1 otherwise.
  */
 public final class Soak {
     private static final List<String> TENANTS = List.of("soak_1", "soak_2", "soak_3", "soak_4", "soak_5", "soak_6");
@@ -41,7 +44,7 @@ public final class Soak {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new TreeMap<>(Map.of("operations", "1000000", "minutes", "240", "path", "125",
-                "threads", "8", "seed", "1", "hold-ms", "1500", "quiet-ms", "2500"));
+                "threads", "8", "seed", "1", "hold-ms", "1500", "quiet-ms", "2500", "stop-file", ""));
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
@@ -49,6 +52,7 @@ public final class Soak {
         long deadline = System.nanoTime() + Duration.ofMinutes(Long.parseLong(o.get("minutes"))).toNanos();
         String path = o.get("path");
         long seed = Long.parseLong(o.get("seed"));
+        Path stopFile = o.get("stop-file").isEmpty() ? null : Path.of(o.get("stop-file"));
         boolean clean;
         try (LocalCluster cluster = LocalCluster.start(LocalCluster.Options.defaults())) {
             for (int i = 0; i < TENANTS.size(); i++) {
@@ -72,7 +76,8 @@ public final class Soak {
                         () -> pool.getHikariPoolMXBean().softEvictConnections(), 500, !path.equals("direct")));
                 workload.start();
                 List<Fault> faults = faults(cluster, path);
-                for (int round = 0; workload.operations() < operations && System.nanoTime() < deadline; round++) {
+                for (int round = 0; workload.operations() < operations && System.nanoTime() < deadline
+                        && (stopFile == null || !Files.exists(stopFile)); round++) {
                     reports.addAll(FaultSchedule.run(FaultSchedule.shuffled(faults, seed + round),
                             Duration.ofMillis(Long.parseLong(o.get("hold-ms"))),
                             Duration.ofMillis(Long.parseLong(o.get("quiet-ms"))), workload));
