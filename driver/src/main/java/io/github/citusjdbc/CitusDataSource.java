@@ -1,11 +1,7 @@
 package io.github.citusjdbc;
 
 import io.github.citusjdbc.config.DriverConfig;
-import io.github.citusjdbc.config.ParsedUrl;
-import io.github.citusjdbc.spi.NodeAddress;
 import io.github.citusjdbc.topology.TopologyRegistry;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
@@ -31,9 +27,7 @@ import org.postgresql.ds.common.BaseDataSource;
  */
 public class CitusDataSource extends BaseDataSource implements DataSource, AutoCloseable {
 
-    private final Properties citusProperties = new Properties();
-    // Keys pgjdbc's BaseDataSource does not know (e.g. from a newer pgjdbc): passed through as the driver does.
-    private final Properties otherProperties = new Properties();
+    private final DataSourceKeys keys = new DataSourceKeys();
 
     /** Creates a data source for {@code localhost:5432} with pgjdbc's defaults. */
     public CitusDataSource() {
@@ -66,14 +60,7 @@ public class CitusDataSource extends BaseDataSource implements DataSource, AutoC
      */
     @Override
     public Connection getConnection(String user, String password) throws SQLException {
-        Properties info = new Properties();
-        if (user != null) {
-            info.setProperty(PGProperty.USER.getName(), user);
-        }
-        if (password != null) {
-            info.setProperty(PGProperty.PASSWORD.getName(), password);
-        }
-        return CitusDriver.instance().connect(url(true), info);
+        return CitusDriver.instance().connect(url(true), DataSourceUrl.credentials(user, password));
     }
 
     /**
@@ -117,10 +104,7 @@ public class CitusDataSource extends BaseDataSource implements DataSource, AutoC
      */
     @Override
     public void close() throws SQLException {
-        Properties info = new Properties();
-        if (getUser() != null) {
-            info.setProperty(PGProperty.USER.getName(), getUser());
-        }
+        Properties info = DataSourceUrl.credentials(getUser(), null);
         TopologyRegistry.shared().closeIfUnused(DriverConfig.parse(url(false), info).cluster());
     }
 
@@ -137,34 +121,7 @@ public class CitusDataSource extends BaseDataSource implements DataSource, AutoC
     }
 
     private String url(boolean withSecrets) {
-        String pgUrl = super.getUrl(); // jdbc:postgresql://hosts/db?pgjdbc keys, values URL-encoded
-        int query = pgUrl.indexOf('?');
-        StringBuilder url = new StringBuilder(CitusDriver.URL_PREFIX)
-                .append(pgUrl, "jdbc:postgresql:".length(), query < 0 ? pgUrl.length() : query);
-        char separator = '?';
-        if (query >= 0) {
-            for (String pair : pgUrl.substring(query + 1).split("&")) {
-                if (!pair.isEmpty() && (withSecrets || !isSecret(pair.substring(0, Math.max(0, pair.indexOf('=')))))) {
-                    url.append(separator).append(pair);
-                    separator = '&';
-                }
-            }
-        }
-        for (Properties extra : new Properties[] {otherProperties, citusProperties}) {
-            for (String key : extra.stringPropertyNames().stream().sorted().toList()) {
-                if (withSecrets || !isSecret(key)) {
-                    url.append(separator).append(URLEncoder.encode(key, StandardCharsets.UTF_8)).append('=')
-                            .append(URLEncoder.encode(extra.getProperty(key), StandardCharsets.UTF_8));
-                    separator = '&';
-                }
-            }
-        }
-        return url.toString();
-    }
-
-    /** @return whether a property key names a secret ({@code password}, {@code sslpassword}, ...) */
-    static boolean isSecret(String key) {
-        return key.toLowerCase(java.util.Locale.ROOT).contains("password");
+        return DataSourceUrl.build(super.getUrl(), keys.otherKeys(), keys.citusKeys(), withSecrets);
     }
 
     /** @return the same as {@link #getUrl()} */
@@ -184,7 +141,7 @@ public class CitusDataSource extends BaseDataSource implements DataSource, AutoC
     @Override
     public void setUrl(String url) {
         try {
-            applyUrl(url);
+            DataSourceUrl.apply(url, this);
         } catch (SQLException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -200,24 +157,6 @@ public class CitusDataSource extends BaseDataSource implements DataSource, AutoC
         setUrl(url);
     }
 
-    private void applyUrl(String url) throws SQLException {
-        ParsedUrl parts = ParsedUrl.parse(url);
-        String[] names = new String[parts.hosts().size()];
-        int[] ports = new int[names.length];
-        for (int i = 0; i < names.length; i++) {
-            NodeAddress host = parts.hosts().get(i);
-            // Bracket IPv6 literals: BaseDataSource writes server names into its URL as given.
-            names[i] = host.isIpv6Literal() ? "[" + host.host() + "]" : host.host();
-            ports[i] = host.port();
-        }
-        setServerNames(names);
-        setPortNumbers(ports);
-        setDatabaseName(parts.database());
-        for (String key : parts.query().stringPropertyNames()) {
-            setProperty(key, parts.query().getProperty(key));
-        }
-    }
-
     /**
      * Sets a property by its key: one of {@link CitusProperty}, one of pgjdbc's, or any other key,
      * which is passed to pgjdbc as the driver passes unknown URL keys.
@@ -231,13 +170,11 @@ public class CitusDataSource extends BaseDataSource implements DataSource, AutoC
     public void setProperty(String name, String value) throws SQLException {
         CitusProperty property = CitusProperty.forName(name);
         if (property != null) {
-            setCitusProperty(property, value);
+            keys.setCitus(property, value);
         } else if (PGProperty.forName(name) != null) {
             super.setProperty(name, value);
-        } else if (value == null) {
-            otherProperties.remove(name);
         } else {
-            otherProperties.setProperty(name, value);
+            keys.setOther(name, value);
         }
     }
 
@@ -252,20 +189,9 @@ public class CitusDataSource extends BaseDataSource implements DataSource, AutoC
     public String getProperty(String name) throws SQLException {
         CitusProperty property = CitusProperty.forName(name);
         if (property != null) {
-            return property.get(citusProperties);
+            return keys.citus(property);
         }
-        return PGProperty.forName(name) != null ? super.getProperty(name) : otherProperties.getProperty(name);
-    }
-
-    private void setCitusProperty(CitusProperty property, String value) throws SQLException {
-        if (value == null) {
-            citusProperties.remove(property.getName());
-            return;
-        }
-        Properties probe = new Properties();
-        probe.setProperty(property.getName(), value);
-        property.getString(probe); // validate now, not at the first getConnection
-        citusProperties.setProperty(property.getName(), value);
+        return PGProperty.forName(name) != null ? super.getProperty(name) : keys.other(name);
     }
 
     /**
@@ -275,16 +201,12 @@ public class CitusDataSource extends BaseDataSource implements DataSource, AutoC
      * @throws IllegalArgumentException for any other value
      */
     public void setPooler(String pooler) {
-        try {
-            setCitusProperty(CitusProperty.POOLER, pooler);
-        } catch (SQLException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        keys.setCitusForBean(CitusProperty.POOLER, pooler);
     }
 
     /** @return the value of {@link CitusProperty#POOLER} */
     public String getPooler() {
-        return CitusProperty.POOLER.get(citusProperties);
+        return keys.citus(CitusProperty.POOLER);
     }
 
     /**
@@ -294,16 +216,12 @@ public class CitusDataSource extends BaseDataSource implements DataSource, AutoC
      * @throws IllegalArgumentException for a value the property does not allow
      */
     public void setReadRouting(String readRouting) {
-        try {
-            setCitusProperty(CitusProperty.READ_ROUTING, readRouting);
-        } catch (SQLException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        keys.setCitusForBean(CitusProperty.READ_ROUTING, readRouting);
     }
 
     /** @return the value of {@link CitusProperty#READ_ROUTING} */
     public String getReadRouting() {
-        return CitusProperty.READ_ROUTING.get(citusProperties);
+        return keys.citus(CitusProperty.READ_ROUTING);
     }
 
     /**
@@ -313,16 +231,12 @@ public class CitusDataSource extends BaseDataSource implements DataSource, AutoC
      * @throws IllegalArgumentException for a value the property does not allow
      */
     public void setTenantRouting(String tenantRouting) {
-        try {
-            setCitusProperty(CitusProperty.TENANT_ROUTING, tenantRouting);
-        } catch (SQLException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        keys.setCitusForBean(CitusProperty.TENANT_ROUTING, tenantRouting);
     }
 
     /** @return the value of {@link CitusProperty#TENANT_ROUTING} */
     public String getTenantRouting() {
-        return CitusProperty.TENANT_ROUTING.get(citusProperties);
+        return keys.citus(CitusProperty.TENANT_ROUTING);
     }
 
     /**
@@ -332,16 +246,12 @@ public class CitusDataSource extends BaseDataSource implements DataSource, AutoC
      * @throws IllegalArgumentException for a value the property does not allow
      */
     public void setReadFallback(String readFallback) {
-        try {
-            setCitusProperty(CitusProperty.READ_FALLBACK, readFallback);
-        } catch (SQLException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        keys.setCitusForBean(CitusProperty.READ_FALLBACK, readFallback);
     }
 
     /** @return the value of {@link CitusProperty#READ_FALLBACK} */
     public String getReadFallback() {
-        return CitusProperty.READ_FALLBACK.get(citusProperties);
+        return keys.citus(CitusProperty.READ_FALLBACK);
     }
 
     /**
@@ -351,16 +261,12 @@ public class CitusDataSource extends BaseDataSource implements DataSource, AutoC
      * @throws IllegalArgumentException for a value the property does not allow
      */
     public void setMaxReplicationLag(String maxReplicationLag) {
-        try {
-            setCitusProperty(CitusProperty.MAX_REPLICATION_LAG, maxReplicationLag);
-        } catch (SQLException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        keys.setCitusForBean(CitusProperty.MAX_REPLICATION_LAG, maxReplicationLag);
     }
 
     /** @return the value of {@link CitusProperty#MAX_REPLICATION_LAG} */
     public String getMaxReplicationLag() {
-        return CitusProperty.MAX_REPLICATION_LAG.get(citusProperties);
+        return keys.citus(CitusProperty.MAX_REPLICATION_LAG);
     }
 
     /**
@@ -370,16 +276,12 @@ public class CitusDataSource extends BaseDataSource implements DataSource, AutoC
      * @throws IllegalArgumentException for a value the property does not allow
      */
     public void setNodeAddressMap(String nodeAddressMap) {
-        try {
-            setCitusProperty(CitusProperty.NODE_ADDRESS_MAP, nodeAddressMap);
-        } catch (SQLException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        keys.setCitusForBean(CitusProperty.NODE_ADDRESS_MAP, nodeAddressMap);
     }
 
     /** @return the value of {@link CitusProperty#NODE_ADDRESS_MAP} */
     public String getNodeAddressMap() {
-        return CitusProperty.NODE_ADDRESS_MAP.get(citusProperties);
+        return keys.citus(CitusProperty.NODE_ADDRESS_MAP);
     }
 
     /**
@@ -389,16 +291,12 @@ public class CitusDataSource extends BaseDataSource implements DataSource, AutoC
      * @throws IllegalArgumentException for a value the property does not allow
      */
     public void setAllowedHosts(String allowedHosts) {
-        try {
-            setCitusProperty(CitusProperty.ALLOWED_HOSTS, allowedHosts);
-        } catch (SQLException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        keys.setCitusForBean(CitusProperty.ALLOWED_HOSTS, allowedHosts);
     }
 
     /** @return the value of {@link CitusProperty#ALLOWED_HOSTS} */
     public String getAllowedHosts() {
-        return CitusProperty.ALLOWED_HOSTS.get(citusProperties);
+        return keys.citus(CitusProperty.ALLOWED_HOSTS);
     }
 
     /**
@@ -408,16 +306,12 @@ public class CitusDataSource extends BaseDataSource implements DataSource, AutoC
      * @throws IllegalArgumentException for a value the property does not allow
      */
     public void setTopologyRefreshInterval(String topologyRefreshInterval) {
-        try {
-            setCitusProperty(CitusProperty.TOPOLOGY_REFRESH_INTERVAL, topologyRefreshInterval);
-        } catch (SQLException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        keys.setCitusForBean(CitusProperty.TOPOLOGY_REFRESH_INTERVAL, topologyRefreshInterval);
     }
 
     /** @return the value of {@link CitusProperty#TOPOLOGY_REFRESH_INTERVAL} */
     public String getTopologyRefreshInterval() {
-        return CitusProperty.TOPOLOGY_REFRESH_INTERVAL.get(citusProperties);
+        return keys.citus(CitusProperty.TOPOLOGY_REFRESH_INTERVAL);
     }
 
     /**

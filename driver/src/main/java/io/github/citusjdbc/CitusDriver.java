@@ -171,7 +171,7 @@ public final class CitusDriver implements Driver {
             if (owned != null) {
                 pg.description = "citus-jdbc: " + owned.behaviour() + " pgjdbc: " + pg.description;
             }
-            if (CitusDataSource.isSecret(property.getName())) {
+            if (DataSourceUrl.isSecret(property.getName())) {
                 pg.value = null; // never echo a secret: password, sslpassword
             }
             result.add(pg);

@@ -1,26 +1,19 @@
 package io.github.citusjdbc.config;
 
 import io.github.citusjdbc.CitusProperty;
-import io.github.citusjdbc.CitusSqlState;
 import io.github.citusjdbc.routing.RoutingSettings;
 import io.github.citusjdbc.spi.NodeAddress;
+import io.github.citusjdbc.tenant.TenantSettings;
 import io.github.citusjdbc.topology.ClusterKey;
 import io.github.citusjdbc.topology.TopologySettings;
-import java.time.Duration;
-import io.github.citusjdbc.tenant.PinningMode;
-import io.github.citusjdbc.tenant.TenantPath;
-import io.github.citusjdbc.tenant.TenantResolvers;
-import io.github.citusjdbc.tenant.TenantSettings;
-import java.util.ArrayList;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -30,15 +23,10 @@ import java.util.stream.Collectors;
  * <p>Precedence: a key in the URL query wins over the same key in {@code Properties}, which wins
  * over the default. The driver's own keys ({@link CitusProperty}) are validated and removed; the
  * pgjdbc keys the driver owns ({@link OwnedPgjdbcProperty}) are validated, adjusted or removed;
- * all other keys are handed to pgjdbc untouched. Thread-safe. {@link #toString()} shows no
- * property values, so no password.
+ * all other keys are handed to pgjdbc untouched. {@link ConfigParser} does the parsing; this class
+ * holds the result. Thread-safe. {@link #toString()} shows no property values, so no password.
  */
 public final class DriverConfig {
-
-    private static final Set<String> ACCEPTED_TARGET_SERVER_TYPES = Set.of("any", "primary", "master");
-    private static final Set<String> READ_ONLY_MODES = Set.of("ignore", "transaction", "always");
-    // Matches search_path in an options string however it is spelled (-c search_path=, --search-path=).
-    private static final Pattern SEARCH_PATH_OPTION = Pattern.compile("search[_-]path", Pattern.CASE_INSENSITIVE);
 
     private final List<NodeAddress> hosts;
     private final String database;
@@ -58,10 +46,10 @@ public final class DriverConfig {
     private final int metricsTenants;
     private final long failoverWaitNanos;
 
-    private DriverConfig(ParsedUrl url, Pooler pooler, TenantSettings tenants, Boolean readOnly, Properties pgjdbc,
-                         RoutingSettings routing, TopologySettings topology, String clusterName,
-                         Duration idleValidation, String pgjdbcAddressMap, Duration readYourWritesWait,
-                         int metricsTenants, Duration failoverWait) {
+    DriverConfig(ParsedUrl url, Pooler pooler, TenantSettings tenants, Boolean readOnly, Properties pgjdbc,
+                 RoutingSettings routing, TopologySettings topology, String clusterName,
+                 Duration idleValidation, String pgjdbcAddressMap, Duration readYourWritesWait,
+                 int metricsTenants, Duration failoverWait) {
         this.hosts = url.hosts();
         this.database = url.database();
         this.pooler = pooler;
@@ -121,216 +109,7 @@ public final class DriverConfig {
      *                      naming the property for a bad or conflicting property value
      */
     public static DriverConfig parse(String url, Properties info) throws SQLException {
-        ParsedUrl parsed = UrlParser.parse(url);
-        for (OwnedPgjdbcProperty p : List.of(OwnedPgjdbcProperty.PGHOST, OwnedPgjdbcProperty.PGPORT,
-                OwnedPgjdbcProperty.PGDBNAME)) {
-            if (parsed.query().containsKey(p.key())) {
-                throw new SQLException("Malformed citus-jdbc URL: " + p.key()
-                        + " must not be a query parameter; hosts, ports and database go in the URL path",
-                        CitusSqlState.UNABLE_TO_CONNECT.getState());
-            }
-        }
-        Properties merged = new Properties();
-        if (info != null) {
-            for (String key : info.stringPropertyNames()) {
-                merged.setProperty(key, info.getProperty(key));
-            }
-        }
-        merged.remove(OwnedPgjdbcProperty.PGHOST.key()); // the URL path decides
-        merged.remove(OwnedPgjdbcProperty.PGPORT.key());
-        merged.remove(OwnedPgjdbcProperty.PGDBNAME.key());
-        merged.putAll(parsed.query());
-
-        UnknownKeys.check(merged);
-        Pooler pooler = Pooler.from(merged);
-        for (CitusProperty property : CitusProperty.values()) {
-            property.getString(merged); // validate every key of ours, even those not used yet
-        }
-        TenantSettings tenants = tenantSettings(merged, pooler);
-        RoutingSettings routing = RoutingSettings.parse(merged);
-        TopologySettings topology = topologySettings(merged, routing);
-        String clusterName = CitusProperty.CLUSTER_NAME.getString(merged).trim();
-        if (clusterName.isEmpty()) {
-            throw CitusProperty.CLUSTER_NAME.invalidValue(clusterName, "must not be empty");
-        }
-        Duration idleValidation = CitusProperty.NODE_IDLE_VALIDATION.getDuration(merged);
-        Duration readYourWritesWait = CitusProperty.READ_YOUR_WRITES_WAIT.getDuration(merged);
-        boolean readYourWrites = "tenant".equals(CitusProperty.READ_YOUR_WRITES.getString(merged).trim());
-        int metricsTenants = metricsTenants(merged);
-        String failoverWaitText = CitusProperty.FAILOVER_WAIT.get(merged);
-        Duration failoverWait = failoverWaitText == null || failoverWaitText.isBlank() ? null
-                : CitusProperty.FAILOVER_WAIT.getDuration(merged);
-        String addressMap = CitusProperty.NODE_ADDRESS_MAP.get(merged);
-        addressMap = addressMap == null ? "" : addressMap.replace(" ", "");
-        for (CitusProperty property : CitusProperty.values()) {
-            merged.remove(property.getName());
-        }
-        Boolean readOnly = ownReadOnly(merged);
-        limitPrepareThreshold(merged, pooler);
-        limitOptions(merged, pooler);
-        limitChoice(merged, OwnedPgjdbcProperty.TARGET_SERVER_TYPE, ACCEPTED_TARGET_SERVER_TYPES,
-                "the driver chooses the server per route; accepted: any, primary");
-        if (parsed.hosts().size() > 1 && merged.getProperty(OwnedPgjdbcProperty.TARGET_SERVER_TYPE.key()) == null) {
-            // The URL's connection carries writes and DDL: with several hosts (a coordinator and its
-            // standby, in whatever order, before or after a failover) it must reach the primary.
-            merged.setProperty(OwnedPgjdbcProperty.TARGET_SERVER_TYPE.key(), "primary");
-        }
-        limitChoice(merged, OwnedPgjdbcProperty.READ_ONLY_MODE, READ_ONLY_MODES,
-                "accepted: ignore, transaction, always");
-        if (pooler.isTransactionPooler() && "always".equals(merged.getProperty(OwnedPgjdbcProperty.READ_ONLY_MODE.key()))) {
-            throw conflict(OwnedPgjdbcProperty.READ_ONLY_MODE, "=always conflicts with pooler=" + pooler.value()
-                    + ": pgjdbc then sends SET SESSION CHARACTERISTICS, which leaks to other clients; use transaction");
-        }
-        return new DriverConfig(parsed, pooler, tenants, readOnly, merged, routing, topology, clusterName,
-                idleValidation, addressMap, readYourWrites ? readYourWritesWait : null, metricsTenants, failoverWait);
-    }
-
-    private static int metricsTenants(Properties merged) throws SQLException {
-        String v = CitusProperty.METRICS_TENANTS.getString(merged).trim();
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 0 && n <= 1000) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw CitusProperty.METRICS_TENANTS.invalidValue(v, "expected a number of tenants from 0 to 1000");
-    }
-
-    private static TopologySettings topologySettings(Properties merged, RoutingSettings routing) throws SQLException {
-        Duration refresh = CitusProperty.TOPOLOGY_REFRESH_INTERVAL.getDuration(merged);
-        Duration staleness = CitusProperty.TOPOLOGY_MAX_STALENESS.getDuration(merged);
-        if (staleness.compareTo(refresh) < 0) {
-            throw CitusProperty.TOPOLOGY_MAX_STALENESS.invalidValue(CitusProperty.TOPOLOGY_MAX_STALENESS.get(merged),
-                    "must not be shorter than topologyRefreshInterval (" + refresh + ")");
-        }
-        Duration firstLoad = CitusProperty.TOPOLOGY_INITIAL_LOAD_TIMEOUT.getDuration(merged);
-        TopologySettings d = TopologySettings.defaults();
-        // Early refreshes at most once per refresh interval, and never less often than the default allows.
-        Duration early = refresh.compareTo(d.earlyRefreshMinInterval()) < 0 ? refresh : d.earlyRefreshMinInterval();
-        return new TopologySettings(refresh, staleness, firstLoad, early, d.idleTimeout(),
-                routing.nodeConnectTimeout(), d.queryTimeout(), routing.addressMap());
-    }
-
-    private static TenantSettings tenantSettings(Properties merged, Pooler pooler) throws SQLException {
-        PinningMode mode = PinningMode.of(CitusProperty.TENANT_PINNING.getString(merged));
-        if (mode == PinningMode.AUTO) {
-            mode = pooler.leaksSearchPath() ? PinningMode.STATEMENT : PinningMode.SESSION;
-        }
-        if (mode == PinningMode.SESSION && pooler.leaksSearchPath()) {
-            throw CitusProperty.TENANT_PINNING.invalidValue(mode.value(), "conflicts with pooler=" + pooler.value()
-                    + ": a session search_path leaks to other clients behind a transaction pooler; use transaction");
-        }
-        List<String> shared = schemaList(CitusProperty.TENANT_SHARED_SCHEMAS.getString(merged),
-                CitusProperty.TENANT_SHARED_SCHEMAS.getName());
-        try {
-            TenantPath.of("x_probe", shared); // validates names and duplicates
-        } catch (SQLException e) {
-            throw CitusProperty.TENANT_SHARED_SCHEMAS.invalidValue(
-                    CitusProperty.TENANT_SHARED_SCHEMAS.getString(merged), e.getMessage());
-        }
-        TenantPath defaultTenant = null;
-        String schema = (String) merged.remove(OwnedPgjdbcProperty.CURRENT_SCHEMA.key());
-        if (schema != null && !schema.isBlank()) {
-            // pgjdbc's list form "a,b": a is the default tenant, b... are searched after it.
-            List<String> names = schemaList(schema, OwnedPgjdbcProperty.CURRENT_SCHEMA.key());
-            List<String> rest = new ArrayList<>(names.subList(1, names.size()));
-            for (String s : shared) {
-                if (!rest.contains(s) && !s.equals(names.get(0))) {
-                    rest.add(s);
-                }
-            }
-            try {
-                defaultTenant = TenantPath.of(names.get(0), rest);
-            } catch (SQLException e) {
-                throw invalid(OwnedPgjdbcProperty.CURRENT_SCHEMA, schema, e.getMessage());
-            }
-        }
-        return new TenantSettings(mode, TenantResolvers.forName(CitusProperty.TENANT_RESOLVER.getString(merged)),
-                shared, defaultTenant);
-    }
-
-    private static List<String> schemaList(String value, String key) throws SQLException {
-        List<String> names = new ArrayList<>();
-        if (value == null || value.isBlank()) {
-            return names;
-        }
-        for (String part : value.split(",", -1)) {
-            String name = part.trim();
-            if (name.isEmpty()) {
-                throw new SQLException("Invalid value for property " + key + ": '" + value + "'; empty schema name",
-                        CitusSqlState.INVALID_PARAMETER_VALUE.getState());
-            }
-            names.add(name);
-        }
-        return names;
-    }
-
-    private static Boolean ownReadOnly(Properties merged) throws SQLException {
-        String value = (String) merged.remove(OwnedPgjdbcProperty.READ_ONLY.key());
-        if (value == null) {
-            return null;
-        }
-        String lower = value.trim().toLowerCase(Locale.ROOT);
-        if (!lower.equals("true") && !lower.equals("false")) {
-            throw invalid(OwnedPgjdbcProperty.READ_ONLY, value, "expected true or false");
-        }
-        return Boolean.valueOf(lower);
-    }
-
-    private static void limitPrepareThreshold(Properties merged, Pooler pooler) throws SQLException {
-        String key = OwnedPgjdbcProperty.PREPARE_THRESHOLD.key();
-        String value = merged.getProperty(key);
-        if (!pooler.leaksPreparedStatements()) {
-            return; // pgjdbc validates its own value
-        }
-        if (value != null) {
-            int threshold;
-            try {
-                threshold = Integer.parseInt(value.trim());
-            } catch (NumberFormatException e) {
-                throw invalid(OwnedPgjdbcProperty.PREPARE_THRESHOLD, value, "expected an integer");
-            }
-            if (threshold != 0) {
-                throw conflict(OwnedPgjdbcProperty.PREPARE_THRESHOLD, "=" + value + " conflicts with pooler="
-                        + pooler.value() + ": named server-side prepared statements are not safe behind a"
-                        + " transaction pooler; remove it or set it to 0");
-            }
-        }
-        merged.setProperty(key, "0");
-    }
-
-    private static void limitOptions(Properties merged, Pooler pooler) throws SQLException {
-        String options = merged.getProperty(OwnedPgjdbcProperty.OPTIONS.key());
-        if (options == null || options.isEmpty()) {
-            return;
-        }
-        if (SEARCH_PATH_OPTION.matcher(options).find()) {
-            throw conflict(OwnedPgjdbcProperty.OPTIONS, " must not set search_path: the driver owns it;"
-                    + " use currentSchema");
-        }
-        if (pooler.isPgBouncer()) {
-            throw conflict(OwnedPgjdbcProperty.OPTIONS, " conflicts with pooler=" + pooler.value()
-                    + ": PgBouncer refuses the startup parameter options");
-        }
-    }
-
-    private static void limitChoice(Properties merged, OwnedPgjdbcProperty property, Set<String> accepted,
-                                    String reason) throws SQLException {
-        String value = merged.getProperty(property.key());
-        if (value != null && !accepted.contains(value)) {
-            throw invalid(property, value, reason);
-        }
-    }
-
-    private static SQLException invalid(OwnedPgjdbcProperty property, String value, String reason) {
-        return new SQLException("Invalid value for property " + property.key() + ": '" + value + "'; " + reason,
-                CitusSqlState.INVALID_PARAMETER_VALUE.getState());
-    }
-
-    private static SQLException conflict(OwnedPgjdbcProperty property, String reason) {
-        return new SQLException("Property " + property.key() + reason, CitusSqlState.INVALID_PARAMETER_VALUE.getState());
+        return ConfigParser.parse(url, info);
     }
 
     /** @return the hosts of the URL, in order, never empty */

@@ -1,19 +1,12 @@
 package io.github.citusjdbc.topology;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.github.citusjdbc.spi.Node;
-import io.github.citusjdbc.spi.NodeAddress;
-import io.github.citusjdbc.spi.Topology;
 import io.github.citusjdbc.spi.TopologyListener;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -47,6 +40,9 @@ import org.slf4j.LoggerFactory;
  *       registry gives one that measures nothing unless a connection uses lag.</li>
  * </ul>
  *
+ * <p>This class decides when a refresh runs (schedule, back-off, rate limit, waiters, close);
+ * {@link ViewRefresh} is what one refresh does to the view.
+ *
  * <p>Thread-safe. Usually obtained through {@link TopologyRegistry}, which shares one instance per
  * {@link ClusterKey}; time comes from an injectable {@link Ticker} and {@link RefreshScheduler}.
  */
@@ -58,13 +54,11 @@ public final class ClusterTopology implements AutoCloseable {
     private final String name;
     private final TopologySettings settings;
     private final TopologySource source;
-    private final LagMeasurer lagMeasurer;
+    private final ViewRefresh viewRefresh;
     private final Ticker ticker;
     private final RefreshScheduler scheduler;
-    private final List<TopologyListener> listeners = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
     private final Object lock = new Object();
-    private volatile ClusterView view;
     private volatile long lastRefreshNanos = -1; // how long the last refresh (catalog read and lag) took
     private final java.util.concurrent.ConcurrentHashMap<Class<?>, AutoCloseable> attachments =
             new java.util.concurrent.ConcurrentHashMap<>(2);
@@ -79,8 +73,6 @@ public final class ClusterTopology implements AutoCloseable {
     private int failures;
     private final List<Waiter> waiters = new ArrayList<>(0); // callers of refreshNow
     private long readsStarted; // numbers the reads, for the waiters
-    // Touched by the refresh (one at a time) only.
-    private long lastVersion;
 
     /**
      * Creates a holder; nothing is read before {@link #start()}.
@@ -97,10 +89,11 @@ public final class ClusterTopology implements AutoCloseable {
         this.name = Objects.requireNonNull(name, "name");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.source = Objects.requireNonNull(source, "source");
-        this.lagMeasurer = Objects.requireNonNull(lagMeasurer, "lagMeasurer");
+        Objects.requireNonNull(lagMeasurer, "lagMeasurer");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-        this.view = ClusterView.loading(ticker, settings.maxStaleness().toNanos());
+        this.viewRefresh = new ViewRefresh(name, settings, source, lagMeasurer,
+                ClusterView.loading(ticker, settings.maxStaleness().toNanos()));
     }
 
     /** Schedules the first read at once. Idempotent. */
@@ -148,7 +141,7 @@ public final class ClusterTopology implements AutoCloseable {
 
     /** @return the latest view; never blocks */
     public ClusterView current() {
-        return view;
+        return viewRefresh.view();
     }
 
     /**
@@ -171,7 +164,7 @@ public final class ClusterTopology implements AutoCloseable {
                 throw new IllegalStateException(e); // never completed exceptionally
             }
         }
-        return view;
+        return viewRefresh.view();
     }
 
     /**
@@ -260,12 +253,12 @@ public final class ClusterTopology implements AutoCloseable {
      * @param listener called on the refresh thread after each new snapshot
      */
     public void addListener(TopologyListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        viewRefresh.listeners().add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** @param listener a listener added before; ignored when absent */
     public void removeListener(TopologyListener listener) {
-        listeners.remove(listener);
+        viewRefresh.listeners().remove(listener);
     }
 
     /** @return the settings this holder runs with */
@@ -313,6 +306,7 @@ public final class ClusterTopology implements AutoCloseable {
     void refresh() {
         long start = ticker.read();
         long read;
+        boolean failingBefore;
         synchronized (lock) {
             if (closed || running) {
                 return;
@@ -322,10 +316,11 @@ public final class ClusterTopology implements AutoCloseable {
             lastStartNanos = start;
             pending = null;
             read = ++readsStarted;
+            failingBefore = failures > 0; // changes only after this refresh, below
         }
         boolean failed = true;
         try {
-            failed = refreshOnce(start);
+            failed = viewRefresh.run(start, failingBefore);
         } finally {
             lastRefreshNanos = ticker.read() - start;
             boolean closeSource;
@@ -345,85 +340,6 @@ public final class ClusterTopology implements AutoCloseable {
         }
     }
 
-    /** @return true when the read failed */
-    private boolean refreshOnce(long start) {
-        ClusterView old = view;
-        Topology before = old.topology();
-        ClusterView next;
-        boolean failed = false;
-        try {
-            CatalogRead read = source.read(lastVersion + 1);
-            if (read instanceof CatalogRead.Citus citus) {
-                Topology t = citus.topology();
-                boolean unchanged = old.isCitus() && sameContent(before, t);
-                if (unchanged) {
-                    t = before; // same version, same instance: nothing changed
-                } else {
-                    lastVersion = t.version();
-                }
-                Map<Integer, NodeAddress> dial = unchanged ? old.dialAddresses() : translate(t);
-                next = old.withRead(ClusterView.Status.CITUS, t, citus.tenantsSupported(), start, dial, measure(t, dial));
-            } else {
-                next = old.withRead(ClusterView.Status.NOT_CITUS, Topology.empty(), false, start, Map.of(), Map.of());
-                if (old.status() != ClusterView.Status.NOT_CITUS) {
-                    LOG.info("[{}] no Citus catalogs (pg_dist_node) on the server: routing off", name);
-                }
-            }
-            if (old.lastFailure().isPresent()) {
-                LOG.info("[{}] topology read succeeded again", name);
-            }
-        } catch (Exception e) {
-            failed = true;
-            String failure = describe(e);
-            boolean first;
-            synchronized (lock) {
-                first = failures == 0;
-            }
-            if (first) {
-                LOG.warn("[{}] topology refresh failed, keeping {}: {}", name, before, failure);
-            } else {
-                LOG.debug("[{}] topology refresh failed again: {}", name, failure);
-            }
-            Map<Integer, Long> lags = old.isCitus() ? measure(before, old.dialAddresses()) : Map.of();
-            next = old.withFailure(failure, lags);
-        }
-        view = next;
-        Topology after = next.topology();
-        if (after != before && after.version() != before.version()) {
-            if (next.isCitus()) {
-                TopologyChanges.log(LOG, name, before, after);
-            }
-            for (TopologyListener l : listeners) {
-                try {
-                    l.topologyChanged(before, after);
-                } catch (RuntimeException e) {
-                    LOG.warn("[{}] topology listener {} failed", name, l, e);
-                }
-            }
-        }
-        return failed;
-    }
-
-    private Map<Integer, NodeAddress> translate(Topology t) {
-        Map<Integer, NodeAddress> dial = new HashMap<>();
-        for (Node n : t.nodes()) {
-            NodeAddress a = settings.addressTranslator().translate(n.address());
-            if (!a.equals(n.address())) {
-                dial.put(n.nodeId(), a);
-            }
-        }
-        return dial;
-    }
-
-    private Map<Integer, Long> measure(Topology t, Map<Integer, NodeAddress> dial) {
-        try {
-            return lagMeasurer.measure(t, dial);
-        } catch (RuntimeException e) {
-            LOG.debug("[{}] replication lag measurement failed", name, e);
-            return Map.of();
-        }
-    }
-
     private long nextDelayNanos() {
         long interval = settings.refreshInterval().toNanos();
         if (failures == 0) {
@@ -432,14 +348,5 @@ public final class ClusterTopology implements AutoCloseable {
         long base = Math.min(MIN_RETRY_NANOS, interval);
         int shift = Math.min(failures - 1, 30);
         return Math.min(interval, base << shift);
-    }
-
-    static boolean sameContent(Topology a, Topology b) {
-        return a.nodes().equals(b.nodes()) && a.tenantGroups().equals(b.tenantGroups());
-    }
-
-    private static String describe(Exception e) {
-        String state = e instanceof SQLException s && s.getSQLState() != null ? s.getSQLState() + " " : "";
-        return state + e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 }

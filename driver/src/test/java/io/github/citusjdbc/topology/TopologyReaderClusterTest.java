@@ -77,7 +77,7 @@ class TopologyReaderClusterTest {
             CatalogRead first = reader.read(c, 1);
             CatalogRead second = reader.read(c, 2); // the steady-state single-round-trip batch
             assertInstanceOf(CatalogRead.Citus.class, first);
-            assertTrue(ClusterTopology.sameContent(((CatalogRead.Citus) first).topology(),
+            assertTrue(ViewRefresh.sameContent(((CatalogRead.Citus) first).topology(),
                     ((CatalogRead.Citus) second).topology()), "probe+batch and batch alone agree");
             return (CatalogRead.Citus) second;
         }
@@ -150,7 +150,7 @@ class TopologyReaderClusterTest {
         Topology reference = read(cluster.coordinator()).topology();
         for (ClusterNode n : cluster.nodes()) {
             CatalogRead.Citus read = read(n);
-            assertTrue(ClusterTopology.sameContent(reference, read.topology()), n.name() + ": " + read.topology());
+            assertTrue(ViewRefresh.sameContent(reference, read.topology()), n.name() + ": " + read.topology());
             assertEquals(n.isStandby(), read.fromStandby(), n.name());
         }
     }
