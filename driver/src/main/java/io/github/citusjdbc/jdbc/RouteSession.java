@@ -362,11 +362,6 @@ final class RouteSession {
         lease.topology().refreshNow(config.topology().initialLoadTimeout());
     }
 
-    /** @return the number of open routed (non-URL) physical connections */
-    int routedConnections() {
-        return nodes.count();
-    }
-
     /** @return why the last unit went where it went */
     RouteReason lastReason() {
         return unit.route == null ? RouteReason.WRITE_COORDINATOR : unit.route.reason();
