@@ -14,9 +14,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The unit of work a {@link RouteSession} routed last, and what the {@link Router} hears about it:
- * started (counted), connected once its first statement succeeds, failed, and ended exactly once
- * however the unit ends. A unit that may run once more restarts here on its retry route. The
- * session reads the fields; only this class changes them. Not thread-safe (one per session).
+ * connected once its first statement succeeds, failed, and ended exactly once however the unit
+ * ends (the metrics count it started). A unit that may run once more restarts here on its retry
+ * route ({@link UnitRetry}). The session and its retry read the fields; only this class changes
+ * them. Not thread-safe (one per session).
  */
 final class RoutedUnit {
 
