@@ -153,11 +153,6 @@ final class NodeConnections {
         }
     }
 
-    /** @return the number of open routed (non-URL) physical connections */
-    int count() {
-        return nodes.size();
-    }
-
     /** Closes every routed physical connection; the URL's is the logical connection's to close. */
     void close() {
         for (Physical p : nodes) {

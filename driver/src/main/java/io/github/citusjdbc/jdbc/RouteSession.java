@@ -3,14 +3,11 @@ package io.github.citusjdbc.jdbc;
 import io.github.citusjdbc.CitusSqlState;
 import io.github.citusjdbc.config.DriverConfig;
 import io.github.citusjdbc.routing.EarlyRefresh;
-import io.github.citusjdbc.routing.RetryPolicy;
 import io.github.citusjdbc.routing.Route;
 import io.github.citusjdbc.routing.RouteReason;
 import io.github.citusjdbc.routing.Router;
 import io.github.citusjdbc.routing.RoutingSettings;
-import io.github.citusjdbc.routing.SqlErrors;
 import io.github.citusjdbc.routing.WorkKind;
-import io.github.citusjdbc.sql.SqlInfo;
 import io.github.citusjdbc.metrics.ClusterMetrics;
 import io.github.citusjdbc.topology.ClusterTopology;
 import io.github.citusjdbc.topology.ClusterView;
@@ -26,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@link Router} at the unit's first statement, owns the physical connections (the URL's, opened
  * with the logical connection, and at most one per routed node, opened lazily) and switches the
  * logical connection and the executing statement onto the unit's connection ({@link NodeConnections}
- * keeps the physical connections). A unit of work is an
+ * keeps the physical connections, {@link RoutedUnit} the unit in progress, {@link UnitRetry} its one
+ * retry, {@link AfterEffects} what its SQL leaves to do once committed). A unit of work is an
  * autocommit statement or a transaction; while the physical connection is inside a transaction
  * nothing moves. Exists only on Citus with something to route ({@code readRouting=secondary} or
  * {@code tenantRouting=affinity}); otherwise the logical connection has none and costs nothing.
@@ -41,33 +39,22 @@ final class RouteSession {
     private final TopologyRegistry.Lease lease;
     private final Router router;
     private static final String NODE_DOWN = "a node is backed off";
-    private static final String DDL_RAN = "DDL ran on a connection";
     private final EarlyRefresh refresh;
     private final boolean readsRouted;
     private final boolean affinity;
     final Physical url;
     private final NodeConnections nodes;
 
-    /** The current (or last) unit's route; null for a unit sent to the URL without asking the router. */
-    private Route unit;
-    private boolean unitOpen; // router.ended() still owed for unit
-    private boolean unitFirstPending; // the unit's first statement has not succeeded yet
-    private boolean unitReadOnly;
-    private boolean unitAutocommit;
-    private String unitTenant;
-    private WorkKind unitKind;
+    private final RoutedUnit unit; // the current (or last) unit
+    private final UnitRetry retries;
+    private final AfterEffects effects;
     private boolean retrying; // failed() prepared a retry route: the next enter() keeps it
-    private boolean unitRetried; // the unit already used its one retry
-    private boolean mdc; // RouteMdc holds this unit's route on the thread that started it
     private Physical current;
     private boolean served; // a unit ran at least once (observability)
-    private boolean topologyChanged; // the open transaction ran SQL that may change the topology
     /** Read-your-writes ({@code readYourWrites=tenant}); null when off. */
     final OwnWrites ownWrites;
     /** The cluster's counters, shared by its connections. */
     final ClusterMetrics metrics;
-    private io.github.citusjdbc.spi.NodeAddress countedAddress; // the node whose counter countedNode is
-    private java.util.concurrent.atomic.LongAdder countedNode;
 
     RouteSession(LogicalConnection connection, Driver pgjdbc, DriverConfig config, TopologyRegistry.Lease lease,
                  Router router, Physical url) {
@@ -86,6 +73,9 @@ final class RouteSession {
         this.metrics = ClusterMetrics.of(lease.key());
         metrics.attach(topology::current, topology::lastRefreshNanos, router.health());
         this.ownWrites = OwnWrites.of(config, lease, metrics);
+        this.unit = new RoutedUnit(router, metrics, refresh);
+        this.retries = new UnitRetry(unit, nodes, router, ownWrites, lease);
+        this.effects = new AfterEffects(connection, ownWrites, refresh);
     }
 
     /** @return whether anything can be routed with these settings (otherwise no session is needed) */
@@ -106,7 +96,7 @@ final class RouteSession {
      * @return whether to execute without {@link #enter}/{@link #succeeded}/{@link #failed}
      */
     boolean passThrough(UnitOfWork work, LogicalStatement statement) throws SQLException {
-        if (retrying || unitOpen || current != url || affinity || (readsRouted && work.readOnly())) {
+        if (retrying || unit.open || current != url || affinity || (readsRouted && work.readOnly())) {
             return false;
         }
         if (statement != null && statement.home != url.connection) {
@@ -133,7 +123,7 @@ final class RouteSession {
         // Hot standbys refuse SERIALIZABLE: such read-only work stays on primaries (still READ ONLY there).
         boolean readRouted = readsRouted && work.readOnly();
         boolean wanted = affinity || readRouted;
-        if (!wanted && current == url && !unitOpen) {
+        if (!wanted && current == url && !unit.open) {
             if (statement != null && statement.home != url.connection) {
                 statement.retargetIfNeeded(); // created while another unit was routed elsewhere
             }
@@ -143,13 +133,13 @@ final class RouteSession {
             inTransaction(statement, sql); // a transaction never changes node
             return;
         }
-        if (unitOpen && work.autocommit() && statement instanceof LogicalPreparedStatement p && p.batchOpen
+        if (unit.open && work.autocommit() && statement instanceof LogicalPreparedStatement p && p.batchOpen
                 && p.home == current.connection) {
             return; // addBatch() already routed this batch
         }
-        endUnit();
+        unit.end();
         if (!wanted) {
-            unit = null;
+            unit.unrouted();
             use(nodes.fresh(url), statement);
             return;
         }
@@ -166,43 +156,25 @@ final class RouteSession {
             // failover's citus_update_node) rather than waiting for the refresh interval.
             refresh.request(NODE_DOWN);
         }
-        unit = r;
-        if (!r.viaUrl() && r.dialAddress() != countedAddress) {
-            countedAddress = r.dialAddress();
-            countedNode = metrics.unitsTo(countedAddress);
-        }
-        metrics.routed(r, countedNode);
-        unitOpen = true;
-        unitFirstPending = true;
-        unitRetried = false;
-        unitReadOnly = readRouted;
-        unitAutocommit = work.autocommit();
-        unitTenant = tenant;
-        unitKind = kind;
+        unit.start(r, readRouted, work.autocommit(), tenant, kind);
         Physical target;
         try {
             target = nodes.physicalFor(r);
         } catch (SQLException e) {
-            target = retryConnect(view, r, e);
+            target = retries.afterConnectFailure(view, e);
         }
         use(target, statement);
-        if (RouteMdc.enabled()) {
-            RouteMdc.put(unitTenant, unit);
-            mdc = true;
-        }
-        if (RouteSpan.PRESENT) {
-            RouteSpan.tag(unitTenant, unit);
-        }
+        unit.tag();
     }
 
     private void inTransaction(LogicalStatement statement, String sql) throws SQLException {
-        if (current != url && unitOpen && unit != null && !unit.readsSecondary()) {
+        if (current != url && unit.open && unit.route != null && !unit.route.readsSecondary()) {
             WorkKind kind = statement != null ? statement.workKind(sql)
                     : WorkKind.of(connection.sqlInfos.classify(sql, connection.pins.standardConformingStrings()));
             if (kind == WorkKind.COORDINATOR) {
                 throw new SQLException("citus-jdbc: this statement (DDL, CREATE SCHEMA or a Citus management function)"
                         + " must run on the coordinator, but the open transaction was routed to worker " + current
-                        + " (" + unit.reason() + ", tenantRouting=affinity) at its first statement, and Citus workers"
+                        + " (" + unit.route.reason() + ", tenantRouting=affinity) at its first statement, and Citus workers"
                         + " reject DDL. Fix: run the DDL in its own transaction or as the transaction's first statement"
                         + " (it then goes to the coordinator), or use tenantRouting=coordinator.", CitusSqlState.INVALID_TRANSACTION_STATE.getState());
             }
@@ -210,52 +182,14 @@ final class RouteSession {
         retarget(statement);
     }
 
-    private Physical retryConnect(ClusterView view, Route failedRoute, SQLException e) throws SQLException {
-        SqlErrors.Kind kind = reportFailure(failedRoute, e);
-        Route retry;
-        try {
-            retry = router.retryRoute(view, failedRoute, kind, RetryPolicy.Phase.CONNECT, unitAutocommit, unitTenant,
-                    unitReadOnly, unitKind);
-        } catch (SQLException again) {
-            again.addSuppressed(e);
-            endUnit();
-            throw again;
-        }
-        endUnit();
-        if (retry == null) {
-            throw e;
-        }
-        if (ownWrites != null && retry.readsSecondary()) {
-            retry = ownWrites.visibleOn(view, retry, router, unitTenant, unitKind);
-        }
-        unit = retry;
-        metrics.retried();
-        unitOpen = true;
-        unitFirstPending = true;
-        unitRetried = true;
-        try {
-            return nodes.physicalFor(retry);
-        } catch (SQLException second) {
-            reportFailure(retry, second);
-            endUnit();
-            second.addSuppressed(e);
-            throw second;
-        }
-    }
-
     /**
      * After the unit's statement succeeded: reports the node up once per unit, restores the socket
      * timeout of a new routed connection, and ends an autocommit unit.
      */
     void succeeded() throws SQLException {
-        if (unitFirstPending) {
-            unitFirstPending = false;
-            if (unit != null) {
-                router.connected(unit);
-            }
-        }
-        if (unitOpen && connection.state.autoCommit && current.transactionState() == TransactionState.IDLE) {
-            endUnit();
+        unit.succeeded();
+        if (unit.open && connection.state.autoCommit && current.transactionState() == TransactionState.IDLE) {
+            unit.end();
         }
         if (current != url) {
             current.lastUsedNanos = System.nanoTime(); // for nodeIdleValidation; the URL's is the pool's to validate
@@ -271,27 +205,13 @@ final class RouteSession {
      * @param mayRetry whether the caller can execute the statement again (nothing reached the application)
      */
     void failed(SQLException e, boolean mayRetry) throws SQLException {
-        if (!unitOpen || unit == null) {
+        if (!unit.open || unit.route == null) {
             if (current != url && current.connection.isClosed()) {
                 nodes.forget(current);
             }
             throw e;
         }
-        Route failedRoute = unit;
-        SqlErrors.Kind kind = reportFailure(failedRoute, e);
-        Route retry = null;
-        if (mayRetry && unitFirstPending && unitAutocommit && !unitRetried) {
-            try {
-                ClusterView view = lease.current();
-                retry = router.retryRoute(view, failedRoute, kind, RetryPolicy.Phase.BEFORE_RESULT, true,
-                        unitTenant, unitReadOnly, unitKind);
-                if (retry != null && ownWrites != null && retry.readsSecondary()) {
-                    retry = ownWrites.visibleOn(view, retry, router, unitTenant, unitKind);
-                }
-            } catch (SQLException again) {
-                e.addSuppressed(again);
-            }
-        }
+        Route retry = retries.afterStatementFailure(e, mayRetry);
         Physical broken = current;
         if (broken != url && broken.connection.isClosed()) {
             nodes.forget(broken);
@@ -307,45 +227,22 @@ final class RouteSession {
         }
         if (retry == null) {
             if (connection.state.autoCommit) {
-                endUnit();
+                unit.end();
             }
             throw e;
         }
-        endUnit();
-        unit = retry;
-        metrics.retried();
-        unitOpen = true;
-        unitFirstPending = true;
-        unitRetried = true;
         Physical target;
         try {
-            target = nodes.physicalFor(retry);
+            target = retries.connect(retry);
         } catch (SQLException second) {
-            reportFailure(retry, second);
-            endUnit();
             e.addSuppressed(second);
             throw e;
         }
         LOG.debug("{}: retrying on {} after {}", connection, target, e.getSQLState());
-        if (RouteMdc.enabled()) {
-            RouteMdc.put(unitTenant, retry);
-            mdc = true;
-        }
-        if (RouteSpan.PRESENT) {
-            RouteSpan.tag(unitTenant, retry);
-        }
+        unit.tag();
         current = target;
         connection.switchTo(target.connection);
         retrying = true;
-    }
-
-    /** Reports a failure on {@code route} to the router (node health, early refresh) and counts a node marked down. */
-    private SqlErrors.Kind reportFailure(Route route, SQLException e) {
-        SqlErrors.Kind kind = router.failed(route, e, !unitReadOnly, refresh);
-        if (kind == SqlErrors.Kind.NODE_UNAVAILABLE && !route.viaUrl()) {
-            metrics.nodeFailed();
-        }
-        return kind;
     }
 
     /** A unit failed to reach a node and will run again ({@code failoverWait}): refresh the topology early. */
@@ -361,78 +258,40 @@ final class RouteSession {
     }
 
     /**
-     * After a successful execution (routed or passed through): records a read-write unit's writes for
-     * read-your-writes, and after SQL that may change the topology ({@code CREATE SCHEMA}, a Citus
-     * management function) reads the topology again once it is committed, waiting for it, so that
-     * the next unit routes the new or moved tenant to its group; after other DDL it asks for an early
-     * refresh (rate-limited, not waited for). Nothing else is done per statement.
+     * After a successful execution (routed or passed through): {@link AfterEffects#ran}, and the
+     * topology read again, waited for, once SQL that may change it is committed.
      */
     void ran(UnitOfWork work, LogicalStatement statement, String sql) {
-        SqlInfo info = statement == null ? null : statement.info(sql);
-        boolean changes = info != null && info.mayChangeTopology();
-        boolean writes = ownWrites != null && !work.readOnly();
-        if (!changes && !writes && !topologyChanged) {
-            if (info != null && info.hasDdl()) {
-                refresh.request(DDL_RAN); // a new tenant's first table gives it a group: soon, not waited for
-            }
-            return;
-        }
-        boolean open = connection.pins.callState() != TransactionState.IDLE;
-        if (writes) {
-            ownWrites.wrote(work, open);
-        }
-        if (open) {
-            topologyChanged |= changes; // read again once committed
-        } else if (changes || topologyChanged) {
-            topologyChanged = false; // committed (autocommit, or SQL COMMIT)
+        if (effects.ran(work, statement, sql)) {
             refreshTopology();
         }
     }
 
     /** The explicit transaction committed ({@code commit()}, or autocommit switched on). */
     void committed() {
-        if (ownWrites != null) {
-            ownWrites.committed();
-        }
+        boolean topologyChanged = effects.committed();
         transactionEnded();
         if (topologyChanged) {
-            topologyChanged = false;
             refreshTopology();
         }
     }
 
     /** {@code commit()} failed: its outcome is unknown, so its writes count as committed. */
     void commitFailed() {
-        if (ownWrites != null) {
-            ownWrites.committed();
-        }
+        effects.commitFailed();
     }
 
     /** The explicit transaction rolled back. */
     void rolledBack() {
-        if (ownWrites != null) {
-            ownWrites.rolledBack();
-        }
-        topologyChanged = false;
+        effects.rolledBack();
         transactionEnded();
     }
 
     /** The explicit transaction ended (commit, rollback, autocommit switched on, a pool's endRequest). */
     void transactionEnded() {
-        endUnit();
+        unit.end();
         if (current != url) {
             current.lastUsedNanos = System.nanoTime();
-        }
-    }
-
-    private void endUnit() {
-        if (unitOpen) {
-            unitOpen = false;
-            router.ended(unit);
-        }
-        if (mdc) {
-            mdc = false;
-            RouteMdc.clear();
         }
     }
 
@@ -457,17 +316,17 @@ final class RouteSession {
 
     /** @return the route of the last unit of work, or null when it went to the URL without routing */
     Route lastRoute() {
-        return unit;
+        return unit.route;
     }
 
     /** @return the tenant of the last routed unit of work, or null */
     String lastTenant() {
-        return unit == null ? null : unitTenant;
+        return unit.route == null ? null : unit.tenant;
     }
 
     /** @return why the last unit did not run on a secondary of its tenant's group; null when no fallback */
     String fallbackCause() {
-        return unit == null ? null : fallbackCause(unitTenant, unit);
+        return unit.route == null ? null : fallbackCause(unit.tenant, unit.route);
     }
 
     /** @return why a unit of {@code tenant} routed to {@code route} did not run on a secondary of its group */
@@ -503,19 +362,14 @@ final class RouteSession {
         lease.topology().refreshNow(config.topology().initialLoadTimeout());
     }
 
-    /** @return the number of open routed (non-URL) physical connections */
-    int routedConnections() {
-        return nodes.count();
-    }
-
     /** @return why the last unit went where it went */
     RouteReason lastReason() {
-        return unit == null ? RouteReason.WRITE_COORDINATOR : unit.reason();
+        return unit.route == null ? RouteReason.WRITE_COORDINATOR : unit.route.reason();
     }
 
     /** Closes every routed physical connection and returns the lease; the URL's is closed by the caller. */
     void close() {
-        endUnit();
+        unit.end();
         nodes.close();
         lease.close();
     }
@@ -523,7 +377,7 @@ final class RouteSession {
     /** Aborts every routed physical connection and returns the lease; may run on another thread (a pool's). */
     void abort(java.util.concurrent.Executor executor) {
         nodes.abort(executor);
-        endUnit(); // a load-aware selector must not count an aborted unit forever
+        unit.end(); // a load-aware selector must not count an aborted unit forever
         lease.close();
     }
 }

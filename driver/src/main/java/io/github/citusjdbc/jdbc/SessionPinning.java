@@ -47,7 +47,7 @@ final class SessionPinning implements Pinning {
 
     /** Whether the isolation level forces per-transaction pinning now. */
     private boolean sessionNow() {
-        return !(perTransactionIsolation && pins.isolation() >= 0);
+        return !(perTransactionIsolation && pins.transactionIsolation.level() >= 0);
     }
 
     @Override

@@ -34,7 +34,7 @@ final class StatementPinning extends TransactionPinning {
     @Override
     public Envelope plan(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
         TenantPath path = unit.tenant();
-        if (unit.transaction() || path == null || pins.isolation() >= 0 || !statement.sendsOneSync()) {
+        if (unit.transaction() || path == null || pins.transactionIsolation.level() >= 0 || !statement.sendsOneSync()) {
             return super.plan(unit, statement, sql);
         }
         SqlInfo info = statement.info(sql);

@@ -5,19 +5,13 @@ import io.github.citusjdbc.config.Pooler;
 import io.github.citusjdbc.metrics.ClusterMetrics;
 import io.github.citusjdbc.metrics.ExtraRoundTrip;
 import io.github.citusjdbc.metrics.TenantActivity;
-import io.github.citusjdbc.tenant.PinningMode;
 import io.github.citusjdbc.tenant.TenantPath;
 import io.github.citusjdbc.tenant.TenantSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import org.postgresql.PGConnection;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
-import org.postgresql.util.PSQLException;
-import org.postgresql.util.PSQLState;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The tenant of one logical connection: decides each {@link UnitOfWork} and sends what its
@@ -30,22 +24,21 @@ import org.slf4j.LoggerFactory;
  * applies. The tenant stays fixed until the transaction ends, except that {@code setSchema} inside
  * an open transaction re-pins it from the next statement on (when the resolver is silent). The
  * resolver is asked again at each later statement of the transaction only to refuse another tenant
- * (25001); a transaction opened with SQL text and left open under autocommit (by a previous borrower
- * of a pooled connection) is rolled back first, as nobody else would end it. "First statement" is
- * known from pgjdbc's {@link BaseConnection#getTransactionState()}, read once per call.
+ * ({@link OtherTenantRefusal}). "First statement" is known from pgjdbc's
+ * {@link BaseConnection#getTransactionState()}, read once per call.
  *
- * <p><b>Isolation behind a transaction pooler.</b> {@code setTransactionIsolation} is kept here
- * and sent per transaction ({@code BEGIN ISOLATION LEVEL} / {@code SET TRANSACTION ISOLATION
- * LEVEL} as the first statement) instead of pgjdbc's {@code SET SESSION CHARACTERISTICS}.
+ * <p>Behind a transaction pooler the isolation level is kept by the driver too
+ * ({@link PerTransactionIsolation}); what is sent on round trips of its own is {@link ExtraRoundTrips}'.
  */
 final class TenantPins {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TenantPins.class);
-
     private final LogicalConnection connection;
     private final TenantSettings settings;
-    private final boolean perTransactionIsolation;
+    /** The isolation level sent per transaction behind a transaction pooler. */
+    final PerTransactionIsolation transactionIsolation;
     private final Pinning pinning;
+    private final ExtraRoundTrips roundTrips;
+    private final OtherTenantRefusal refusal;
     private final ClusterMetrics metrics; // null when not on Citus
     private TenantActivity activity; // the current unit's tenant's counters (metricsTenants), or null
     private BaseConnection base; // null when the physical connection is not pgjdbc's (stub drivers)
@@ -59,19 +52,19 @@ final class TenantPins {
     private boolean unitFresh; // this call is the unit's first
     private TransactionState callState;
 
-    private int isolation = -1; // -1: not set through the driver (transaction pooler only)
-
     TenantPins(LogicalConnection connection, TenantSettings settings, Pooler pooler, ClusterMetrics metrics) {
         this.connection = connection;
         this.metrics = metrics;
         this.settings = settings;
-        this.perTransactionIsolation = pooler.isTransactionPooler();
+        this.transactionIsolation = new PerTransactionIsolation(pooler.isTransactionPooler());
         this.explicit = settings.defaultTenant();
         this.pinning = switch (settings.mode()) {
-            case SESSION -> new SessionPinning(this, perTransactionIsolation);
+            case SESSION -> new SessionPinning(this, transactionIsolation.owned());
             case STATEMENT -> new StatementPinning(this);
             default -> new TransactionPinning(this, null);
         };
+        this.roundTrips = new ExtraRoundTrips(connection, metrics, pinning);
+        this.refusal = new OtherTenantRefusal(this, settings, roundTrips);
     }
 
     /** Looks up pgjdbc's connection behind the physical one, once. */
@@ -235,7 +228,7 @@ final class TenantPins {
      */
     boolean mayPin() throws SQLException {
         return pinning.perTransaction() && (explicit != null || (unit != null && unit.tenant() != null)
-                || isolation >= 0 || settings.resolver().currentTenant() != null);
+                || transactionIsolation.level() >= 0 || settings.resolver().currentTenant() != null);
     }
 
     // ------------------------------------------------------------------ planning
@@ -268,62 +261,9 @@ final class TenantPins {
         return counted(pinning.planAround(current(), statement));
     }
 
-    /**
-     * Inside a transaction whose tenant is decided: a statement of another tenant must not run in
-     * it. Another tenant is a different answer of the resolver; with autocommit on also a different
-     * tenant of the connection when the resolver is silent. With autocommit on the transaction was
-     * opened with SQL text and left open (typically by a previous borrower of a pooled connection;
-     * pools roll back only with autocommit off): it is rolled back, as nobody else will end it.
-     * Either way the statement is refused, unless it is transaction control.
-     *
-     * @param statement the statement, or null (around paths)
-     * @param sql       its SQL, or null
-     */
+    /** {@link OtherTenantRefusal#check}, against the connection's own tenant. */
     void refuseOtherTenant(UnitOfWork u, LogicalStatement statement, String sql) throws SQLException {
-        String bound = settings.resolver().currentTenant();
-        String running = u.tenantName();
-        String wanted;
-        boolean autoCommit = u.autocommit();
-        if (bound != null) {
-            if (bound.equals(running)) {
-                return;
-            }
-            wanted = settings.pathOf(bound).tenant(); // validates: 42602 before it reaches a message
-        } else {
-            wanted = explicit == null ? null : explicit.tenant();
-            if (java.util.Objects.equals(wanted, running)) {
-                return;
-            }
-            if (!autoCommit) {
-                return; // the application's transaction: it stays in its tenant, as before
-            }
-        }
-        if (statement != null && sql != null && statement.info(sql).hasTransactionControl()) {
-            return; // COMMIT, ROLLBACK...: no tenant's data, and the way out of the transaction
-        }
-        StringBuilder msg = new StringBuilder(200).append("citus-jdbc: this statement's tenant is ")
-                .append(wanted == null ? "none" : "\"" + wanted + "\"")
-                .append(", but the open transaction of this connection runs in ")
-                .append(running == null ? "no tenant" : "tenant \"" + running + "\"");
-        SQLException rollbackFailure = null;
-        if (autoCommit) {
-            msg.append("; it was opened with SQL text (BEGIN) and left open with autocommit on, e.g. by a previous"
-                    + " user of a pooled connection, and has been rolled back: run the statement again");
-            try {
-                send("ROLLBACK", ExtraRoundTrip.ROLLBACK);
-            } catch (SQLException e) {
-                rollbackFailure = e;
-            }
-            unit = null;
-            pinning.serverValueLost();
-        } else {
-            msg.append("; a transaction runs in one tenant: end it before binding another");
-        }
-        PSQLException refused = new PSQLException(msg.toString(), PSQLState.ACTIVE_SQL_TRANSACTION);
-        if (rollbackFailure != null) {
-            refused.addSuppressed(rollbackFailure);
-        }
-        throw refused;
+        refusal.check(u, statement, sql, explicit);
     }
 
     /**
@@ -337,40 +277,21 @@ final class TenantPins {
         if (!connection.delegate.getAutoCommit() || state() == TransactionState.IDLE) {
             return false;
         }
-        send("ROLLBACK", ExtraRoundTrip.ROLLBACK);
+        roundTrips.send("ROLLBACK", ExtraRoundTrip.ROLLBACK);
         onRollback();
         return true;
     }
 
     // ------------------------------------------------------------------ what goes on the wire around an execution
 
-    private void send(String sql, ExtraRoundTrip why) throws SQLException {
-        if (metrics != null) {
-            metrics.extraRoundTrip(why);
-        }
-        Statement internal = connection.internal();
-        internal.execute(sql);
-        internal.clearWarnings();
-    }
-
-    /** Sends the pin of an "around" execution ({@link #planAround}) before the operation, on a round trip of its own. */
+    /** {@link ExtraRoundTrips#before}: the pin of an "around" execution ({@link #planAround}), sent first. */
     void before(Envelope e) throws SQLException {
-        try {
-            send(e.pinOnly, ExtraRoundTrip.PIN);
-        } catch (SQLException ex) {
-            if (e.session) {
-                pinning.serverValueLost();
-            }
-            throw ex;
-        }
-        if (e.session) {
-            pinning.ran(e);
-        }
+        roundTrips.before(e);
     }
 
     /** A pinning mode's own pin that no statement can carry: sent alone now, on a round trip of its own. */
     void sendAlone(Envelope e) throws SQLException {
-        before(counted(e));
+        roundTrips.before(counted(e));
     }
 
     /**
@@ -382,47 +303,14 @@ final class TenantPins {
         pinning.ran(e);
     }
 
-    /** Commits an autocommit "around" execution. */
+    /** {@link ExtraRoundTrips#after}: commits an autocommit "around" execution. */
     void after(Envelope e) throws SQLException {
-        if (e.commit) {
-            send("COMMIT", ExtraRoundTrip.COMMIT);
-        }
+        roundTrips.after(e);
     }
 
-    /**
-     * After an execution failed: an autocommit envelope left its transaction open or failed, so
-     * one {@code ROLLBACK} cleans the connection (tried twice); explicit transactions are left to
-     * the application (25P02 preserved). When the transaction cannot be ended the physical
-     * connection is closed: left aborted it would answer 25P02 to every later statement while
-     * {@code isValid} passes (and keep a pooler's server connection). Session pinning forgets what
-     * the server has.
-     *
-     * @param e     the envelope used, or null
-     * @param cause the application's error, to which a failing ROLLBACK is added as suppressed
-     */
+    /** {@link ExtraRoundTrips#failed}: cleans the connection after an execution failed. */
     void failed(Envelope e, SQLException cause) {
-        pinning.serverValueLost();
-        if (e == null || !e.commit) {
-            return;
-        }
-        for (int attempt = 0; attempt < 2; attempt++) {
-            try {
-                if (base != null && base.getTransactionState() == TransactionState.IDLE) {
-                    return;
-                }
-                send("ROLLBACK", ExtraRoundTrip.ROLLBACK);
-                return;
-            } catch (SQLException rollback) {
-                cause.addSuppressed(rollback);
-                LOG.debug("{}: ROLLBACK after a failed envelope failed: {}", connection, rollback.toString());
-            }
-        }
-        try {
-            connection.delegate.close();
-            LOG.debug("{}: physical connection closed, its transaction could not be rolled back", connection);
-        } catch (SQLException close) {
-            cause.addSuppressed(close);
-        }
+        roundTrips.failed(e, cause, base);
     }
 
     /**
@@ -462,7 +350,7 @@ final class TenantPins {
      * trip, only when a level is set, autocommit is off and no transaction is open yet.
      */
     void beforeInternalQuery() throws SQLException {
-        if (isolation < 0 || !pinning.perTransaction() || connection.delegate.getAutoCommit()
+        if (transactionIsolation.level() < 0 || !pinning.perTransaction() || connection.delegate.getAutoCommit()
                 || state() != TransactionState.IDLE) {
             return;
         }
@@ -474,36 +362,21 @@ final class TenantPins {
 
     /** @return whether {@code setTransactionIsolation} is handled here rather than by pgjdbc */
     boolean ownsIsolation() {
-        return perTransactionIsolation;
+        return transactionIsolation.owned();
     }
 
+    /** {@link PerTransactionIsolation#set}. */
     void setIsolation(int level) throws SQLException {
-        levelName(level); // validates
-        if (!connection.delegate.getAutoCommit() && state() != TransactionState.IDLE) {
-            throw new PSQLException("Cannot change transaction isolation level in the middle of a transaction.",
-                    PSQLState.ACTIVE_SQL_TRANSACTION);
-        }
-        isolation = level;
+        transactionIsolation.set(level, this);
     }
 
     /** @return the level set through the driver, or -1 when none was */
     int isolation() {
-        return isolation;
+        return transactionIsolation.level();
     }
 
-    static String levelName(int level) throws SQLException {
-        switch (level) {
-            case Connection.TRANSACTION_READ_UNCOMMITTED:
-                return "READ UNCOMMITTED";
-            case Connection.TRANSACTION_READ_COMMITTED:
-                return "READ COMMITTED";
-            case Connection.TRANSACTION_REPEATABLE_READ:
-                return "REPEATABLE READ";
-            case Connection.TRANSACTION_SERIALIZABLE:
-                return "SERIALIZABLE";
-            default:
-                throw new PSQLException("Transaction isolation level " + level + " not supported.",
-                        PSQLState.NOT_IMPLEMENTED);
-        }
+    /** @return whether autocommit is off and the transaction is open (pgjdbc's state read now) */
+    boolean explicitTransactionOpen() throws SQLException {
+        return !connection.delegate.getAutoCommit() && state() != TransactionState.IDLE;
     }
 }

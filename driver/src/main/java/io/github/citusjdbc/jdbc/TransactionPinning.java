@@ -40,7 +40,7 @@ class TransactionPinning implements Pinning {
     @Override
     public void started(TransactionState ts) {
         pinned = false;
-        isolationPending = ts == TransactionState.IDLE && pins.isolation() >= 0;
+        isolationPending = ts == TransactionState.IDLE && pins.transactionIsolation.level() >= 0;
     }
 
     @Override
@@ -95,7 +95,7 @@ class TransactionPinning implements Pinning {
         if (path == null && session != null) {
             session.resetPath();
         }
-        return path != null || pins.isolation() >= 0;
+        return path != null || pins.transactionIsolation.level() >= 0;
     }
 
     /**
@@ -121,7 +121,8 @@ class TransactionPinning implements Pinning {
         StringBuilder sb = new StringBuilder(64);
         int skip = 0;
         if (isolationPending) {
-            sb.append("SET TRANSACTION ISOLATION LEVEL ").append(TenantPins.levelName(pins.isolation())).append("; ");
+            sb.append("SET TRANSACTION ISOLATION LEVEL ")
+                    .append(PerTransactionIsolation.levelName(pins.transactionIsolation.level())).append("; ");
             skip++;
         }
         if (unit.tenant() != null && !pinned) {
@@ -140,14 +141,14 @@ class TransactionPinning implements Pinning {
     }
 
     private Envelope autoEnvelope(TenantPath path) throws SQLException {
-        int isolation = pins.isolation();
+        int isolation = pins.transactionIsolation.level();
         Envelope e = autoEnv;
         if (e != null && autoEnvPath == path && autoEnvIsolation == isolation) {
             return e;
         }
         StringBuilder sb = new StringBuilder(64).append("BEGIN");
         if (isolation >= 0) {
-            sb.append(" ISOLATION LEVEL ").append(TenantPins.levelName(isolation));
+            sb.append(" ISOLATION LEVEL ").append(PerTransactionIsolation.levelName(isolation));
         }
         sb.append("; ");
         if (path != null) {
