@@ -145,7 +145,7 @@ final class TenantPins {
     }
 
     /**
-     * Begins an intercepted call ({@link LogicalConnection#inUnit}): reads pgjdbc's transaction state,
+     * Begins an intercepted call ({@link UnitRunner#inUnit}): reads pgjdbc's transaction state,
      * once for the call, and at the first statement of a unit of work decides the unit, asking the
      * resolver once. Routing reads the unit before the call runs; the call's pin is planned from it.
      * {@link #end} closes the call.
@@ -196,7 +196,7 @@ final class TenantPins {
         return unitFresh;
     }
 
-    /** The unit of the current call: begun by {@link LogicalConnection#inUnit}, or now for a call outside it. */
+    /** The unit of the current call: begun by {@link UnitRunner#inUnit}, or now for a call outside it. */
     private UnitOfWork current() throws SQLException {
         if (begun) {
             return unit;
