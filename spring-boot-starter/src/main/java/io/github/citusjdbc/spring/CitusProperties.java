@@ -53,7 +53,8 @@ public class CitusProperties {
 
     /**
      * The tenant of a request, bound with {@code CitusTenants.bind} while Spring MVC handles it (also on the thread running
-     * its {@code Callable}). Without a JWT claim: the header, else the path variable.
+     * its {@code Callable}). Without a JWT claim: the header, else the path variable (400 when they name different
+     * tenants).
      */
     public static class Tenant {
         /** The HTTP header naming the request's tenant, e.g. {@code X-Tenant}; unset: none. */

@@ -16,7 +16,9 @@ import org.springframework.web.servlet.HandlerMapping;
  * on a pooled thread.
  *
  * <p><b>Where the tenant comes from.</b> Without {@code citus.tenant.jwt-claim}: the header
- * ({@code citus.tenant.header}), else the path variable ({@code citus.tenant.path-variable}). With
+ * ({@code citus.tenant.header}), else the path variable ({@code citus.tenant.path-variable}); when
+ * both are present they must name the same tenant (else 400: which one the client meant is not
+ * known, and guessing could serve another tenant's data). With
  * it, the claim of the token Spring Security verified ({@link VerifiedClaim}) is the only source; a
  * header or path variable the client sent is a cross-check, since the client controls it:
  * <table>
@@ -77,6 +79,9 @@ final class CitusTenantInterceptor implements AsyncHandlerInterceptor {
             String fromHeader = header == null ? null : request.getHeader(header);
             String fromPath = fromPath(request);
             if (claim == null) {
+                if (fromHeader != null && fromPath != null && !fromHeader.equals(fromPath)) {
+                    return refuse(response, HttpServletResponse.SC_BAD_REQUEST, "conflicting tenant names");
+                }
                 tenant = fromHeader != null ? fromHeader : fromPath;
             } else {
                 Object granted = claim.value();

@@ -59,8 +59,11 @@ class CitusTenantInterceptorTest {
     }
 
     @Test
-    void withoutAClaimTheHeaderWinsOverThePath() throws Exception {
-        assertEquals("t_header", handle(NO_CLAIM, "t_header", "t_path"));
+    void withoutAClaimTheHeaderOrThePathNamesTheTenantAndTheyMustAgree() throws Exception {
+        assertEquals("t_a", handle(NO_CLAIM, "t_a", null));
+        assertEquals("t_a", handle(NO_CLAIM, "t_a", "t_a"));
+        assertEquals(400, handle(NO_CLAIM, "t_header", "t_path"), "never one of them silently");
+        assertEquals("conflicting tenant names", response.getErrorMessage());
         assertEquals("t_path", handle(NO_CLAIM, null, "t_path"));
         assertEquals(null, handle(NO_CLAIM, null, null));
         assertEquals(400, handle(NO_CLAIM, "a;b", null));
