@@ -22,9 +22,13 @@ import java.sql.Statement;
  *       is flushed (measured on Citus 12.1 with the test kit, which runs that way: reads checked against
  *       the flush position missed their write 1,707 times in 2,400). The price: a standby only receives
  *       flushed WAL, so when nothing commits after the write the check waits for the WAL writer.</li>
- *   <li>On a standby: {@code pg_last_wal_replay_lsn()}, the end of the last record replayed. It only
- *       grows, so the highest value seen is kept and a caller whose target it already passed needs no
- *       round trip at all.</li>
+ *   <li>On a standby: {@code pg_last_wal_replay_lsn()}, the end of the last record replayed. It grows
+ *       while the server runs, so the highest value seen is kept and a caller whose target it already
+ *       passed needs no round trip, for {@link #TRUST_NANOS} after the read. Not longer, and never
+ *       across connections: a standby restarted after a crash replays again from its last
+ *       restartpoint and may accept queries while still behind what it had replayed, and another
+ *       server may answer at the same address; so a new connection forgets every position read
+ *       before it.</li>
  * </ul>
  * Thread-safe.
  */
@@ -40,7 +44,11 @@ final class WalProbe implements AutoCloseable {
     private boolean closed; // guarded by this
     private long lastStart; // guarded by this: nanoTime at the start of the last successful read
     private boolean read; // guarded by this: lastStart/highest hold a value
-    private volatile long highest = -1; // the highest position read; -1 before the first
+    private volatile long highest = -1; // the highest position read on this connection; -1 before the first
+    private volatile long trustedUntil; // nanoTime until which highest is believed without a read
+
+    /** How long a standby's position is believed without reading it again. */
+    static final long TRUST_NANOS = 100_000_000L;
 
     private final Runnable reads;
 
@@ -74,11 +82,11 @@ final class WalProbe implements AutoCloseable {
      * @throws SQLException when the node cannot answer
      */
     boolean replayed(long target) throws SQLException {
-        if (highest >= target) {
+        if (highest >= target && trustedUntil - System.nanoTime() > 0) {
             return true;
         }
         synchronized (this) {
-            return highest >= target || readNow() >= target;
+            return highest >= target && trustedUntil - System.nanoTime() > 0 || readNow() >= target;
         }
     }
 
@@ -95,6 +103,8 @@ final class WalProbe implements AutoCloseable {
         reads.run();
         try {
             if (connection == null) {
+                highest = -1; // what another connection read proves nothing about the server this one reaches
+                read = false;
                 connection = connector.connect(address);
             }
             long position;
@@ -112,6 +122,7 @@ final class WalProbe implements AutoCloseable {
             if (position > highest) {
                 highest = position;
             }
+            trustedUntil = start + TRUST_NANOS;
             return position;
         } catch (SQLException | RuntimeException e) {
             closeConnection();
