@@ -16,41 +16,35 @@ final class FailoverWait {
     private static final long FIRST_PAUSE_NANOS = 25_000_000L;
     private static final long MAX_PAUSE_NANOS = 500_000_000L;
 
-    /** One run of the unit's statement. */
-    interface Attempt<T> {
-        T run() throws SQLException;
+    private final LogicalConnection connection;
+    private final long deadline;
+    private long pause = FIRST_PAUSE_NANOS;
+
+    /** At the unit's first failure: the wait starts now. */
+    FailoverWait(LogicalConnection connection, long waitNanos) {
+        this.connection = connection;
+        this.deadline = System.nanoTime() + waitNanos;
     }
 
-    private FailoverWait() {
-    }
-
-    static <T> T run(LogicalConnection connection, long waitNanos, Attempt<T> attempt) throws SQLException {
-        long deadline = 0;
-        long pause = FIRST_PAUSE_NANOS;
-        for (;;) {
-            try {
-                return attempt.run();
-            } catch (SQLException e) {
-                if (!connection.pins.unitFresh() || connection.isClosed() || !SqlErrors.notSent(e)) {
-                    throw e;
-                }
-                long now = System.nanoTime();
-                if (deadline == 0) {
-                    deadline = now + waitNanos;
-                }
-                long left = deadline - now;
-                if (left <= 0) {
-                    throw e;
-                }
-                connection.units.beforeRunningAgain(e);
-                try {
-                    Thread.sleep(Math.max(1, Math.min(pause, left) / 1_000_000));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-                pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
-            }
+    /**
+     * After a failed run of the unit: pauses so that it can run again, or throws {@code failure} when
+     * it may not (something was sent, it was not the unit's first statement, the wait is used up).
+     */
+    void pauseOrThrow(SQLException failure) throws SQLException {
+        if (!connection.pins.unitFresh() || connection.isClosed() || !SqlErrors.notSent(failure)) {
+            throw failure;
         }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw failure;
+        }
+        connection.units.beforeRunningAgain(failure);
+        try {
+            Thread.sleep(Math.max(1, Math.min(pause, left) / 1_000_000));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw failure;
+        }
+        pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
     }
 }

@@ -87,12 +87,6 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
         replayed((PreparedStatement) fresh);
     }
 
-    /** Batches and metadata run on {@link #plain} with the pin sent separately. */
-    @Override
-    boolean aroundOnly() {
-        return true;
-    }
-
     @Override
     boolean aroundWrappable() {
         return sql.stripLeading().startsWith("{") || super.aroundWrappable();
@@ -243,7 +237,7 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
      */
     private boolean runEnveloped(Envelope e, boolean takeOuts) throws SQLException {
         PreparedStatement target = variant(e, null, null);
-        resetNavigation();
+        results.reset();
         if (delegate != target) {
             switchTo(target);
         }

@@ -61,29 +61,28 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
     /**
      * Executes once on the current physical connection: pgjdbc's {@code call} on the plain statement
      * when the unit of work pins nothing; otherwise the envelope the pin decides, and the
-     * application's result read from it ({@code pinned}). Statements whose text cannot carry the pin
-     * ({@link #aroundOnly}) send it around the call instead.
+     * application's result read from it ({@code pinned}).
      */
     final <T> T once(PhysicalCall<T> call, PinnedResult<T> pinned) throws SQLException {
-        if (aroundOnly()) {
-            return around(call);
-        }
         Envelope e = connection.pins.plan(this, sql);
-        if (e == null) {
-            T result = call.run(usePlain());
-            afterDirect(sql);
-            return result;
+        if (e != null) {
+            runPinned(e);
+            return pinned.read(this);
         }
-        runPinned(e);
-        return pinned.read(this);
+        T result = call.run(usePlain());
+        connection.pins.afterDirect(this, sql);
+        return result;
     }
 
     boolean executeOnce() throws SQLException {
         return once(PreparedStatement::execute, LogicalStatement::isResultSetNow);
     }
 
+    /** The user's result set of an envelope, unwrapped (as pgjdbc's {@code executeQuery} returns it on the direct path). */
+    private static final PinnedResult<ResultSet> RESULT_SET = s -> s.results.singleResultSet(s.delegate);
+
     ResultSet executeQueryOnce() throws SQLException {
-        return wrapResultSet(once(PreparedStatement::executeQuery, LogicalStatement::singleResultSet));
+        return wrapResultSet(once(PreparedStatement::executeQuery, RESULT_SET));
     }
 
     @Override
@@ -147,7 +146,7 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
     }
 
     private PreparedStatement usePlain() throws SQLException {
-        resetNavigation();
+        results.reset();
         if (delegate != plain) {
             switchTo((PreparedStatement) plain);
         }
@@ -167,15 +166,18 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
 
     private void runPinned(Envelope e) throws SQLException {
         SqlInfo info = info(sql);
-        String ret = returning(info);
-        PreparedStatement target = variant(e, ret, info);
-        resetNavigation();
+        String ret = returningKnown ? returning : returning(info);
+        PreparedStatement target = envelopes.get(e.key);
+        if (target == null) {
+            target = newVariant(e, ret, info);
+        }
         if (delegate != target) {
             switchTo(target);
         }
         try {
             target.execute();
         } catch (SQLException ex) {
+            results.reset(); // nothing of this execution to navigate
             connection.pins.failed(e, ex);
             throw ex;
         }
@@ -194,9 +196,11 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
     /** The physical statement for envelope {@code e}, from the cache or newly prepared. */
     final PreparedStatement variant(Envelope e, String ret, SqlInfo info) throws SQLException {
         PreparedStatement cached = envelopes.get(e.key);
-        if (cached != null) {
-            return cached;
-        }
+        return cached != null ? cached : newVariant(e, ret, info);
+    }
+
+    /** A new physical statement for envelope {@code e}, kept in the cache (evicting the least recently used). */
+    private PreparedStatement newVariant(Envelope e, String ret, SqlInfo info) throws SQLException {
         PreparedStatement evicted = envelopes.evictee();
         if (evicted != null) {
             variants.remove(evicted);
@@ -241,12 +245,8 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
         RouteSession r = connection.routing;
         if (r != null && !batchOpen) {
             UnitOfWork unit = connection.pins.begin();
-            try {
-                if (!r.passThrough(unit, this)) {
-                    r.enter(unit, this, sql); // the batch's unit of work is routed when it is built
-                }
-            } finally {
-                connection.pins.end();
+            if (!r.passThrough(unit, this)) {
+                r.enter(unit, this, sql); // the batch's unit of work is routed when it is built
             }
             batchOpen = true;
         }
@@ -297,7 +297,7 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
     private <T> T batch(PhysicalCall<T> pgjdbcBatch, java.util.function.Function<long[], T> fromCounts)
             throws SQLException {
         try {
-            resetNavigation();
+            results.reset();
             delegate = plain;
             ArrayList<ParameterLog> recorded = envelopeBatches.takeEntries();
             Envelope e = connection.pins.planAround(this);
@@ -348,11 +348,6 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
         return info(sql).isTerminated();
     }
 
-    /** @return whether every execution pins "around" (CallableStatement) instead of in the same string */
-    boolean aroundOnly() {
-        return false;
-    }
-
     /**
      * Runs one call on the plain statement with the pin sent separately (before, and
      * {@code COMMIT} after in autocommit); directly when nothing is pinned.
@@ -367,10 +362,10 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
         if (delegate != plain) {
             usePlain();
         }
-        resetNavigation();
+        results.reset();
         if (e == null) {
             T r = call.run(p);
-            afterDirect(sql);
+            connection.pins.afterDirect(this, sql);
             return r;
         }
         try {
@@ -397,11 +392,13 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
         if (current != null) {
             return current.getMetaData();
         }
+        connection.pins.begin(); // not an execution: its unit of work (and pin) is decided here
         return around(PreparedStatement::getMetaData);
     }
 
     @Override
     public ParameterMetaData getParameterMetaData() throws SQLException {
+        connection.pins.begin();
         return around(PreparedStatement::getParameterMetaData);
     }
 

@@ -33,7 +33,7 @@ abstract class LogicalStatement implements Statement {
     /** The physical statements besides {@link #plain}, which get every setting. */
     final StatementVariants variants = new StatementVariants();
     /** What the application sees of the last execution's results. */
-    private final ResultNavigator results = new ResultNavigator();
+    final ResultNavigator results = new ResultNavigator();
 
     private Statement keyStatement; // scrollable, for keyed envelopes of plain statements
     private final TextBatch batch = new TextBatch(); // Statement.addBatch, kept here so that the pin can join it
@@ -102,7 +102,7 @@ abstract class LogicalStatement implements Statement {
         Envelope e = connection.pins.plan(this, sql);
         if (e == null) {
             T result = direct.run(this, sql);
-            afterDirect(sql);
+            connection.pins.afterDirect(this, sql);
             return result;
         }
         SqlInfo info = info(sql);
@@ -236,7 +236,7 @@ abstract class LogicalStatement implements Statement {
         home = target;
         keyStatement = null;
         currentResultSet = null;
-        resetNavigation();
+        results.reset();
         afterRetarget(fresh);
     }
 
@@ -263,24 +263,18 @@ abstract class LogicalStatement implements Statement {
 
     /** @return the plain physical statement, to send unpinned SQL (or a batch) on and read the results from */
     final Statement direct() {
-        resetNavigation();
+        results.reset();
         delegate = plain;
         return plain;
     }
 
-    /** @return false, so that {@code execute} can OR it in */
-    final boolean afterDirect(String sql) {
-        connection.pins.afterDirect(this, sql);
-        return false;
-    }
-
     private void runPinned(Envelope e, String sql, String returning, int at) throws SQLException {
         Statement target = returning == null ? plain : keyStatement();
-        resetNavigation();
         delegate = target;
         try {
             target.execute(e.wrap(sql, returning, at));
         } catch (SQLException ex) {
+            results.reset(); // nothing of this execution to navigate
             connection.pins.failed(e, ex);
             throw ex;
         }
@@ -301,13 +295,11 @@ abstract class LogicalStatement implements Statement {
 
     // ------------------------------------------------------------------ result navigation (ResultNavigator)
 
-    final void resetNavigation() {
-        results.reset();
-    }
-
     /** After the string carrying {@code e} ran: the pin holds; the envelope's own results are skipped. */
     final void startNavigation(Envelope e, int userCount, boolean keyed) throws SQLException {
-        connection.pins.pinned(e); // the string ran: a session SET it carried holds
+        if (e.session) {
+            connection.pins.pinned(e); // the string ran: the session SET it carried holds
+        }
         results.start(delegate, e.skip, userCount, keyed);
     }
 

@@ -15,8 +15,11 @@ import org.postgresql.core.TransactionState;
  */
 interface Pinning {
 
-    /** A unit of work began ({@code ts}: pgjdbc's transaction state at its first statement). */
-    void started(TransactionState ts);
+    /**
+     * A unit of work that is a transaction began ({@code ts}: pgjdbc's transaction state at its
+     * first statement). Autocommit statements need nothing remembered between them.
+     */
+    void transactionStarted(TransactionState ts);
 
     /**
      * Decides what goes with one execution of {@code sql} that can carry the pin in its own string.

@@ -56,8 +56,10 @@ final class SessionPinning implements Pinning {
     }
 
     @Override
-    public void started(TransactionState ts) {
-        perTransaction.started(ts);
+    public void transactionStarted(TransactionState ts) {
+        if (perTransactionIsolation) {
+            perTransaction.transactionStarted(ts);
+        }
     }
 
     /**
@@ -68,10 +70,11 @@ final class SessionPinning implements Pinning {
      */
     @Override
     public Envelope plan(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
-        if (!sessionNow()) {
+        if (perTransactionIsolation && !sessionNow()) {
             return perTransaction.plan(unit, statement, sql);
         }
-        return carried(unit, statement, sql);
+        String set = wanted(unit, statement, sql);
+        return set == null ? null : carried(set, unit, statement, sql); // null: the server has the path already
     }
 
     @Override
@@ -79,22 +82,23 @@ final class SessionPinning implements Pinning {
         if (!sessionNow()) {
             return perTransaction.planAround(unit, statement);
         }
-        if (statement != null && statement.carriesPin()) {
-            return carried(unit, statement, null);
-        }
         String set = wanted(unit, statement, null);
-        if (set != null) {
-            pins.sendAlone(envelope(set));
-        }
-        return null;
-    }
-
-    /** @param sql the SQL, or null when {@code statement} judges its pending operation itself */
-    private Envelope carried(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
-        String set = wanted(unit, statement, sql);
         if (set == null) {
             return null;
         }
+        if (statement != null && statement.carriesPin()) {
+            return carried(set, unit, statement, null);
+        }
+        pins.sendAlone(envelope(set));
+        return null;
+    }
+
+    /**
+     * @param set the {@code SET} the server needs ({@link #wanted})
+     * @param sql the SQL, or null when {@code statement} judges its pending operation itself
+     * @return the envelope carrying {@code set}, or null when it was sent alone (the SQL cannot carry it)
+     */
+    private Envelope carried(String set, UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
         boolean carry;
         if (sql == null) {
             carry = statement.aroundWrappable() && statement.aroundTerminated();
@@ -188,7 +192,9 @@ final class SessionPinning implements Pinning {
                 markUnknown();
             }
         }
-        perTransaction.afterDirect(unit, statement, sql);
+        if (perTransactionIsolation) { // else it never pinned anything
+            perTransaction.afterDirect(unit, statement, sql);
+        }
     }
 
     @Override

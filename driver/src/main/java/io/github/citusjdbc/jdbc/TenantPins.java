@@ -40,15 +40,13 @@ final class TenantPins {
     private final ExtraRoundTrips roundTrips;
     private final OtherTenantRefusal refusal;
     private final ClusterMetrics metrics; // null when not on Citus
-    private TenantActivity activity; // the current unit's tenant's counters (metricsTenants), or null
     private BaseConnection base; // null when the physical connection is not pgjdbc's (stub drivers)
 
     private TenantPath explicit;
     private TenantPath resolved; // the path last built for a resolver answer, reused while it repeats
 
-    // The unit of work in progress (null: none decided), and what this call read when it began.
+    // The unit of work of the call in progress (null: none decided), and what the call read when it began.
     private UnitOfWork unit;
-    private boolean begun; // inside a call that began with begin()
     private boolean unitFresh; // this call is the unit's first
     private TransactionState callState;
 
@@ -117,10 +115,12 @@ final class TenantPins {
     // ------------------------------------------------------------------ unit of work
 
     private TenantPath resolve() throws SQLException {
-        String tenant = settings.resolver().currentTenant();
-        if (tenant == null) {
-            return explicit;
-        }
+        String named = settings.resolver().currentTenant();
+        return named == null ? explicit : pathOf(named);
+    }
+
+    /** @return the path of a tenant the resolver named, the last one again while it repeats */
+    private TenantPath pathOf(String tenant) throws SQLException {
         TenantPath last = resolved;
         if (last != null && last.tenant().equals(tenant)) {
             return last;
@@ -130,10 +130,12 @@ final class TenantPins {
         return last;
     }
 
+    /** pgjdbc's transaction state, or (without pgjdbc: stub drivers) what the unit of work implies. */
     private TransactionState state() throws SQLException {
-        if (base != null) {
-            return base.getTransactionState();
-        }
+        return base != null ? base.getTransactionState() : stateWithoutPgjdbc();
+    }
+
+    private TransactionState stateWithoutPgjdbc() throws SQLException {
         UnitOfWork u = unit;
         return connection.delegate.getAutoCommit() || u == null || !u.transaction() ? TransactionState.IDLE
                 : TransactionState.OPEN;
@@ -145,45 +147,39 @@ final class TenantPins {
     }
 
     /**
-     * Begins an intercepted call ({@link UnitRunner#inUnit}): reads pgjdbc's transaction state,
-     * once for the call, and at the first statement of a unit of work decides the unit, asking the
-     * resolver once. Routing reads the unit before the call runs; the call's pin is planned from it.
-     * {@link #end} closes the call.
+     * Begins an intercepted call ({@link UnitRunner#inUnit}, or a call outside it that may send a
+     * pin): reads pgjdbc's transaction state, once for the call, and at the first statement of a unit
+     * of work decides the unit, asking the resolver once. Routing reads the unit before the call runs;
+     * the call's pin is planned from it ({@link #plan}, {@link #planAround}).
      *
      * @return the unit the call belongs to
      */
     UnitOfWork begin() throws SQLException {
-        TransactionState ts = state();
+        TransactionState ts = base != null ? base.getTransactionState() : stateWithoutPgjdbc();
         callState = ts;
-        begun = true;
         UnitOfWork u = unit;
         if (ts != TransactionState.IDLE && u != null && u.transaction()) {
             unitFresh = false;
             return u; // a later statement of the transaction
         }
         boolean autocommit = connection.delegate.getAutoCommit();
-        TenantPath path = ts == TransactionState.FAILED ? null : resolve(); // failed: nothing can be added
+        TenantPath path = null; // failed: nothing can be added
+        if (ts != TransactionState.FAILED) {
+            String named = settings.resolver().currentTenant(); // asked once per unit of work
+            path = named == null ? explicit : pathOf(named);
+        }
         boolean transaction = ts != TransactionState.IDLE || !autocommit;
         boolean readOnly = connection.state.readOnly && UnitOfWork.standbyServes(connection.isolationForRouting());
-        if (u == null || u.tenant() != path || u.autocommit() != autocommit || u.transaction() != transaction
-                || u.readOnly() != readOnly) {
-            u = new UnitOfWork(path, autocommit, transaction, readOnly); // else the last one, equal: no allocation
+        TenantActivity activity = path == null || metrics == null ? null : metrics.tenantUnit(path.tenant());
+        if (u == null || !u.is(path, autocommit, transaction, readOnly, activity)) {
+            u = new UnitOfWork(path, autocommit, transaction, readOnly, activity); // else the last one: no allocation
         }
         unit = u;
         unitFresh = true;
-        activity = path == null || metrics == null ? null : metrics.tenantUnit(path.tenant());
-        pinning.started(ts);
+        if (transaction) {
+            pinning.transactionStarted(ts);
+        }
         return u;
-    }
-
-    /** @return the counters of the current unit's tenant, or null (no tenant, or tenants not counted) */
-    TenantActivity tenantActivity() {
-        return activity;
-    }
-
-    /** Ends the call begun with {@link #begin}. */
-    void end() {
-        begun = false;
     }
 
     /** @return pgjdbc's transaction state as read when the call in progress began */
@@ -196,22 +192,12 @@ final class TenantPins {
         return unitFresh;
     }
 
-    /** The unit of the current call: begun by {@link UnitRunner#inUnit}, or now for a call outside it. */
-    private UnitOfWork current() throws SQLException {
-        if (begun) {
-            return unit;
-        }
-        UnitOfWork u = begin();
-        begun = false;
-        return u;
-    }
-
     /** {@code Connection.setSchema}: validates, then pins from the next transaction (or the next statement of this one). */
     void setSchema(String tenant) throws SQLException {
         TenantPath path = tenant == null ? null : settings.pathOf(tenant);
         explicit = path;
         if (inOpenTransaction() && settings.resolver().currentTenant() == null) {
-            unit = unit.withTenant(path);
+            unit = unit.withTenant(path, path == null || metrics == null ? null : metrics.tenantUnit(path.tenant()));
             pinning.tenantChanged();
         }
     }
@@ -242,7 +228,11 @@ final class TenantPins {
      * @return the envelope, or null to execute the SQL as it is
      */
     Envelope plan(LogicalStatement statement, String sql) throws SQLException {
-        return counted(pinning.plan(current(), statement, sql));
+        Envelope e = pinning.plan(unit, statement, sql);
+        if (e != null && metrics != null) {
+            metrics.pinned(e.form);
+        }
+        return e;
     }
 
     private Envelope counted(Envelope e) {
@@ -258,7 +248,7 @@ final class TenantPins {
      * ({@link #before}) and, when {@link Envelope#commit}, {@code COMMIT} afterwards ({@link #after}).
      */
     Envelope planAround(LogicalStatement statement) throws SQLException {
-        return counted(pinning.planAround(current(), statement));
+        return counted(pinning.planAround(unit, statement));
     }
 
     /** {@link OtherTenantRefusal#check}, against the connection's own tenant. */
@@ -354,6 +344,7 @@ final class TenantPins {
                 || state() != TransactionState.IDLE) {
             return;
         }
+        begin(); // outside UnitRunner: the unit is decided here
         Envelope e = planAround(null);
         if (e != null) {
             before(e);

@@ -38,7 +38,7 @@ class TransactionPinning implements Pinning {
     }
 
     @Override
-    public void started(TransactionState ts) {
+    public void transactionStarted(TransactionState ts) {
         pinned = false;
         isolationPending = ts == TransactionState.IDLE && pins.transactionIsolation.level() >= 0;
     }
@@ -47,7 +47,7 @@ class TransactionPinning implements Pinning {
     public Envelope plan(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
         if (!unit.transaction()) {
             TenantPath path = unit.tenant();
-            if (!pinsAnything(path)) {
+            if (path == null && !pinsAnything(null)) {
                 return null; // nothing pinned: nothing added to the wire
             }
             SqlInfo info = statement.info(sql);

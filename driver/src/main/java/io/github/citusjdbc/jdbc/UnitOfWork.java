@@ -1,5 +1,6 @@
 package io.github.citusjdbc.jdbc;
 
+import io.github.citusjdbc.metrics.TenantActivity;
 import io.github.citusjdbc.tenant.TenantPath;
 import java.sql.Connection;
 
@@ -15,8 +16,17 @@ import java.sql.Connection;
  * @param transaction whether the unit is a transaction (false: one autocommit statement)
  * @param readOnly    whether the unit is read-only work a standby may serve (read-only, and not
  *                    SERIALIZABLE, which hot standbys refuse)
+ * @param activity    the tenant's counters the unit's statements are added to ({@code metricsTenants}),
+ *                    or null
  */
-record UnitOfWork(TenantPath tenant, boolean autocommit, boolean transaction, boolean readOnly) {
+record UnitOfWork(TenantPath tenant, boolean autocommit, boolean transaction, boolean readOnly,
+                  TenantActivity activity) {
+
+    /** @return whether this unit is the one these values describe (so that it can be used again) */
+    boolean is(TenantPath path, boolean autocommit, boolean transaction, boolean readOnly, TenantActivity activity) {
+        return tenant == path && this.autocommit == autocommit && this.transaction == transaction
+                && this.readOnly == readOnly && this.activity == activity;
+    }
 
     /** @return whether {@code isolation} (a {@link Connection} constant, or -1) lets read-only work go to a standby */
     static boolean standbyServes(int isolation) {
@@ -28,8 +38,8 @@ record UnitOfWork(TenantPath tenant, boolean autocommit, boolean transaction, bo
         return tenant == null ? null : tenant.tenant();
     }
 
-    /** @return this unit in another tenant ({@code setSchema} inside its transaction) */
-    UnitOfWork withTenant(TenantPath path) {
-        return new UnitOfWork(path, autocommit, transaction, readOnly);
+    /** @return this unit in another tenant ({@code setSchema} inside its transaction), counted as {@code counters} */
+    UnitOfWork withTenant(TenantPath path, TenantActivity counters) {
+        return new UnitOfWork(path, autocommit, transaction, readOnly, counters);
     }
 }

@@ -35,44 +35,52 @@ final class UnitRunner {
      */
     <S extends LogicalStatement, T> T inUnit(S statement, String sql, boolean retryable, SqlCall<S, T> call)
             throws SQLException {
-        if (failoverWaitNanos == 0 || !retryable) {
-            return once(statement, sql, retryable, call);
+        FailoverWait wait = null; // created at the first failure that may be waited out
+        for (;;) {
+            UnitOfWork unit = pins.begin();
+            TenantActivity tenant = unit.activity(); // null unless metricsTenants
+            long start = tenant == null ? 0 : System.nanoTime();
+            try {
+                RouteSession r = connection.routing;
+                if (r == null || r.passThrough(unit, statement)) {
+                    T result = call.run(statement, sql);
+                    if (r != null) {
+                        r.ran(unit, statement, sql);
+                    }
+                    return result;
+                }
+                return routed(r, unit, statement, sql, retryable, call);
+            } catch (SQLException e) {
+                if (failoverWaitNanos == 0 || !retryable) {
+                    throw e;
+                }
+                if (wait == null) {
+                    wait = new FailoverWait(connection, failoverWaitNanos);
+                }
+                wait.pauseOrThrow(e); // then the unit runs again, decided anew
+            } finally {
+                if (tenant != null) {
+                    tenant.statement(System.nanoTime() - start);
+                }
+            }
         }
-        return FailoverWait.run(connection, failoverWaitNanos, () -> once(statement, sql, retryable, call));
     }
 
-    private <S extends LogicalStatement, T> T once(S statement, String sql, boolean retryable, SqlCall<S, T> call)
-            throws SQLException {
-        UnitOfWork unit = pins.begin();
-        TenantActivity tenant = pins.tenantActivity(); // null unless metricsTenants
-        long start = tenant == null ? 0 : System.nanoTime();
-        try {
-            RouteSession r = connection.routing;
-            if (r == null || r.passThrough(unit, statement)) {
-                T result = call.run(statement, sql);
-                if (r != null) {
-                    r.ran(unit, statement, sql);
-                }
-                return result;
+    /** The unit is routed ({@link RouteSession#enter}): on failure it may run once more on the route the router chose. */
+    private <S extends LogicalStatement, T> T routed(RouteSession r, UnitOfWork unit, S statement, String sql,
+                                                     boolean retryable, SqlCall<S, T> call) throws SQLException {
+        for (;;) {
+            r.enter(unit, statement, sql);
+            T result;
+            try {
+                result = call.run(statement, sql);
+            } catch (SQLException e) {
+                r.failed(e, retryable);
+                continue; // failed() returned: run once more on the route it switched to
             }
-            for (;;) {
-                r.enter(unit, statement, sql);
-                T result;
-                try {
-                    result = call.run(statement, sql);
-                } catch (SQLException e) {
-                    r.failed(e, retryable);
-                    continue; // failed() returned: run once more on the route it switched to
-                }
-                r.succeeded();
-                r.ran(unit, statement, sql);
-                return result;
-            }
-        } finally {
-            pins.end();
-            if (tenant != null) {
-                tenant.statement(System.nanoTime() - start);
-            }
+            r.succeeded();
+            r.ran(unit, statement, sql);
+            return result;
         }
     }
 
@@ -104,19 +112,15 @@ final class UnitRunner {
      */
     void beforeSavepoint() throws SQLException {
         UnitOfWork unit = pins.begin();
-        try {
-            RouteSession r = connection.routing;
-            if (r != null && !connection.state.autoCommit) {
-                r.enter(unit, null, "SAVEPOINT"); // may open the transaction: route it first (a generic unit)
+        RouteSession r = connection.routing;
+        if (r != null && !connection.state.autoCommit) {
+            r.enter(unit, null, "SAVEPOINT"); // may open the transaction: route it first (a generic unit)
+        }
+        if (!connection.delegate.getAutoCommit()) {
+            Envelope e = pins.planAround(null);
+            if (e != null) {
+                pins.before(e);
             }
-            if (!connection.delegate.getAutoCommit()) {
-                Envelope e = pins.planAround(null);
-                if (e != null) {
-                    pins.before(e);
-                }
-            }
-        } finally {
-            pins.end();
         }
     }
 }
