@@ -72,19 +72,22 @@ final class UnitRetry {
      */
     Route afterStatementFailure(SQLException e, boolean mayRetry) {
         SqlErrors.Kind kind = unit.failed(e);
-        Route retry = null;
-        if (mayRetry && unit.firstPending && unit.autocommit && !unit.retried) {
-            try {
-                ClusterView view = lease.current();
-                retry = unit.retryRoute(view, kind, RetryPolicy.Phase.BEFORE_RESULT);
-                if (retry != null && ownWrites != null && retry.readsSecondary()) {
-                    retry = ownWrites.visibleOn(view, retry, router, unit.tenant, unit.kind);
-                }
-            } catch (SQLException again) {
-                e.addSuppressed(again);
-            }
+        if (!mayRetry || !unit.firstPending || !unit.autocommit || unit.retried) {
+            return null;
         }
-        return retry;
+        try {
+            ClusterView view = lease.current();
+            Route retry = unit.retryRoute(view, kind, RetryPolicy.Phase.BEFORE_RESULT);
+            if (retry != null && ownWrites != null && retry.readsSecondary()) {
+                // A secondary that cannot be shown to have the unit's writes is no retry route: when the
+                // check fails, the unit is not retried (the check has already ended that route).
+                retry = ownWrites.visibleOn(view, retry, router, unit.tenant, unit.kind);
+            }
+            return retry;
+        } catch (SQLException again) {
+            e.addSuppressed(again);
+            return null;
+        }
     }
 
     /** The unit restarts on {@code retry}; when that cannot be connected either, it is reported and ended. */
