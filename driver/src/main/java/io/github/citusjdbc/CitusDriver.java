@@ -1,9 +1,10 @@
 package io.github.citusjdbc;
 
 import io.github.citusjdbc.config.DriverConfig;
-import io.github.citusjdbc.config.PgjdbcVersion;
 import io.github.citusjdbc.config.OwnedPgjdbcProperty;
 import io.github.citusjdbc.config.ParsedUrl;
+import io.github.citusjdbc.config.PgjdbcVersion;
+import io.github.citusjdbc.config.Secrets;
 import io.github.citusjdbc.jdbc.LogicalConnections;
 import io.github.citusjdbc.spi.NodeAddress;
 import io.github.citusjdbc.topology.RefreshScheduler;
@@ -171,7 +172,7 @@ public final class CitusDriver implements Driver {
             if (owned != null) {
                 pg.description = "citus-jdbc: " + owned.behaviour() + " pgjdbc: " + pg.description;
             }
-            if (DataSourceUrl.isSecret(property.getName())) {
+            if (Secrets.isSecret(property.getName())) {
                 pg.value = null; // never echo a secret: password, sslpassword
             }
             result.add(pg);

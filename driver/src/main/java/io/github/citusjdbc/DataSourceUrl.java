@@ -1,11 +1,11 @@
 package io.github.citusjdbc;
 
 import io.github.citusjdbc.config.ParsedUrl;
+import io.github.citusjdbc.config.Secrets;
 import io.github.citusjdbc.spi.NodeAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
-import java.util.Locale;
 import java.util.Properties;
 import org.postgresql.PGProperty;
 
@@ -33,7 +33,7 @@ final class DataSourceUrl {
         char separator = '?';
         if (query >= 0) {
             for (String pair : pgjdbcUrl.substring(query + 1).split("&")) {
-                if (!pair.isEmpty() && (withSecrets || !isSecret(pair.substring(0, Math.max(0, pair.indexOf('=')))))) {
+                if (!pair.isEmpty() && (withSecrets || !Secrets.isSecret(pair.substring(0, Math.max(0, pair.indexOf('=')))))) {
                     url.append(separator).append(pair);
                     separator = '&';
                 }
@@ -41,7 +41,7 @@ final class DataSourceUrl {
         }
         for (Properties extra : new Properties[] {other, citus}) {
             for (String key : extra.stringPropertyNames().stream().sorted().toList()) {
-                if (withSecrets || !isSecret(key)) {
+                if (withSecrets || !Secrets.isSecret(key)) {
                     url.append(separator).append(URLEncoder.encode(key, StandardCharsets.UTF_8)).append('=')
                             .append(URLEncoder.encode(extra.getProperty(key), StandardCharsets.UTF_8));
                     separator = '&';
@@ -65,11 +65,6 @@ final class DataSourceUrl {
             info.setProperty(PGProperty.PASSWORD.getName(), password);
         }
         return info;
-    }
-
-    /** @return whether a property key names a secret ({@code password}, {@code sslpassword}, ...) */
-    static boolean isSecret(String key) {
-        return key.toLowerCase(Locale.ROOT).contains("password");
     }
 
     /**

@@ -81,7 +81,7 @@ public final class DriverConfig {
                 .append(URLEncoder.encode(database, StandardCharsets.UTF_8));
         char sep = '?';
         for (String key : new java.util.TreeSet<>(query.stringPropertyNames())) {
-            if (key.toLowerCase(java.util.Locale.ROOT).contains("password")) {
+            if (Secrets.isSecret(key)) {
                 continue; // password, sslpassword: never shown
             }
             sb.append(sep).append(URLEncoder.encode(key, StandardCharsets.UTF_8)).append('=')
