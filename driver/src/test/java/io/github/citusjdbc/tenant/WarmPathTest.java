@@ -55,8 +55,10 @@ class WarmPathTest {
 
     private static Connection open(String pinning) throws SQLException {
         LocalCluster c = LocalCluster.shared();
+        // Its own topology and metrics (clusterName is part of the registry key): per-tenant counting
+        // switched on by another test's connection in this JVM would add a step to every statement.
         return PinFixture.citus(new PinFixture.Target("direct", c.jdbcUrl(c.coordinator()), false, pinning, null), null,
-                "readRouting=secondary");
+                "readRouting=secondary", "clusterName=warm-path");
     }
 
     /** @return the driver calls of one warm {@code executeQuery}, as {@code Class.method(descriptor)} */
