@@ -55,6 +55,7 @@ public final class LocalCluster implements AutoCloseable {
     private Duration startTime;
     private volatile boolean closed;
     private AutoCloseable onClose;
+    private BouncerSupervisor supervisor;
 
     /**
      * How to build the cluster. Immutable; use the {@code with*} methods.
@@ -319,6 +320,48 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * From now on, a PgBouncer of the kit that exits on its own (not stopped by the kit) is started again
+     * within about 100 ms, as systemd's {@code Restart=on-failure} would do it, and the restart is logged
+     * and recorded ({@link #bouncerRestarts()}). For fault runs through PgBouncer 1.18.0, which exits on a
+     * known bug of its cancel handling (see {@link BouncerSupervisor}). Until {@link #close()}.
+     */
+    public synchronized void superviseBouncers() {
+        if (supervisor == null && !attached) {
+            supervisor = new BouncerSupervisor(members.allBouncers()); // fixed once the cluster is up
+        }
+    }
+
+    /**
+     * @return every restart of {@link #superviseBouncers()} so far, oldest first, e.g. {@code PgBouncer
+     *         1.18 of coordinator exited on its own (<the last FATAL line of its log>); started again}
+     */
+    public List<String> bouncerRestarts() {
+        BouncerSupervisor s;
+        synchronized (this) {
+            s = supervisor;
+        }
+        return s == null ? List.of() : s.restarts();
+    }
+
+    /**
+     * For diagnosis: an admin console command ({@code SHOW POOLS}, ...) on both PgBouncers of a node,
+     * each answer under a line naming the PgBouncer; a console that does not answer gives its error.
+     */
+    public String bouncerShow(ClusterNode node, String command) {
+        StringBuilder out = new StringBuilder();
+        for (int port : new int[] {node.bouncerPort(), node.trackingBouncerPort()}) {
+            out.append("PgBouncer on port ").append(port).append(" of ").append(node.name()).append(", ")
+                    .append(command).append(":\n");
+            try {
+                out.append(console(port, command));
+            } catch (RuntimeException e) {
+                out.append(e.getMessage()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
     /** @return how many client connections of {@code user} both PgBouncers of a node hold ({@code SHOW CLIENTS}) */
     public int bouncerClients(ClusterNode node, String user) {
         int n = 0;
@@ -405,6 +448,9 @@ public final class LocalCluster implements AutoCloseable {
             return;
         }
         closed = true;
+        if (supervisor != null) {
+            supervisor.close();
+        }
         if (attached) {
             if (onClose != null) {
                 try {

@@ -23,6 +23,8 @@ final class PgBouncerProcess {
     private final int port;
     private final int serverPort;
     private final boolean tracking;
+    /** Started by the kit and not stopped by it since: a process that is gone then exited on its own. */
+    private boolean wanted;
 
     /**
      * @param tracking configure what PgBouncer 1.20+ offers for transaction pooling:
@@ -86,7 +88,8 @@ final class PgBouncerProcess {
         Files.writeString(dir.resolve("pgbouncer.ini"), ini, StandardCharsets.UTF_8);
     }
 
-    void start() {
+    synchronized void start() {
+        wanted = true;
         Exec.runAsService(List.of(executable.toString(), "-d", dir.resolve("pgbouncer.ini").toString()), null, 30);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
@@ -106,7 +109,8 @@ final class PgBouncerProcess {
         }
     }
 
-    void stop() {
+    synchronized void stop() {
+        wanted = false;
         OptionalLong pid = pid();
         if (pid.isPresent()) {
             ProcessHandle.of(pid.getAsLong()).ifPresent(ph -> {
@@ -121,6 +125,48 @@ final class PgBouncerProcess {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /**
+     * Starts this PgBouncer again when it exited on its own (not stopped by the kit), as a supervisor
+     * such as systemd's {@code Restart=on-failure} would.
+     *
+     * @return why it had exited (the last FATAL line of its log, or a note that there is none), or
+     *         null when it runs or the kit stopped it
+     */
+    synchronized String restartIfExited() {
+        if (!wanted || isRunning()) {
+            return null;
+        }
+        String why = lastFatal();
+        try {
+            // its pidfile names the dead process (still a zombie until reaped): PgBouncer refuses to start over it
+            Files.deleteIfExists(pidFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        start();
+        return why;
+    }
+
+    /** @return the FATAL line the last process logged (not a server's FATAL quoted in a warning), or a note */
+    private String lastFatal() {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve("pgbouncer.log"), StandardCharsets.UTF_8);
+            for (int i = lines.size() - 1; i >= 0 && !lines.get(i).contains(" process up: "); i--) {
+                if (lines.get(i).contains("] FATAL ")) {
+                    return lines.get(i);
+                }
+            }
+            return "no FATAL in its log";
+        } catch (IOException e) {
+            return "its log is unreadable: " + e.getMessage();
+        }
+    }
+
+    /** @return e.g. {@code PgBouncer 1.18 of coordinator} */
+    String describe() {
+        return "PgBouncer " + (tracking ? "1.25" : "1.18") + " of " + name.replace(" (1.25)", "");
     }
 
     boolean isRunning() {

@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -67,6 +69,7 @@ public final class Workload {
     private final ConcurrentLinkedQueue<Failure> unexpected = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
+    private volatile Supplier<String> diagnosis = () -> "";
 
     public Workload(DataSource pool, List<String> tenants, Settings settings) {
         this.pool = pool;
@@ -222,15 +225,23 @@ public final class Workload {
         return timeoutsDropped.get();
     }
 
+    /**
+     * @param diagnosis what else a stall report shows after the threads (e.g. the pool's counts and the
+     *                  poolers' state), asked at the end of the quiet period that saw no operation
+     */
+    public void diagnosis(Supplier<String> diagnosis) {
+        this.diagnosis = Objects.requireNonNull(diagnosis, "diagnosis");
+    }
+
     /** @return where each of the workload's threads is now (a few frames each), for diagnosis */
     public String threadDump() {
         StringBuilder out = new StringBuilder();
         List<Thread> shown = new ArrayList<>(threads);
-        // The pool's and the driver's threads too: when every workload thread waits for a pooled
+        // The pool's, the driver's and pgjdbc's threads too: when every workload thread waits for a pooled
         // connection, what blocks is the pool creating one (the driver opening it) or a refresh.
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             String name = t.getName().toLowerCase(java.util.Locale.ROOT);
-            if (!shown.contains(t) && (name.contains("hikari") || name.contains("citus"))) {
+            if (!shown.contains(t) && (name.contains("hikari") || name.contains("citus") || name.contains("postgresql"))) {
                 shown.add(t);
             }
         }
@@ -240,6 +251,11 @@ public final class Workload {
             for (int i = 0; i < Math.min(25, frames.length); i++) {
                 out.append("    at ").append(frames[i]).append('\n');
             }
+        }
+        try {
+            out.append(diagnosis.get());
+        } catch (RuntimeException e) {
+            out.append("diagnosis failed: ").append(e).append('\n');
         }
         return out.toString();
     }
