@@ -45,6 +45,8 @@ public final class Columns {
             c("cj-transaction", "citus-jdbc tenantPinning=transaction", CITUS_JDBC, COORDINATOR, DIRECT, SET_SCHEMA, false, "tenantPinning=transaction"),
             c("cj-affinity", "citus-jdbc tenantRouting=affinity", CITUS_JDBC, COORDINATOR, DIRECT, SET_SCHEMA, false, "tenantRouting=affinity"),
             c("cj-readonly", "citus-jdbc read-only routing", CITUS_JDBC, COORDINATOR, DIRECT, SET_SCHEMA, true, ""),
+            // The wrapper's cost alone: citus-jdbc's URL names the holder itself, SQL qualified, nothing routed.
+            c("cj-holder", "citus-jdbc qualified, URL = holder worker (no routing)", CITUS_JDBC, HOLDER, DIRECT, QUALIFIED, false, "readRouting=primary"),
             c("pg-118", "pgjdbc qualified, PgBouncer 1.18", PGJDBC, COORDINATOR, PGBOUNCER_118, QUALIFIED, false, "prepareThreshold=0"),
             c("cj-default-118", "citus-jdbc default, PgBouncer 1.18", CITUS_JDBC, COORDINATOR, PGBOUNCER_118, SET_SCHEMA, false, BOUNCER),
             c("cj-transaction-118", "citus-jdbc tenantPinning=transaction, PgBouncer 1.18", CITUS_JDBC, COORDINATOR, PGBOUNCER_118, SET_SCHEMA, false, BOUNCER + "&tenantPinning=transaction"),
