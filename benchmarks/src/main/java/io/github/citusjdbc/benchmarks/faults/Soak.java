@@ -55,6 +55,7 @@ public final class Soak {
         Path stopFile = o.get("stop-file").isEmpty() ? null : Path.of(o.get("stop-file"));
         boolean clean;
         try (LocalCluster cluster = LocalCluster.start(LocalCluster.Options.defaults())) {
+            cluster.superviseBouncers(); // PgBouncer 1.18.0 may exit on a known bug: started again as systemd would
             for (int i = 0; i < TENANTS.size(); i++) {
                 cluster.citus().createTenant(TENANTS.get(i), cluster.worker(1 + i % 2), Workload.tenantDdl(TENANTS.get(i)),
                         cluster.user());
@@ -93,6 +94,9 @@ public final class Soak {
                 check = workload.ledger().check(c, TENANTS);
             }
             clean = summarize(path, seed, start, workload, reports, check);
+            for (String restart : cluster.bouncerRestarts()) {
+                System.out.println(restart); // as the fault harness: each one is PgBouncer's, not the driver's
+            }
         }
         System.exit(clean ? 0 : 1); // after the cluster is closed: exit skips what try-with-resources would run
     }
