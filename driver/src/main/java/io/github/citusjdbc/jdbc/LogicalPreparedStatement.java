@@ -166,18 +166,15 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
 
     private void runPinned(Envelope e) throws SQLException {
         SqlInfo info = info(sql);
-        String ret = returningKnown ? returning : returning(info);
-        PreparedStatement target = envelopes.get(e.key);
-        if (target == null) {
-            target = newVariant(e, ret, info);
-        }
+        String ret = returning(info);
+        PreparedStatement target = variant(e, ret, info);
+        results.reset();
         if (delegate != target) {
             switchTo(target);
         }
         try {
             target.execute();
         } catch (SQLException ex) {
-            results.reset(); // nothing of this execution to navigate
             connection.pins.failed(e, ex);
             throw ex;
         }
@@ -196,11 +193,9 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
     /** The physical statement for envelope {@code e}, from the cache or newly prepared. */
     final PreparedStatement variant(Envelope e, String ret, SqlInfo info) throws SQLException {
         PreparedStatement cached = envelopes.get(e.key);
-        return cached != null ? cached : newVariant(e, ret, info);
-    }
-
-    /** A new physical statement for envelope {@code e}, kept in the cache (evicting the least recently used). */
-    private PreparedStatement newVariant(Envelope e, String ret, SqlInfo info) throws SQLException {
+        if (cached != null) {
+            return cached;
+        }
         PreparedStatement evicted = envelopes.evictee();
         if (evicted != null) {
             variants.remove(evicted);

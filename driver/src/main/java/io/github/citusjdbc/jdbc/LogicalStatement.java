@@ -270,11 +270,11 @@ abstract class LogicalStatement implements Statement {
 
     private void runPinned(Envelope e, String sql, String returning, int at) throws SQLException {
         Statement target = returning == null ? plain : keyStatement();
+        results.reset();
         delegate = target;
         try {
             target.execute(e.wrap(sql, returning, at));
         } catch (SQLException ex) {
-            results.reset(); // nothing of this execution to navigate
             connection.pins.failed(e, ex);
             throw ex;
         }
@@ -297,9 +297,7 @@ abstract class LogicalStatement implements Statement {
 
     /** After the string carrying {@code e} ran: the pin holds; the envelope's own results are skipped. */
     final void startNavigation(Envelope e, int userCount, boolean keyed) throws SQLException {
-        if (e.session) {
-            connection.pins.pinned(e); // the string ran: the session SET it carried holds
-        }
+        connection.pins.pinned(e); // the string ran: a session SET it carried holds
         results.start(delegate, e.skip, userCount, keyed);
     }
 

@@ -38,10 +38,6 @@ final class ResultNavigator {
      * @param keyed     whether our {@code RETURNING} produced the user's result
      */
     void start(Statement physical, int skip, int userCount, boolean keyed) throws SQLException {
-        userResults = -1; // as reset(), which the enveloped paths do not call before executing
-        exhausted = false;
-        keys = null;
-        keysCount = 0;
         for (int i = 0; i < skip; i++) {
             physical.getMoreResults();
         }

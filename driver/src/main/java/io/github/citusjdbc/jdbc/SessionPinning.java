@@ -70,7 +70,7 @@ final class SessionPinning implements Pinning {
      */
     @Override
     public Envelope plan(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
-        if (perTransactionIsolation && !sessionNow()) {
+        if (!sessionNow()) {
             return perTransaction.plan(unit, statement, sql);
         }
         String set = wanted(unit, statement, sql);

@@ -115,12 +115,10 @@ final class TenantPins {
     // ------------------------------------------------------------------ unit of work
 
     private TenantPath resolve() throws SQLException {
-        String named = settings.resolver().currentTenant();
-        return named == null ? explicit : pathOf(named);
-    }
-
-    /** @return the path of a tenant the resolver named, the last one again while it repeats */
-    private TenantPath pathOf(String tenant) throws SQLException {
+        String tenant = settings.resolver().currentTenant();
+        if (tenant == null) {
+            return explicit;
+        }
         TenantPath last = resolved;
         if (last != null && last.tenant().equals(tenant)) {
             return last;
@@ -130,12 +128,10 @@ final class TenantPins {
         return last;
     }
 
-    /** pgjdbc's transaction state, or (without pgjdbc: stub drivers) what the unit of work implies. */
     private TransactionState state() throws SQLException {
-        return base != null ? base.getTransactionState() : stateWithoutPgjdbc();
-    }
-
-    private TransactionState stateWithoutPgjdbc() throws SQLException {
+        if (base != null) {
+            return base.getTransactionState();
+        }
         UnitOfWork u = unit;
         return connection.delegate.getAutoCommit() || u == null || !u.transaction() ? TransactionState.IDLE
                 : TransactionState.OPEN;
@@ -155,7 +151,7 @@ final class TenantPins {
      * @return the unit the call belongs to
      */
     UnitOfWork begin() throws SQLException {
-        TransactionState ts = base != null ? base.getTransactionState() : stateWithoutPgjdbc();
+        TransactionState ts = state();
         callState = ts;
         UnitOfWork u = unit;
         if (ts != TransactionState.IDLE && u != null && u.transaction()) {
@@ -163,14 +159,10 @@ final class TenantPins {
             return u; // a later statement of the transaction
         }
         boolean autocommit = connection.delegate.getAutoCommit();
-        TenantPath path = null; // failed: nothing can be added
-        if (ts != TransactionState.FAILED) {
-            String named = settings.resolver().currentTenant(); // asked once per unit of work
-            path = named == null ? explicit : pathOf(named);
-        }
+        TenantPath path = ts == TransactionState.FAILED ? null : resolve(); // failed: nothing can be added
         boolean transaction = ts != TransactionState.IDLE || !autocommit;
         boolean readOnly = connection.state.readOnly && UnitOfWork.standbyServes(connection.isolationForRouting());
-        TenantActivity activity = path == null || metrics == null ? null : metrics.tenantUnit(path.tenant());
+        TenantActivity activity = activityOf(path);
         if (u == null || !u.is(path, autocommit, transaction, readOnly, activity)) {
             u = new UnitOfWork(path, autocommit, transaction, readOnly, activity); // else the last one: no allocation
         }
@@ -180,6 +172,11 @@ final class TenantPins {
             pinning.transactionStarted(ts);
         }
         return u;
+    }
+
+    /** @return the counters a unit of {@code path} adds its statements to, or null (no tenant, or tenants not counted) */
+    private TenantActivity activityOf(TenantPath path) {
+        return path == null || metrics == null ? null : metrics.tenantUnit(path.tenant());
     }
 
     /** @return pgjdbc's transaction state as read when the call in progress began */
@@ -197,7 +194,7 @@ final class TenantPins {
         TenantPath path = tenant == null ? null : settings.pathOf(tenant);
         explicit = path;
         if (inOpenTransaction() && settings.resolver().currentTenant() == null) {
-            unit = unit.withTenant(path, path == null || metrics == null ? null : metrics.tenantUnit(path.tenant()));
+            unit = unit.withTenant(path, activityOf(path));
             pinning.tenantChanged();
         }
     }
@@ -228,11 +225,7 @@ final class TenantPins {
      * @return the envelope, or null to execute the SQL as it is
      */
     Envelope plan(LogicalStatement statement, String sql) throws SQLException {
-        Envelope e = pinning.plan(unit, statement, sql);
-        if (e != null && metrics != null) {
-            metrics.pinned(e.form);
-        }
-        return e;
+        return counted(pinning.plan(unit, statement, sql));
     }
 
     private Envelope counted(Envelope e) {

@@ -47,7 +47,7 @@ class TransactionPinning implements Pinning {
     public Envelope plan(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
         if (!unit.transaction()) {
             TenantPath path = unit.tenant();
-            if (path == null && !pinsAnything(null)) {
+            if (!pinsAnything(path)) {
                 return null; // nothing pinned: nothing added to the wire
             }
             SqlInfo info = statement.info(sql);
