@@ -79,9 +79,9 @@ public final class TopologyRegistry {
         Entry entry = entries.asMap().compute(key, (k, e) -> {
             if (e == null) {
                 created[0] = factory.create(k, settings, ticker, whileLeased(k));
-                return new Entry(created[0], 1, settings.idleTimeout().toNanos());
+                return new Entry(created[0], 1, settings.idleTimeout().toNanos(), false);
             }
-            return new Entry(e.topology, e.leases + 1, e.idleNanos);
+            return new Entry(e.topology, e.leases + 1, e.idleNanos, e.closeWhenUnused);
         });
         if (created[0] != null) {
             created[0].start(); // outside the map's lock: its first refresh looks the entry up
@@ -154,15 +154,17 @@ public final class TopologyRegistry {
 
     /**
      * Closes the cluster's holder now when no lease is out (its metadata connection closes, its refreshes
-     * stop) instead of at its next refresh; a later lease registers it anew.
+     * stop) instead of at its next refresh, or else when its last lease is returned (a pool may still
+     * be closing its connections on another thread); a later lease registers it anew.
      *
-     * @return true when a holder was closed
+     * @return true when a holder was closed now
      */
     public boolean closeIfUnused(ClusterKey key) {
         boolean[] closed = new boolean[1];
         entries.asMap().computeIfPresent(key, (k, e) -> {
             closed[0] = e.leases == 0;
-            return closed[0] ? null : e; // removed: the removal listener closes the holder
+            // removed: the removal listener closes the holder; otherwise the last release removes it
+            return closed[0] ? null : new Entry(e.topology, e.leases, e.idleNanos, true);
         });
         return closed[0];
     }
@@ -179,8 +181,13 @@ public final class TopologyRegistry {
     }
 
     private void release(ClusterKey key, ClusterTopology topology) {
-        entries.asMap().computeIfPresent(key, (k, e) ->
-                e.topology == topology ? new Entry(e.topology, Math.max(0, e.leases - 1), e.idleNanos) : e);
+        entries.asMap().computeIfPresent(key, (k, e) -> {
+            if (e.topology != topology) {
+                return e;
+            }
+            int leases = Math.max(0, e.leases - 1);
+            return leases == 0 && e.closeWhenUnused ? null : new Entry(e.topology, leases, e.idleNanos, e.closeWhenUnused);
+        });
         entries.cleanUp();
     }
 
@@ -257,8 +264,11 @@ public final class TopologyRegistry {
         }
     }
 
-    /** A registered holder and how many leases are out; replaced, never mutated. */
-    private record Entry(ClusterTopology topology, int leases, long idleNanos) {
+    /**
+     * A registered holder and how many leases are out; replaced, never mutated. {@code closeWhenUnused}:
+     * {@link #closeIfUnused} was asked while leases were out, so the last one closes it.
+     */
+    private record Entry(ClusterTopology topology, int leases, long idleNanos, boolean closeWhenUnused) {
     }
 
     /** Leased entries never expire; an entry without leases expires after its idle timeout. */

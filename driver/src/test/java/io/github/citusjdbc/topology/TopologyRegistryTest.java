@@ -92,7 +92,7 @@ class TopologyRegistryTest {
     }
 
     @Test
-    void closeIfUnusedClosesAnIdleClusterAtOnceAndLeavesALeasedOneAlone() {
+    void closeIfUnusedClosesAnIdleClusterAtOnceAndALeasedOneAtItsLastRelease() {
         TopologyRegistry.Lease a = registry.acquire(key("db"), settings, factory);
         TopologyRegistry.Lease b = registry.acquire(key("db"), settings, factory);
         clock.runDue();
@@ -100,13 +100,17 @@ class TopologyRegistryTest {
         assertFalse(registry.closeIfUnused(key("db")), "b still holds a lease");
         assertFalse(sources.get(0).closed);
         b.close();
-        assertTrue(registry.closeIfUnused(key("db")), "no lease left: closed now, not at the next refresh");
-        assertTrue(sources.get(0).closed);
+        assertTrue(sources.get(0).closed, "the last lease returned after closeIfUnused: closed then, not at the next refresh");
         assertEquals(0, registry.size());
         assertFalse(registry.closeIfUnused(key("db")), "nothing left to close");
-        try (TopologyRegistry.Lease c = registry.acquire(key("db"), settings, factory)) {
-            assertNotSame(a.topology(), c.topology(), "a later lease registers the cluster anew");
-        }
+        TopologyRegistry.Lease c = registry.acquire(key("db"), settings, factory);
+        assertNotSame(a.topology(), c.topology(), "a later lease registers the cluster anew");
+        clock.runDue();
+        c.close();
+        assertFalse(sources.get(1).closed, "without closeIfUnused an idle cluster stays until its next refresh");
+        assertTrue(registry.closeIfUnused(key("db")), "no lease left: closed now");
+        assertTrue(sources.get(1).closed);
+        assertEquals(0, registry.size());
     }
 
     @Test
