@@ -101,7 +101,9 @@ final class ConfigParser {
     private static TenantSettings tenantSettings(Properties merged, Pooler pooler) throws SQLException {
         PinningMode mode = PinningMode.of(CitusProperty.TENANT_PINNING.getString(merged));
         if (mode == PinningMode.AUTO) {
-            mode = pooler.leaksSearchPath() ? PinningMode.STATEMENT : PinningMode.SESSION;
+            // Behind a transaction pooler the server connections are shared by every tenant: a session SET
+            // would be re-sent by PgBouncer at nearly every hand-over (and re-plan shared statements).
+            mode = pooler.isTransactionPooler() ? PinningMode.STATEMENT : PinningMode.SESSION;
         }
         if (mode == PinningMode.SESSION && pooler.leaksSearchPath()) {
             throw CitusProperty.TENANT_PINNING.invalidValue(mode.value(), "conflicts with pooler=" + pooler.value()

@@ -12,7 +12,7 @@ import io.github.citusjdbc.metrics.PinForm;
  * <i>prefix</i> {@code [SET TRANSACTION ISOLATION LEVEL x; ][SET LOCAL search_path TO "t"; ]<sql>}
  * on the first statement of an application transaction; in session pinning the prefix
  * {@code SET search_path TO "t"; <sql>} on a statement whose tenant differs from the server's; in
- * statement pinning the <i>implicit</i> form {@code SET search_path TO "t"; <sql>\n; RESET search_path},
+ * statement pinning the <i>implicit</i> form {@code SET search_path TO "t"; <sql>\n/* "t" *&#47;; RESET search_path},
  * one implicit transaction when pgjdbc sends it with a single Sync ({@link StatementPinning}).
  */
 final class Envelope {
@@ -65,15 +65,22 @@ final class Envelope {
     }
 
     /**
-     * @param set the session {@code SET search_path ...} statement
-     * @return {@code SET search_path ...; <sql>\n; RESET search_path}: one implicit transaction, so
-     *         the server keeps nothing of it, whether the statement succeeds (the {@code RESET}) or
-     *         fails (the transaction's rollback undoes the {@code SET})
+     * @param set the session {@code SET search_path TO <schemas>} statement
+     * @return {@code SET search_path TO <schemas>; <sql>\n/* <schemas> *&#47;; RESET search_path}: one
+     *         implicit transaction, so the server keeps nothing of it, whether the statement succeeds
+     *         (the {@code RESET}) or fails (the transaction's rollback undoes the {@code SET}). The
+     *         comment makes the statement's text differ per tenant, so that a server-side prepared
+     *         statement is never shared by tenants: PostgreSQL plans a prepared statement again
+     *         whenever it runs under another {@code search_path} than it was planned with, and behind
+     *         PgBouncer with {@code max_prepared_statements} every client's statements of the same text
+     *         are one statement per server connection (docs/facts.md, "Prepared statements and
+     *         search_path"). At the end, so that a leading hint comment stays first.
      */
     static Envelope implicit(String set) {
         String prefix = set + "; ";
-        return new Envelope(prefix, 1, false, prefix + "RESET", false, null, "\n; RESET search_path",
-                PinForm.STATEMENT);
+        String schemas = set.substring(set.indexOf(" TO ") + 4); // validated names, quoted: no "*/"
+        return new Envelope(prefix, 1, false, prefix + "RESET", false, null,
+                "\n/* " + schemas + " */; RESET search_path", PinForm.STATEMENT);
     }
 
     /**

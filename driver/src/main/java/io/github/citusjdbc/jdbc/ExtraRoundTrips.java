@@ -2,6 +2,7 @@ package io.github.citusjdbc.jdbc;
 
 import io.github.citusjdbc.metrics.ClusterMetrics;
 import io.github.citusjdbc.metrics.ExtraRoundTrip;
+import io.github.citusjdbc.metrics.PinForm;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.postgresql.core.BaseConnection;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What the driver sends around an execution on round trips of its own, each counted by why
  * ({@link ExtraRoundTrip}): the pin of an "around" execution before it, its {@code COMMIT} after,
- * and the {@code ROLLBACK} that cleans the connection after a failed envelope. Not thread-safe (one
+ * the {@code ROLLBACK} that cleans the connection after a failed envelope, and the {@code RESET} after
+ * a failed implicit envelope that pgjdbc split. Not thread-safe (one
  * per {@link TenantPins}).
  */
 final class ExtraRoundTrips {
@@ -75,6 +77,14 @@ final class ExtraRoundTrips {
      */
     void failed(Envelope e, SQLException cause, BaseConnection base) {
         pinning.serverValueLost();
+        if (e != null && e.form == PinForm.STATEMENT && pinning.pinLeftAfterFailure()) {
+            try {
+                send("RESET search_path", ExtraRoundTrip.RESET);
+            } catch (SQLException reset) {
+                cause.addSuppressed(reset);
+            }
+            return;
+        }
         if (e == null || !e.commit) {
             return;
         }

@@ -52,6 +52,12 @@ interface Pinning {
     /** What the server's {@code search_path} is became unknown: a rollback or an error. */
     void serverValueLost();
 
+    /**
+     * After the string carrying an envelope of this mode failed: whether a pin that must not outlive
+     * it stayed on the server connection (then {@code RESET search_path} is sent).
+     */
+    boolean pinLeftAfterFailure();
+
     /** Routing moved the logical connection onto another physical connection. */
     void switchedPhysical();
 

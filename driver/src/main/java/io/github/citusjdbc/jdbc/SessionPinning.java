@@ -214,6 +214,11 @@ final class SessionPinning implements Pinning {
     }
 
     @Override
+    public boolean pinLeftAfterFailure() {
+        return false; // the session keeps its pin by design; an unknown value is sent again when needed
+    }
+
+    @Override
     public void switchedPhysical() {
         if (everPinned) {
             markUnknown();

@@ -12,29 +12,43 @@ import java.sql.SQLException;
  * server keeps nothing of the pin: the {@code RESET} clears it on success, the implicit
  * transaction's rollback undoes the {@code SET} on error.
  *
- * <p>Safe behind a transaction pooler only if no Sync falls inside the string: a pooler may hand
- * the server connection to another client at the ReadyForQuery that answers a Sync. pgjdbc sends a
- * statement of several queries with one Sync unless it describes a query first, which it does only
- * for statements it prepares on the server; so the implicit form is used only where the executing
- * statement never does ({@code prepareThreshold=0}, {@link LogicalStatement#sendsOneSync}), and the
- * {@code BEGIN} envelope of {@link TransactionPinning} everywhere else. Explicit transactions, the
+ * <p>Behind a transaction pooler that does not track {@code search_path} (PgBouncer 1.18) it is safe
+ * only if no Sync falls inside the string: the pooler may hand the server connection to another
+ * client at the ReadyForQuery that answers a Sync. pgjdbc sends a statement of several queries with
+ * one Sync unless it describes a query first, which it does only for statements it prepares on the
+ * server; so there the implicit form is used only where the executing statement never does
+ * ({@code prepareThreshold=0}, {@link LogicalStatement#sendsOneSync}), and the {@code BEGIN}
+ * envelope of {@link TransactionPinning} everywhere else. Where a Sync inside cannot reach another
+ * client (direct connections, PgBouncer tracking {@code search_path}, which gives every client its
+ * own value back) the implicit form is used with server-side prepared statements too; if pgjdbc did
+ * split the string and the statement then failed, the {@code SET} was committed without its
+ * {@code RESET}: the {@code search_path} the server reports tells, and {@link #failed} resets it
+ * (one round trip, on that error only). Explicit transactions, the
  * paths that send the pin separately (batches of calls, COPY, metadata) and isolation levels kept
  * per transaction are {@link TransactionPinning}'s, which this class extends: the prefix
  * {@code SET LOCAL} on a transaction's first statement costs nothing.
  */
 final class StatementPinning extends TransactionPinning {
 
+    private final boolean splitSafe; // a Sync inside the string cannot hand the pin to another client
     private Envelope last; // the last implicit envelope, reused while the tenant repeats
     private TenantPath lastPath;
+    private String clean; // the search_path the server reports with no pin on this physical connection
 
-    StatementPinning(TenantPins pins) {
+    /**
+     * @param splitSafe whether a Sync inside the implicit string is harmless to other clients (no
+     *                  transaction pooler, or one that tracks {@code search_path})
+     */
+    StatementPinning(TenantPins pins, boolean splitSafe) {
         super(pins, null);
+        this.splitSafe = splitSafe;
     }
 
     @Override
     public Envelope plan(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
         TenantPath path = unit.tenant();
-        if (unit.transaction() || path == null || pins.transactionIsolation.level() >= 0 || !statement.sendsOneSync()) {
+        if (unit.transaction() || path == null || pins.transactionIsolation.level() >= 0
+                || !(splitSafe || statement.sendsOneSync())) {
             return super.plan(unit, statement, sql);
         }
         SqlInfo info = statement.info(sql);
@@ -44,6 +58,9 @@ final class StatementPinning extends TransactionPinning {
         if (!info.isSafeToWrap()) {
             return null; // as the envelope: what cannot run in a transaction runs unpinned
         }
+        if (clean == null) {
+            clean = pins.reportedSearchPath();
+        }
         Envelope e = last;
         if (e == null || lastPath != path) {
             e = Envelope.implicit(path.setSessionSql());
@@ -51,5 +68,21 @@ final class StatementPinning extends TransactionPinning {
             lastPath = path;
         }
         return e;
+    }
+
+    /**
+     * Sent with one Sync, the failed string's implicit transaction rolled the {@code SET} back;
+     * split by pgjdbc, the {@code SET} may have been committed before the failing part: then the
+     * server reports the pin.
+     */
+    @Override
+    public boolean pinLeftAfterFailure() {
+        String reported = pins.reportedSearchPath();
+        return clean != null && reported != null && !reported.equals(clean);
+    }
+
+    @Override
+    public void switchedPhysical() {
+        clean = null;
     }
 }

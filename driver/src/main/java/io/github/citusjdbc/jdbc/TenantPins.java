@@ -58,7 +58,7 @@ final class TenantPins {
         this.explicit = settings.defaultTenant();
         this.pinning = switch (settings.mode()) {
             case SESSION -> new SessionPinning(this, transactionIsolation.owned());
-            case STATEMENT -> new StatementPinning(this);
+            case STATEMENT -> new StatementPinning(this, !pooler.leaksSearchPath());
             default -> new TransactionPinning(this, null);
         };
         this.roundTrips = new ExtraRoundTrips(connection, metrics, pinning);

@@ -192,6 +192,11 @@ class TransactionPinning implements Pinning {
     }
 
     @Override
+    public boolean pinLeftAfterFailure() {
+        return false; // SET LOCAL ends with its transaction
+    }
+
+    @Override
     public void switchedPhysical() {
         // nothing outlives the transaction
     }

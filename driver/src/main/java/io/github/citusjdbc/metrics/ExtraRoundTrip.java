@@ -14,7 +14,13 @@ public enum ExtraRoundTrip {
     /** {@code COMMIT} after an autocommit execution whose pin was sent alone with {@code BEGIN}. */
     COMMIT("commit"),
     /** {@code ROLLBACK} cleaning up after a failed envelope, or a transaction left open with autocommit on. */
-    ROLLBACK("rollback");
+    ROLLBACK("rollback"),
+    /**
+     * {@code RESET search_path} after a failed statement-pinned execution that pgjdbc split with a
+     * Sync (a server-prepared statement with a parameter of unknown type), whose {@code SET} was
+     * committed before the error.
+     */
+    RESET("reset");
 
     private final String key;
 

@@ -30,9 +30,9 @@ import org.postgresql.PGConnection;
 
 /**
  * The default {@code tenantPinning=auto}, counted on the wire with {@code RoundTripRelay} on real
- * Citus: session pinning directly and through PgBouncer 1.25 tracking {@code search_path}, whose
- * {@code SET search_path} rides with the statement that needs it (0 extra round trips per unit of
- * work, also when every unit switches tenant), and statement pinning through PgBouncer 1.18
+ * Citus: session pinning directly, whose {@code SET search_path} rides with the statement that needs
+ * it (0 extra round trips per unit of work, also when every unit switches tenant), and statement
+ * pinning through PgBouncer 1.18 and through PgBouncer 1.25 tracking {@code search_path}
  * ({@code SET search_path; <sql>; RESET search_path}, see {@code StatementPinningTest}).
  */
 class AutoPinningTest {
@@ -46,9 +46,9 @@ class AutoPinningTest {
         return PinFixture.autoTargets();
     }
 
-    /** Session pinning (direct, tracking bouncer), or statement pinning (PgBouncer 1.18). */
+    /** Session pinning (direct), or statement pinning (behind either PgBouncer). */
     private static boolean session(Target t) {
-        return !"pgbouncer-transaction".equals(t.pooler());
+        return t.pooler() == null;
     }
 
     private static String reported(Connection c) throws SQLException {
@@ -235,9 +235,8 @@ class AutoPinningTest {
 
     /**
      * With the tenant unchanged nothing is added in session pinning: one command per statement, the
-     * user's (behind PgBouncer 1.18 the pin goes with every statement, in the same round trip); also
-     * behind the tracking PgBouncer while another client of another tenant takes turns on the same
-     * server connections (PgBouncer restores each client's search_path without the driver noticing).
+     * user's, while another client of another tenant works on the same server (behind either PgBouncer
+     * the pin goes with every statement, in the same round trip, and the server connection keeps nothing).
      */
     @ParameterizedTest
     @MethodSource("targets")

@@ -17,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,25 +135,92 @@ class StatementPinningTest {
         }
     }
 
-    /** pgjdbc may describe a statement it prepares on the server first, with a Sync in between: then the envelope. */
+    /**
+     * Behind PgBouncer 1.18 pgjdbc may describe a statement it prepares on the server first, with a
+     * Sync in between, where the pooler may hand the server connection (and the pin) to another
+     * client: there the BEGIN envelope goes with such statements.
+     */
     @Test
-    void theBeginEnvelopeWherePgjdbcMaySyncInside() throws Exception {
-        Target t = targets().get(0);
-        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
-             Connection c = PinFixture.citus(t, relay, "prepareThreshold=5"); Statement s = c.createStatement()) {
-            c.setSchema(A);
-            relay.reset();
-            assertEquals(A + "-1", one(s, "SELECT name FROM pin_items WHERE id = 1"));
-            assertEquals(1, relay.roundTrips());
-            assertEquals(4, relay.clientMessages('P'), "BEGIN, SET LOCAL, the statement, COMMIT");
-        }
+    void theBeginEnvelopeBehindAPoolerWherePgjdbcMaySyncInside() throws Exception {
+        Target t = targets().get(1);
         try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
              Connection c = PinFixture.citus(t, relay, "prepareThreshold=0"); Statement s = c.createStatement()) {
             s.unwrap(PGStatement.class).setPrepareThreshold(1); // the application's own statement-level setting
             c.setSchema(A);
             relay.reset();
             assertEquals(A + "-1", one(s, "SELECT name FROM pin_items WHERE id = 1"));
-            assertEquals(4, relay.clientMessages('P'), "a statement pgjdbc may prepare: the envelope");
+            assertEquals(1, relay.roundTrips());
+            assertEquals(4, relay.clientMessages('P'), "a statement pgjdbc may prepare: BEGIN, SET LOCAL, the statement, COMMIT");
+        }
+    }
+
+    /**
+     * Where a Sync inside the string reaches no other client (a direct connection; PgBouncer 1.25
+     * tracking {@code search_path}, which gives each client its own value back) the implicit form
+     * also goes with statements pgjdbc prepares on the server, which stay prepared.
+     */
+    @ParameterizedTest
+    @MethodSource("splitSafeTargets")
+    void theImplicitFormWithServerPreparedStatementsWhereASyncReachesNoOtherClient(Target t) throws Exception {
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+             Connection c = PinFixture.citus(t, relay, "prepareThreshold=2");
+             PreparedStatement ps = c.prepareStatement("SELECT name FROM pin_items WHERE id = ?")) {
+            for (int i = 0; i < 6; i++) {
+                String tenant = i % 2 == 0 ? A : B;
+                c.setSchema(tenant);
+                relay.reset();
+                ps.setInt(1, 1 + i % 5);
+                assertEquals(List.of(tenant + "-" + (1 + i % 5)), rows(ps.executeQuery()), "execution " + i);
+                assertEquals(1, relay.roundTrips(), "execution " + i + ": round trips");
+                assertEquals(0, relay.clientMessages('Q'), "execution " + i + ": nothing sent apart");
+                assertEquals('I', relay.lastTransactionStatus(), "execution " + i + ": idle after");
+            }
+            relay.reset();
+            ps.setInt(1, 2);
+            assertEquals(List.of(B + "-2"), rows(ps.executeQuery()));
+            assertEquals(0, relay.clientMessages('P'), "B's string prepared on the server: bound and executed only");
+        }
+    }
+
+    static List<Target> splitSafeTargets() {
+        LocalCluster c = LocalCluster.shared();
+        return List.of(new Target("direct-statement", c.jdbcUrl(c.coordinator()), false, "statement", null),
+                new Target("pgbouncer-1.25-statement", c.trackingBouncerJdbcUrl(c.coordinator()), false, "statement",
+                        "pgbouncer-transaction-tracking"));
+    }
+
+    /**
+     * pgjdbc splits the string when it describes a parameter of unknown type of a statement it
+     * prepares on the server (from the execution after {@code prepareThreshold}): the {@code SET}
+     * commits at that Sync. When the rest then fails, the driver resets what the server reports, so
+     * that nothing of the pin stays on the connection.
+     */
+    @ParameterizedTest
+    @MethodSource("splitSafeTargets")
+    void aSplitStringThatFailsLeavesNoPin(Target t) throws Exception {
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+             Connection c = PinFixture.citus(t, relay, "prepareThreshold=1");
+             PreparedStatement ps = c.prepareStatement("SELECT name FROM pin_items WHERE id = 1 / ?::int")) {
+            Connection physical = (Connection) c.unwrap(PGConnection.class);
+            String initial = serverPath(physical);
+            c.setSchema(B);
+            for (int i = 1; i <= 2; i++) {
+                relay.reset();
+                ps.setObject(1, "1", Types.OTHER); // a parameter of unknown type: pgjdbc describes it first
+                assertEquals(List.of(B + "-1"), rows(ps.executeQuery()));
+            }
+            assertTrue(relay.syncs() > 1, "pgjdbc split B's string once server-prepared (the case under test): "
+                    + relay.syncs() + " Syncs");
+            assertEquals(initial, serverPath(physical), "after a split string that succeeded");
+            c.setSchema(A);
+            ps.setObject(1, "1", Types.OTHER);
+            assertEquals(List.of(A + "-1"), rows(ps.executeQuery()));
+            ps.setObject(1, "0", Types.OTHER);
+            assertEquals("22012", assertThrows(SQLException.class, ps::executeQuery).getSQLState(),
+                    "A's string, split the same way, fails after its SET committed");
+            assertEquals(initial, serverPath(physical), "the server keeps nothing of the pin after the error");
+            ps.setObject(1, "1", Types.OTHER);
+            assertEquals(List.of(A + "-1"), rows(ps.executeQuery()), "pinned again");
         }
     }
 }

@@ -76,7 +76,7 @@ class TenantLeakTest {
     /** @return the runs: all, or those named in {@code citus.leak.runs} (e.g. {@code pgbouncer-transaction}) */
     static Stream<Arguments> runs() {
         String only = System.getProperty("citus.leak.runs",
-                "pgbouncer-transaction,pgbouncer125-transaction,direct-transaction,direct-session,"
+                "pgbouncer-transaction,pgbouncer125-transaction,pgbouncer125-session,direct-transaction,direct-session,"
                         + "direct-auto,pgbouncer125-auto,pgbouncer-auto");
         return Arrays.stream(only.split(",")).map(String::trim).map(r -> Arguments.of(r.substring(0, r.indexOf('-')),
                 r.substring(r.indexOf('-') + 1)));
@@ -98,7 +98,7 @@ class TenantLeakTest {
         config.setMaximumPoolSize(POOL);
         config.addDataSourceProperty("tenantPinning", mode);
         if (bouncer) {
-            // auto: session pinning behind the tracking PgBouncer 1.25 (declared), statement pinning behind 1.18.
+            // auto: statement pinning behind either PgBouncer (1.25 declared tracking, 1.18 not).
             boolean tracking = via.equals("pgbouncer125") && !mode.equals("transaction");
             config.addDataSourceProperty("pooler", tracking ? "pgbouncer-transaction-tracking" : "pgbouncer-transaction");
         }
