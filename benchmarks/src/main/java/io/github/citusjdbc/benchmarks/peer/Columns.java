@@ -23,9 +23,10 @@ import java.util.List;
  * application role's credentials, and for citus-jdbc a {@code nodeAddressMap} to the path's address
  * of every node. pgjdbc through PgBouncer 1.18 needs {@code prepareThreshold=0} (named statements
  * are not safe there); citus-jdbc sets it itself with {@code pooler=pgbouncer-transaction}, where
- * its default pins per transaction. Through PgBouncer 1.25 (tracking {@code search_path}, keeping
+ * its default pins per statement. Through PgBouncer 1.25 (tracking {@code search_path}, keeping
  * prepared statements) citus-jdbc declares {@code pooler=pgbouncer-transaction-tracking}, where its
- * default pins per session. {@code cj-transaction} is the former default, per-transaction pinning,
+ * default pins per statement too (with server-side prepared statements), and {@code cj-session-125}
+ * pins per session. {@code cj-transaction} is the former default, per-transaction pinning,
  * directly.
  */
 public final class Columns {
@@ -55,7 +56,7 @@ public final class Columns {
             c("pg-125", "pgjdbc qualified, PgBouncer 1.25", PGJDBC, COORDINATOR, PGBOUNCER_125, QUALIFIED, false, ""),
             c("pg-setschema-125", "pgjdbc setSchema, PgBouncer 1.25", PGJDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, ""),
             c("cj-default-125", "citus-jdbc default, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, TRACKING),
-            c("cj-statement-125", "citus-jdbc tenantPinning=statement, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, TRACKING + "&tenantPinning=statement&prepareThreshold=0"),
+            c("cj-session-125", "citus-jdbc tenantPinning=session, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, TRACKING + "&tenantPinning=session"),
             c("cj-affinity-125", "citus-jdbc affinity, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, TRACKING + "&tenantRouting=affinity"),
             c("cj-readonly-125", "citus-jdbc read-only, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, true, TRACKING));
 
