@@ -20,10 +20,11 @@ import java.sql.SQLException;
  * ({@code prepareThreshold=0}, {@link LogicalStatement#sendsOneSync}), and the {@code BEGIN}
  * envelope of {@link TransactionPinning} everywhere else. Where a Sync inside cannot reach another
  * client (direct connections, PgBouncer tracking {@code search_path}, which gives every client its
- * own value back) the implicit form is used with server-side prepared statements too; if pgjdbc did
- * split the string and the statement then failed, the {@code SET} was committed without its
- * {@code RESET}: the {@code search_path} the server reports tells, and {@link #failed} resets it
- * (one round trip, on that error only). Explicit transactions, the
+ * own value back) the implicit form is used with server-side prepared statements too, provided the
+ * server reports {@code search_path} (Citus 12+): if pgjdbc did split the string and the statement
+ * then failed, the {@code SET} was committed without its {@code RESET}, the report tells, and
+ * {@link #pinLeftAfterFailure} has it reset (one round trip, on that error only). A server that
+ * does not report it (plain PostgreSQL) gets the {@code BEGIN} envelope where pgjdbc may split. Explicit transactions, the
  * paths that send the pin separately (batches of calls, COPY, metadata) and isolation levels kept
  * per transaction are {@link TransactionPinning}'s, which this class extends: the prefix
  * {@code SET LOCAL} on a transaction's first statement costs nothing.
@@ -34,6 +35,7 @@ final class StatementPinning extends TransactionPinning {
     private Envelope last; // the last implicit envelope, reused while the tenant repeats
     private TenantPath lastPath;
     private String clean; // the search_path the server reports with no pin on this physical connection
+    private boolean cleanRead; // clean was read on this physical connection (it stays null without reports)
 
     /**
      * @param splitSafe whether a Sync inside the implicit string is harmless to other clients (no
@@ -48,7 +50,7 @@ final class StatementPinning extends TransactionPinning {
     public Envelope plan(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
         TenantPath path = unit.tenant();
         if (unit.transaction() || path == null || pins.transactionIsolation.level() >= 0
-                || !(splitSafe || statement.sendsOneSync())) {
+                || !((splitSafe && reportsSearchPath()) || statement.sendsOneSync())) {
             return super.plan(unit, statement, sql);
         }
         SqlInfo info = statement.info(sql);
@@ -58,9 +60,6 @@ final class StatementPinning extends TransactionPinning {
         if (!info.isSafeToWrap()) {
             return null; // as the envelope: what cannot run in a transaction runs unpinned
         }
-        if (clean == null) {
-            clean = pins.reportedSearchPath();
-        }
         Envelope e = last;
         if (e == null || lastPath != path) {
             e = Envelope.implicit(path.setSessionSql());
@@ -68,6 +67,15 @@ final class StatementPinning extends TransactionPinning {
             lastPath = path;
         }
         return e;
+    }
+
+    /** @return whether the server reports {@code search_path}; read once per physical connection */
+    private boolean reportsSearchPath() {
+        if (!cleanRead) {
+            clean = pins.reportedSearchPath();
+            cleanRead = true;
+        }
+        return clean != null;
     }
 
     /**
@@ -84,5 +92,6 @@ final class StatementPinning extends TransactionPinning {
     @Override
     public void switchedPhysical() {
         clean = null;
+        cleanRead = false;
     }
 }

@@ -155,6 +155,25 @@ class StatementPinningTest {
     }
 
     /**
+     * A server that does not report {@code search_path} (plain PostgreSQL) could not show a split
+     * string's committed {@code SET}: there a statement pgjdbc may prepare gets the BEGIN envelope,
+     * also on a direct connection.
+     */
+    @Test
+    void theBeginEnvelopeWhereTheServerDoesNotReportSearchPath() throws Exception {
+        Target plain = PinFixture.plainPostgres();
+        Target t = new Target("plain-statement", plain.pgjdbcUrl(), false, "statement", null);
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+             Connection c = PinFixture.citus(t, relay, "prepareThreshold=5"); Statement s = c.createStatement()) {
+            c.setSchema(A);
+            relay.reset();
+            assertEquals(A + "-1", one(s, "SELECT name FROM pin_items WHERE id = 1"));
+            assertEquals(1, relay.roundTrips());
+            assertEquals(4, relay.clientMessages('P'), "BEGIN, SET LOCAL, the statement, COMMIT");
+        }
+    }
+
+    /**
      * Where a Sync inside the string reaches no other client (a direct connection; PgBouncer 1.25
      * tracking {@code search_path}, which gives each client its own value back) the implicit form
      * also goes with statements pgjdbc prepares on the server, which stay prepared.
