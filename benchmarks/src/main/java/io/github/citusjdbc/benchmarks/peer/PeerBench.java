@@ -42,7 +42,7 @@ public final class PeerBench {
                  PrintWriter csv = Results.open(s.csv())) {
                 try (Network net = new Network(cluster, fixture, !s.clientDelay().isZero(), s.clientDelay(),
                         workers::registered)) {
-                    measure(s, columns, new SliceRunner(net), csv);
+                    measure(s, columns, new SliceRunner(net, s.cpu() ? new CpuAccount(cluster.processIds()) : null), csv);
                 }
                 if (s.roundTrips()) {
                     try (Network counting = new Network(cluster, fixture, true, java.time.Duration.ZERO,
@@ -69,6 +69,9 @@ public final class PeerBench {
                         ColumnSpec col = cols.get((i + round - 1) % cols.size());
                         Results.Row row = slice(s, runner, col, w, threads, round);
                         csv.println(row.csv());
+                        if (s.cpu() && runner.lastCpu() != null) {
+                            cpuRows(runner.lastCpu(), col, w, threads, round).forEach(r -> csv.println(r.csv()));
+                        }
                         line.add(row.value());
                     }
                     System.out.printf(Locale.ROOT, "%d threads, %s, round %d: %s%n", threads, w.id(), round,
@@ -87,6 +90,19 @@ public final class PeerBench {
             System.out.println("  " + col.id() + " " + w.id() + " failed: " + e);
             return new Results.Row("ops", threads, w.id(), col.id(), col.label(), round, Double.NaN, e.toString());
         }
+    }
+
+    /** One row {@code cpu:<group>} per process group (CPU microseconds per operation), and the line printed. */
+    private static List<Results.Row> cpuRows(java.util.Map<String, Double> cpu, ColumnSpec col, Workload w,
+                                             int threads, int round) {
+        List<Results.Row> rows = new ArrayList<>();
+        StringBuilder line = new StringBuilder("  cpu " + col.id() + ":");
+        cpu.forEach((group, v) -> {
+            rows.add(new Results.Row("cpu:" + group, threads, w.id(), col.id(), col.label(), round, v, null));
+            line.append(String.format(Locale.ROOT, " %s=%.1f", group, v));
+        });
+        System.out.println(line);
+        return rows;
     }
 
     private static String summaryLine(List<ColumnSpec> cols, List<Double> values, int round) {

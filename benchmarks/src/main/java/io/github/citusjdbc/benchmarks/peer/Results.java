@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * The results file: one CSV row per measurement, {@code kind,threads,workload,column,label,round,value,error}.
- * {@code kind} is {@code ops} (ops/s of one slice) or {@code roundtrips} (round trips per operation,
+ * {@code kind} is {@code ops} (ops/s of one slice), {@code cpu:<process>} (CPU microseconds per operation, see
+ * {@link CpuAccount}) or {@code roundtrips} (round trips per operation,
  * one thread). Also summarises: per column, the median ops/s over rounds and the median over
  * rounds of its ratio to the baseline column of the same round.
  */

@@ -19,12 +19,13 @@ import java.util.List;
  * @param clientDelay    added delay per direction between the client and every server or PgBouncer
  * @param workerDelay    added delay per direction between the coordinator and the workers
  * @param roundTrips     also count round trips per operation on the wire (one thread, through relays)
+ * @param cpu            also account each slice's CPU time per operation by process ({@link CpuAccount})
  * @param csv            results file (one row per column, workload, thread count and round)
  * @param svg            chart generated from the results file
  */
 public record Settings(int rounds, Duration slice, Duration warmup, List<Integer> threads, List<Workload> workloads,
                        List<String> columns, int tenants, Duration clientDelay, Duration workerDelay,
-                       boolean roundTrips, Path csv, Path svg) {
+                       boolean roundTrips, boolean cpu, Path csv, Path svg) {
 
     public static Settings parse(String[] args) {
         int rounds = 3;
@@ -37,6 +38,7 @@ public record Settings(int rounds, Duration slice, Duration warmup, List<Integer
         Duration clientDelay = Duration.ZERO;
         Duration workerDelay = Duration.ZERO;
         boolean roundTrips = true;
+        boolean cpu = false;
         Path csv = Path.of("benchmarks/results/peer.csv");
         Path svg = null;
         for (int i = 0; i < args.length; i += 2) {
@@ -55,6 +57,7 @@ public record Settings(int rounds, Duration slice, Duration warmup, List<Integer
                 case "--delay-ms" -> clientDelay = Duration.ofMillis(Long.parseLong(v));
                 case "--worker-delay-ms" -> workerDelay = Duration.ofMillis(Long.parseLong(v));
                 case "--round-trips" -> roundTrips = Boolean.parseBoolean(v);
+                case "--cpu" -> cpu = Boolean.parseBoolean(v);
                 case "--csv" -> csv = Path.of(v);
                 case "--svg" -> svg = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + OPTIONS);
@@ -68,12 +71,12 @@ public record Settings(int rounds, Duration slice, Duration warmup, List<Integer
             svg = csv.resolveSibling(name + ".svg");
         }
         return new Settings(rounds, slice, warmup, threads, workloads, columns, tenants, clientDelay, workerDelay,
-                roundTrips, csv, svg);
+                roundTrips, cpu, csv, svg);
     }
 
     static final String OPTIONS = "--rounds N --slice-ms MS --warmup-ms MS --threads 1,4,32 "
             + "--workloads read,update,insert,tx,mix --columns all|id,id --tenants N --delay-ms MS "
-            + "--worker-delay-ms MS --round-trips true|false --csv FILE --svg FILE";
+            + "--worker-delay-ms MS --round-trips true|false --cpu true|false --csv FILE --svg FILE";
 
     /** @return the selected columns, in table order */
     public List<ColumnSpec> selectedColumns() {

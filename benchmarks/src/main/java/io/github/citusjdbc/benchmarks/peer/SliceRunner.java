@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -23,9 +24,22 @@ public final class SliceRunner {
     static final int MAX_POOL = 8;
 
     private final Network net;
+    private final CpuAccount cpu; // null: not accounted
+    private Map<String, Double> lastCpu;
 
     public SliceRunner(Network net) {
+        this(net, null);
+    }
+
+    /** @param cpu where to account the CPU time of each slice, or null */
+    SliceRunner(Network net, CpuAccount cpu) {
         this.net = net;
+        this.cpu = cpu;
+    }
+
+    /** @return CPU microseconds per operation by process group of the last slice ({@link CpuAccount}), or null */
+    Map<String, Double> lastCpu() {
+        return lastCpu;
     }
 
     /** Ops/s of the column over {@code slice}, after {@code warmup}; throws on any failed operation. */
@@ -46,11 +60,15 @@ public final class SliceRunner {
             }
             try {
                 Thread.sleep(warmup.toMillis());
+                CpuAccount.Snapshot c0 = cpu == null ? null : cpu.take();
                 long n0 = ops.sum();
                 long t0 = System.nanoTime();
                 Thread.sleep(slice.toMillis());
                 long n1 = ops.sum();
                 long t1 = System.nanoTime();
+                if (cpu != null) {
+                    lastCpu = CpuAccount.perOp(c0, cpu.take(), n1 - n0, (t1 - t0) / 1e9);
+                }
                 if (failure.get() != null) {
                     throw new SQLException(col.id() + " " + w.id() + ": " + failure.get(), failure.get());
                 }
