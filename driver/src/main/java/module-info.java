@@ -9,6 +9,7 @@ module io.github.citusjdbc {
     exports io.github.citusjdbc;
     exports io.github.citusjdbc.hibernate;
     exports io.github.citusjdbc.micrometer;
+    exports io.github.citusjdbc.sockets to org.postgresql.jdbc; // pgjdbc instantiates its socket factory by name
 
     requires transitive java.sql;
     requires transitive io.github.citusjdbc.spi;

@@ -97,11 +97,14 @@ public enum CitusProperty {
     /** Connect timeout of physical connections to routed nodes. */
     NODE_CONNECT_TIMEOUT("nodeConnectTimeout", "5s",
             "Connect and login timeout of the physical connections routing opens to single nodes: pgjdbc's"
-                    + " `connectTimeout`, `loginTimeout` and, during the login only, `socketTimeout` for them are the"
-                    + " smaller of their own value and this (in whole seconds), so a node that accepts the connection"
-                    + " and then stalls does not block the application. With"
+                    + " `connectTimeout` and `loginTimeout` for them are the smaller of their own value and this (in"
+                    + " whole seconds), and the socket of a login given up on is closed, so a node that accepts the"
+                    + " connection and then stalls does not block the application. No socket timeout is used for it"
+                    + " (a read under one leaves the socket non-blocking, which costs every later read; see"
+                    + " docs/facts.md). With"
                     + " `pooler=pgbouncer-transaction` or `pgbouncer-session` a new routed connection is also checked"
-                    + " with one empty query bounded by it, because PgBouncer 1.18 accepts clients of a dead server and"
+                    + " with one empty query bounded by it (the connection is aborted when it does not answer in"
+                    + " time), because PgBouncer 1.18 accepts clients of a dead server and"
                     + " holds their first query for `query_wait_timeout`. A duration: `500ms`, `5s`; a bare number"
                     + " is seconds.",
             Kind.ROUTING),

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The driver as a named module ({@code module-info.java}): an application module that requires
  * {@code io.github.citusjdbc} finds the driver through {@code DriverManager} (its
  * {@code provides java.sql.Driver}), pins a tenant on the real cluster, sees only the exported
- * packages, and can neither compile against nor reflectively call the internal ones. The suite
+ * packages (and pgjdbc alone the one with the socket factory it instantiates for routed logins, which
+ * a read-only statement routed to a standby uses here), and can neither compile against nor
+ * reflectively call the internal ones. The suite
  * itself runs on the class path; this test starts a JVM of its own on the module path.
  */
 class ModulePathTest {
@@ -53,12 +55,21 @@ class ModulePathTest {
                             System.out.println("schema=" + rs.getString(1));
                         }
                         System.out.println("citusConnection=" + c.isWrapperFor(CitusConnection.class));
+                        c.setReadOnly(true); // routed to a standby: pgjdbc instantiates the driver's socket factory
+                        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+                            rs.next();
+                            System.out.println("routedToStandby=" + rs.getBoolean(1));
+                        }
                     }
                     Module m = CitusDriver.class.getModule();
                     System.out.println("module=" + m.getName());
                     TreeSet<String> exports = new TreeSet<>();
-                    m.getDescriptor().exports().forEach(e -> exports.add(e.source()));
+                    TreeSet<String> exportsTo = new TreeSet<>();
+                    m.getDescriptor().exports().forEach(e -> (e.isQualified() ? exportsTo : exports)
+                            .add(e.source() + (e.isQualified() ? " to " + e.targets() : "")));
                     System.out.println("exports=" + exports);
+                    System.out.println("exportsTo=" + exportsTo);
+                    System.out.println("pgjdbcModule=" + Class.forName("org.postgresql.Driver").getModule().getName());
                     Class<?> internal = Class.forName("io.github.citusjdbc.jdbc.LogicalConnections");
                     try {
                         internal.getMethod("open", Driver.class, Class.forName("io.github.citusjdbc.config.DriverConfig"))
@@ -110,6 +121,10 @@ class ModulePathTest {
         assertTrue(out.contains("citusConnection=true\n"), out);
         assertTrue(out.contains("module=io.github.citusjdbc\n"), out);
         assertTrue(out.contains("exports=[io.github.citusjdbc, io.github.citusjdbc.hibernate, io.github.citusjdbc.micrometer]\n"), out);
+        // pgjdbc alone may instantiate the socket factory of routed logins (by name), and did.
+        assertTrue(out.contains("exportsTo=[io.github.citusjdbc.sockets to [org.postgresql.jdbc]]\n"), out);
+        assertTrue(out.contains("pgjdbcModule=org.postgresql.jdbc\n"), out);
+        assertTrue(out.contains("routedToStandby=true\n"), out);
         assertTrue(out.contains("internal=refused\n"), out);
         assertFalse(out.contains(cluster.password()), "the password never appears in the output");
     }

@@ -71,7 +71,7 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         pins.attach(physical);
         this.units = new UnitRunner(this);
         state.readOnly = config.readOnly() != null && config.readOnly();
-        state.networkTimeoutMillis = SessionState.socketTimeoutMillis(config.pgjdbcProperties().getProperty("socketTimeout"));
+        state.networkTimeoutMillis = io.github.citusjdbc.sockets.BoundedLogin.socketTimeoutMillis(config.pgjdbcProperties().getProperty("socketTimeout"));
     }
 
     /** @return the isolation level set through this connection, or -1 when none was */

@@ -3,6 +3,8 @@ package io.github.citusjdbc.jdbc;
 import io.github.citusjdbc.CitusSqlState;
 import io.github.citusjdbc.config.DriverConfig;
 import io.github.citusjdbc.routing.Route;
+import io.github.citusjdbc.sockets.BoundedLogin;
+import io.github.citusjdbc.sockets.BoundedValidation;
 import io.github.citusjdbc.spi.NodeAddress;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -75,8 +77,7 @@ final class NodeConnections {
         }
         boolean broken = p.connection.isClosed();
         if (!broken && System.nanoTime() - p.lastUsedNanos > idleValidationNanos) {
-            int seconds = (int) Math.max(1, config.routing().nodeConnectTimeout().toSeconds());
-            broken = !p.connection.isValid(seconds);
+            broken = !BoundedValidation.isValid(p.connection, nodeConnectSeconds());
         }
         if (broken) {
             LOG.debug("{}: physical connection to {} is broken, replacing it", connection, p);
@@ -97,25 +98,26 @@ final class NodeConnections {
 
     private Physical open(NodeAddress address) throws SQLException {
         Properties props = config.pgjdbcProperties();
-        long timeoutMillis = config.routing().nodeConnectTimeout().toMillis();
-        int seconds = (int) Math.max(1, (timeoutMillis + 999) / 1000);
+        int seconds = nodeConnectSeconds();
         // The whole login is bounded, not only the TCP connect: a node (or PgBouncer) that accepts the
-        // connection and then stalls in authentication must not hold the application thread.
-        atMost(props, "connectTimeout", seconds);
-        atMost(props, "loginTimeout", seconds);
-        String socketTimeout = props.getProperty("socketTimeout");
-        atMost(props, "socketTimeout", seconds); // during the startup only: restored below
+        // connection and then stalls in authentication must not hold the application thread. Without a
+        // socket timeout, so that the socket stays in blocking mode (BoundedLogin).
         props.remove("targetServerType"); // one node: secondaries must be accepted
         String target = "jdbc:postgresql://" + address + "/" + urlDatabase();
-        Connection c = pgjdbc.connect(target, props);
-        if (c == null) {
-            throw new SQLException("pgjdbc refused the URL " + target, CitusSqlState.UNABLE_TO_CONNECT.getState());
+        BoundedLogin login = BoundedLogin.prepare(props, seconds);
+        Connection c;
+        try {
+            c = pgjdbc.connect(target, props);
+            if (c == null) {
+                throw new SQLException("pgjdbc refused the URL " + target, CitusSqlState.UNABLE_TO_CONNECT.getState());
+            }
+            login.succeeded(c);
+        } finally {
+            login.end();
         }
         Physical p = new Physical(address, c);
         try {
-            // The application's own socketTimeout (0: none) applies once logged in, as on the URL's connection.
-            c.setNetworkTimeout(Runnable::run, SessionState.socketTimeoutMillis(socketTimeout));
-            if (config.pooler().isPgBouncer() && !c.isValid(seconds)) {
+            if (config.pooler().isPgBouncer() && !BoundedValidation.isValid(c, seconds)) {
                 // PgBouncer 1.18 accepts clients of a dead server and holds their first query for
                 // query_wait_timeout: one empty query bounded by nodeConnectTimeout finds out at connect time.
                 throw new SQLException("citus-jdbc: the PgBouncer at " + address + " did not reach its server within"
@@ -136,21 +138,10 @@ final class NodeConnections {
         return u.substring(u.indexOf('/', "jdbc:postgresql://".length()) + 1);
     }
 
-    /** Sets a pgjdbc timeout in seconds to {@code seconds} unless it is set to a positive smaller value. */
-    private static void atMost(Properties props, String key, int seconds) {
-        String given = props.getProperty(key);
-        int value = given == null ? 0 : parseOr(given, 0);
-        if (value <= 0 || value > seconds) {
-            props.setProperty(key, Integer.toString(seconds));
-        }
-    }
-
-    private static int parseOr(String s, int otherwise) {
-        try {
-            return Integer.parseInt(s.trim());
-        } catch (NumberFormatException e) {
-            return otherwise;
-        }
+    /** @return {@code nodeConnectTimeout} in whole seconds, at least 1 (pgjdbc's timeouts are seconds) */
+    private int nodeConnectSeconds() {
+        long millis = config.routing().nodeConnectTimeout().toMillis();
+        return (int) Math.max(1, (millis + 999) / 1000);
     }
 
     /** Closes every routed physical connection; the URL's is the logical connection's to close. */

@@ -23,21 +23,6 @@ final class SessionState {
     private Properties clientInfo; // null: never set
     private int version;
 
-    /**
-     * @param socketTimeout pgjdbc's {@code socketTimeout} property (seconds), or null
-     * @return it in milliseconds, 0 (none) when absent or not a number (pgjdbc refuses the latter at connect)
-     */
-    static int socketTimeoutMillis(String socketTimeout) {
-        if (socketTimeout == null) {
-            return 0;
-        }
-        try {
-            return (int) Math.min(Integer.MAX_VALUE, Math.max(0, Integer.parseInt(socketTimeout.trim())) * 1000L);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
     int version() {
         return version;
     }

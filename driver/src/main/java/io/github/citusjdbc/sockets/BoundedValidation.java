@@ -1,0 +1,61 @@
+package io.github.citusjdbc.sockets;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code isValid} on a physical connection of citus-jdbc's own, bounded without a socket timeout
+ * (see the package description): the check runs without one ({@code isValid(0)}) and a timer aborts
+ * the connection if it has not answered in time, which makes the check fail. A connection that
+ * already has a socket timeout is checked the ordinary way.
+ */
+public final class BoundedValidation {
+
+    private static ScheduledThreadPoolExecutor timer; // guarded by the class; its thread ends when idle
+
+    private BoundedValidation() {
+    }
+
+    /**
+     * @param c       the connection
+     * @param seconds at most this long
+     * @return whether it answered in time (when not, it is aborted)
+     */
+    public static boolean isValid(Connection c, int seconds) throws SQLException {
+        if (c.getNetworkTimeout() > 0) {
+            return c.isValid(seconds); // reads time out already: pgjdbc's own bound costs nothing more
+        }
+        ScheduledFuture<?> abort = timer().schedule(() -> abortQuietly(c), seconds, TimeUnit.SECONDS);
+        try {
+            return c.isValid(0) && !abort.isDone();
+        } finally {
+            abort.cancel(false);
+        }
+    }
+
+    private static void abortQuietly(Connection c) {
+        try {
+            c.abort(Runnable::run);
+        } catch (SQLException | RuntimeException ignored) {
+            // the check fails either way
+        }
+    }
+
+    private static synchronized ScheduledThreadPoolExecutor timer() {
+        if (timer == null) {
+            ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread th = new Thread(r, "citus-jdbc-validation-timer");
+                th.setDaemon(true);
+                return th;
+            });
+            t.setKeepAliveTime(10, TimeUnit.SECONDS);
+            t.allowCoreThreadTimeOut(true);
+            t.setRemoveOnCancelPolicy(true);
+            timer = t;
+        }
+        return timer;
+    }
+}

@@ -1,0 +1,197 @@
+package io.github.citusjdbc.cluster;
+
+import static io.github.citusjdbc.cluster.Served.app;
+import static io.github.citusjdbc.cluster.Served.assertServedBy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.citusjdbc.testkit.ClusterNode;
+import io.github.citusjdbc.testkit.LocalCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sockets of routed physical connections stay in blocking mode, as pgjdbc's own without a
+ * {@code socketTimeout}: a read under a socket timeout turns the JDK's socket non-blocking for good,
+ * and every later read then costs a failed read and a {@code poll} more (docs/facts.md, "A socket
+ * timeout costs every read after it"). Their login and validation are bounded another way. Read
+ * from the kernel: {@code O_NONBLOCK} in {@code /proc/self/fdinfo} of the connection's socket, found
+ * as the socket to the node's port that opened with the routed connection (Linux only). Without
+ * TLS: pgjdbc reads the answer to its TLS request under a timeout of its own
+ * ({@code sslResponseTimeout}), so a connection that asked for TLS is non-blocking from its start,
+ * pgjdbc's alike.
+ */
+class RoutedSocketModeTest {
+
+    private static final int O_NONBLOCK = 04000;
+
+    @Test
+    void theProbeSeesWhatASocketTimeoutDoes() throws Exception {
+        LocalCluster cluster = LocalCluster.shared();
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/fdinfo")), "Linux /proc");
+        ClusterNode node = cluster.coordinator();
+        String raw = "jdbc:postgresql://" + node.address() + "/" + cluster.database() + "?sslmode=disable";
+        assertEquals(List.of(false), modesOfNewSockets(node.port(), () -> {
+            try (Connection c = DriverManager.getConnection(raw, app(cluster))) {
+                select(c);
+                return modes(c, node.port());
+            }
+        }), "pgjdbc without socketTimeout: blocking");
+        assertEquals(List.of(true), modesOfNewSockets(node.port(), () -> {
+            try (Connection c = DriverManager.getConnection(raw + "&socketTimeout=30", app(cluster))) {
+                select(c);
+                return modes(c, node.port());
+            }
+        }), "pgjdbc with socketTimeout: non-blocking after its first read");
+    }
+
+    @Test
+    void aRoutedConnectionStaysBlockingThroughItsLoginAndItsIdleValidation() throws Exception {
+        LocalCluster cluster = LocalCluster.shared();
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/fdinfo")), "Linux /proc");
+        ClusterNode standby = cluster.standbyOf(cluster.coordinator());
+        String url = "jdbc:citus://" + cluster.coordinator().address() + "/" + cluster.database()
+                + "?sslmode=disable&clusterName=default&nodeIdleValidation=100ms&ApplicationName=socket_mode_test";
+        assertEquals(List.of(false), modesOfNewSockets(standby.port(), () -> {
+            try (Connection c = DriverManager.getConnection(url, app(cluster))) {
+                c.setReadOnly(true);
+                assertServedBy(standby, Served.by(c));
+                List<Boolean> first = modes(c, standby.port());
+                Thread.sleep(300); // past nodeIdleValidation: the next unit validates the connection first
+                assertServedBy(standby, Served.by(c));
+                List<Boolean> validated = modes(c, standby.port());
+                assertEquals(first, validated, "the same routed connection, validated, not replaced");
+                return validated;
+            }
+        }), "the routed connection's socket after its login, a unit, its validation and another unit");
+    }
+
+    @Test
+    void behindPgBouncerTheConnectCheckKeepsItBlockingToo() throws Exception {
+        LocalCluster cluster = LocalCluster.shared();
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/fdinfo")), "Linux /proc");
+        ClusterNode coordinator = cluster.coordinator();
+        ClusterNode standby = cluster.standbyOf(coordinator);
+        int bouncerPort = port(standby.bouncerAddress());
+        // Every node through its PgBouncer 1.18: the routed connection is checked with one query at connect.
+        String url = "jdbc:citus://" + coordinator.bouncerAddress() + "/" + cluster.database()
+                + "?sslmode=disable&clusterName=default&pooler=pgbouncer-transaction&ApplicationName=socket_mode_bouncer"
+                + "&nodeAddressMap=" + cluster.nodeAddressMap(ClusterNode::bouncerAddress);
+        assertEquals(List.of(false), modesOfNewSockets(bouncerPort, () -> {
+            try (Connection c = DriverManager.getConnection(url, app(cluster))) {
+                c.setReadOnly(true);
+                assertServedBy(standby, Served.by(c));
+                return modes(c, bouncerPort);
+            }
+        }), "the routed connection's socket to the standby's PgBouncer");
+    }
+
+    // ------------------------------------------------------------------ the probe
+
+    private interface Body {
+        List<Boolean> run() throws Exception;
+    }
+
+    private static Set<Long> before;
+
+    /** Runs {@code body} (which reads {@link #modes} of the sockets opened since it started) and returns its result. */
+    private static List<Boolean> modesOfNewSockets(int remotePort, Body body) throws Exception {
+        before = socketsTo(remotePort).keySet();
+        List<Boolean> modes = body.run();
+        assertFalse(modes.isEmpty(), "a socket to port " + remotePort + " opened");
+        return modes;
+    }
+
+    /** @return for each socket to {@code remotePort} opened since {@link #modesOfNewSockets} started, whether it is non-blocking */
+    private static List<Boolean> modes(Connection open, int remotePort) throws IOException {
+        assertFalse(isClosed(open));
+        Map<Long, Integer> now = socketsTo(remotePort);
+        List<Boolean> out = new java.util.ArrayList<>();
+        for (Map.Entry<Long, Integer> e : now.entrySet()) {
+            if (!before.contains(e.getKey())) {
+                out.add((flags(e.getValue()) & O_NONBLOCK) != 0);
+            }
+        }
+        return out;
+    }
+
+    private static boolean isClosed(Connection c) {
+        try {
+            return c.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
+    /** @return socket inode to file descriptor, for this process's TCP sockets connected to 127.0.0.1:{@code remotePort} */
+    private static Map<Long, Integer> socketsTo(int remotePort) throws IOException {
+        Set<Long> inodes = new HashSet<>();
+        for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
+            Path p = Path.of(table);
+            if (!Files.exists(p)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
+                String[] f = line.trim().split("\\s+");
+                String remote = f[2];
+                int port = Integer.parseInt(remote.substring(remote.indexOf(':') + 1), 16);
+                if (port == remotePort && f[3].equals("01")) { // ESTABLISHED
+                    inodes.add(Long.parseLong(f[9]));
+                }
+            }
+        }
+        Map<Long, Integer> out = new HashMap<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                String link;
+                try {
+                    link = Files.readSymbolicLink(fd).toString();
+                } catch (IOException gone) {
+                    continue;
+                }
+                if (link.startsWith("socket:[")) {
+                    long inode = Long.parseLong(link.substring(8, link.length() - 1));
+                    if (inodes.contains(inode)) {
+                        out.put(inode, Integer.parseInt(fd.getFileName().toString()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** @return the file status flags of a descriptor of this process ({@code flags:} in fdinfo, octal) */
+    private static int flags(int fd) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
+            if (line.startsWith("flags:")) {
+                return Integer.parseInt(line.substring(6).trim(), 8);
+            }
+        }
+        throw new AssertionError("no flags for fd " + fd);
+    }
+
+    private static void select(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
+            assertTrue(rs.next());
+        }
+    }
+
+    private static int port(String address) {
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    }
+}
