@@ -3,6 +3,7 @@ package io.github.citusjdbc.jdbc;
 import io.github.citusjdbc.CitusConnection;
 import io.github.citusjdbc.config.DriverConfig;
 import io.github.citusjdbc.metrics.ClusterMetrics;
+import io.github.citusjdbc.sockets.BoundedValidation;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -447,11 +448,13 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     /**
      * Validates the URL's physical connection (the coordinator primary's, which read-write work and
      * DDL need); connections to routed nodes are validated by the driver itself before reuse after
-     * {@code nodeIdleValidation} idle, and replaced when broken.
+     * {@code nodeIdleValidation} idle, and replaced when broken. Bounded without a socket timeout
+     * ({@link BoundedValidation}): pgjdbc's own {@code isValid(n)} would leave the socket non-blocking,
+     * which costs every later read, and a pool validates its idle connections this way.
      */
     @Override
     public boolean isValid(int timeout) throws SQLException {
-        return !closed && (routing != null ? routing.url.connection : delegate).isValid(timeout);
+        return !closed && BoundedValidation.isValid(routing != null ? routing.url.connection : delegate, timeout);
     }
 
     @Override

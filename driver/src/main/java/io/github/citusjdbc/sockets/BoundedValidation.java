@@ -7,10 +7,11 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code isValid} on a physical connection of citus-jdbc's own, bounded without a socket timeout
- * (see the package description): the check runs without one ({@code isValid(0)}) and a timer aborts
- * the connection if it has not answered in time, which makes the check fail. A connection that
- * already has a socket timeout is checked the ordinary way.
+ * {@code isValid} on a physical connection, bounded without a socket timeout (see the package
+ * description): the check runs without one ({@code isValid(0)}) and a timer aborts the connection if
+ * it has not answered in time, which makes the check fail. pgjdbc's own bound ends the same way: a
+ * read that times out closes the connection. A connection that already has a socket timeout, and a
+ * check without a bound ({@code 0}) or with an invalid one, go to pgjdbc as they are.
  */
 public final class BoundedValidation {
 
@@ -25,8 +26,11 @@ public final class BoundedValidation {
      * @return whether it answered in time (when not, it is aborted)
      */
     public static boolean isValid(Connection c, int seconds) throws SQLException {
-        if (c.getNetworkTimeout() > 0) {
-            return c.isValid(seconds); // reads time out already: pgjdbc's own bound costs nothing more
+        if (c.isClosed()) {
+            return false;
+        }
+        if (seconds <= 0 || c.getNetworkTimeout() > 0) {
+            return c.isValid(seconds); // pgjdbc's own: no bound, an invalid one, or reads that time out already
         }
         ScheduledFuture<?> abort = timer().schedule(() -> abortQuietly(c), seconds, TimeUnit.SECONDS);
         try {

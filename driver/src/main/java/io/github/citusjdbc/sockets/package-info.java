@@ -1,6 +1,6 @@
 /**
  * How citus-jdbc bounds the login and the validation of the physical connections it opens itself
- * (routed connections) without a socket timeout. A read under a socket timeout switches the JDK's
+ * (routed connections), and the application's {@code isValid}, without a socket timeout. A read under a socket timeout switches the JDK's
  * socket to non-blocking mode for the rest of its life, and from then on every read that finds no
  * data costs a failed read, a {@code poll} and a second read: about 5 µs of client CPU per point
  * read, measured on real Citus (docs/facts.md, "A socket timeout costs every read after it").

@@ -26,8 +26,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sockets of routed physical connections stay in blocking mode, as pgjdbc's own without a
- * {@code socketTimeout}: a read under a socket timeout turns the JDK's socket non-blocking for good,
+ * The sockets of routed physical connections, and the URL's connection after the application's (a
+ * pool's) {@code isValid}, stay in blocking mode, as pgjdbc's own without a {@code socketTimeout}
+ * and before any {@code isValid(n)}: a read under a socket timeout turns the JDK's socket non-blocking for good,
  * and every later read then costs a failed read and a {@code poll} more (docs/facts.md, "A socket
  * timeout costs every read after it"). Their login and validation are bounded another way. Read
  * from the kernel: {@code O_NONBLOCK} in {@code /proc/self/fdinfo} of the connection's socket, found
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * ({@code sslResponseTimeout}), so a connection that asked for TLS is non-blocking from its start,
  * pgjdbc's alike.
  */
-class RoutedSocketModeTest {
+class SocketModeTest {
 
     private static final int O_NONBLOCK = 04000;
 
@@ -70,7 +71,7 @@ class RoutedSocketModeTest {
         assertEquals(List.of(false), modesOfNewSockets(standby.port(), () -> {
             try (Connection c = DriverManager.getConnection(url, app(cluster))) {
                 c.setReadOnly(true);
-                assertServedBy(standby, Served.by(c));
+                awaitReadsOn(standby, c);
                 List<Boolean> first = modes(c, standby.port());
                 Thread.sleep(300); // past nodeIdleValidation: the next unit validates the connection first
                 assertServedBy(standby, Served.by(c));
@@ -95,10 +96,73 @@ class RoutedSocketModeTest {
         assertEquals(List.of(false), modesOfNewSockets(bouncerPort, () -> {
             try (Connection c = DriverManager.getConnection(url, app(cluster))) {
                 c.setReadOnly(true);
-                assertServedBy(standby, Served.by(c));
+                awaitReadsOn(standby, c);
                 return modes(c, bouncerPort);
             }
         }), "the routed connection's socket to the standby's PgBouncer");
+    }
+
+    @Test
+    void theApplicationsIsValidLeavesTheUrlConnectionBlocking() throws Exception {
+        LocalCluster cluster = LocalCluster.shared();
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/fdinfo")), "Linux /proc");
+        ClusterNode coordinator = cluster.coordinator();
+        String url = "jdbc:citus://" + coordinator.address() + "/" + cluster.database()
+                + "?sslmode=disable&ApplicationName=socket_mode_isvalid";
+        try (Connection c = DriverManager.getConnection(url, app(cluster))) {
+            int localPort = clientPort(c); // the URL's connection (nothing pinned, nothing read-only: not routed)
+            assertFalse(nonBlocking(localPort, coordinator.port()), "after the login and a statement");
+            assertTrue(c.isValid(5), "valid");
+            assertEquals(localPort, clientPort(c), "the same connection");
+            assertFalse(nonBlocking(localPort, coordinator.port()), "after isValid(5)");
+        }
+        String raw = "jdbc:postgresql://" + coordinator.address() + "/" + cluster.database() + "?sslmode=disable";
+        try (Connection c = DriverManager.getConnection(raw, app(cluster))) {
+            int localPort = clientPort(c);
+            assertTrue(c.isValid(5), "valid");
+            assertTrue(nonBlocking(localPort, coordinator.port()), "pgjdbc's own isValid(5) leaves it non-blocking");
+        }
+    }
+
+    /** Waits until {@code c}'s read-only units run on {@code standby} (a back-off left by another test may still run). */
+    private static void awaitReadsOn(ClusterNode standby, Connection c) throws SQLException {
+        LocalCluster.waitUntil(() -> Served.by(c).port() == standby.port(), java.time.Duration.ofSeconds(30),
+                "reads on " + standby.name());
+        assertServedBy(standby, Served.by(c));
+    }
+
+    private static int clientPort(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT inet_client_port()")) {
+            assertTrue(rs.next());
+            return rs.getInt(1);
+        }
+    }
+
+    /** @return whether this process's socket from 127.0.0.1:{@code localPort} to {@code remotePort} is non-blocking */
+    private static boolean nonBlocking(int localPort, int remotePort) throws IOException {
+        Map<Long, Integer> toRemote = socketsTo(remotePort);
+        for (Map.Entry<Long, Integer> e : toRemote.entrySet()) {
+            if (localPortOf(e.getKey()) == localPort) {
+                return (flags(e.getValue()) & O_NONBLOCK) != 0;
+            }
+        }
+        throw new AssertionError("no socket from port " + localPort + " to " + remotePort + " in " + toRemote);
+    }
+
+    private static int localPortOf(long inode) throws IOException {
+        for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
+            Path p = Path.of(table);
+            if (!Files.exists(p)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(p)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 9 && f[9].equals(Long.toString(inode))) {
+                    return Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
+                }
+            }
+        }
+        return -1;
     }
 
     // ------------------------------------------------------------------ the probe
