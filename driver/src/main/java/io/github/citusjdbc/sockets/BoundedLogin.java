@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * One login of a routed physical connection, bounded without a socket timeout. pgjdbc's
  * {@code loginTimeout} makes the caller give up after the bound (pgjdbc logs in on a thread of its
  * own); the sockets of that login are then closed here, so that pgjdbc's thread does not wait for
- * a silent node forever. Without a socket timeout the socket stays in blocking mode (see the
- * package description).
+ * a silent node forever. With none of pgjdbc's socket timeouts in the login (not the TLS
+ * handshake's {@code connectTimeout}, nor {@code sslResponseTimeout} unless the application set it)
+ * the socket stays in blocking mode (see the package description), with TLS too.
  *
  * <p>Where pgjdbc cannot instantiate {@link LoginSocketFactory} (it loads it by name from its own
  * class loader, or the module is not readable to it) or the application set its own
@@ -39,6 +40,9 @@ public final class BoundedLogin {
     static final String ARG = "socketFactoryArg";
     private static final String FACTORY = "socketFactory";
     private static final String SOCKET_TIMEOUT = "socketTimeout";
+    private static final String CONNECT_TIMEOUT = "connectTimeout";
+    private static final String LOGIN_TIMEOUT = "loginTimeout";
+    private static final String SSL_RESPONSE_TIMEOUT = "sslResponseTimeout";
     private static final boolean FACTORY_USABLE = factoryUsable();
     private static final Map<String, BoundedLogin> ACTIVE = new ConcurrentHashMap<>();
     private static final AtomicLong IDS = new AtomicLong();
@@ -55,19 +59,28 @@ public final class BoundedLogin {
     }
 
     /**
-     * Bounds the login that {@code props} will open: {@code connectTimeout} and {@code loginTimeout}
-     * at most {@code seconds}, and the sockets made by {@link LoginSocketFactory}.
+     * Bounds the login that {@code props} will open to {@code seconds} at most (and to the
+     * application's {@code connectTimeout} and {@code loginTimeout} where smaller).
      *
      * @param props   pgjdbc's properties for the connection, changed here
      * @param seconds the bound
      */
     public static BoundedLogin prepare(Properties props, int seconds) {
-        atMost(props, "connectTimeout", seconds);
-        atMost(props, "loginTimeout", seconds);
         if (!FACTORY_USABLE || props.getProperty(FACTORY) != null) {
+            atMost(props, CONNECT_TIMEOUT, seconds);
+            atMost(props, LOGIN_TIMEOUT, seconds);
             String given = props.getProperty(SOCKET_TIMEOUT);
             atMost(props, SOCKET_TIMEOUT, seconds); // reads under a timeout: the socket turns non-blocking
             return new BoundedLogin(null, given);
+        }
+        // One bound for the whole login, kept by pgjdbc's loginTimeout and by closing the sockets of a
+        // login given up on; none of pgjdbc's socket timeouts, each of which would leave the socket
+        // non-blocking: connectTimeout is also the TLS handshake's read timeout, sslResponseTimeout
+        // that of the answer to the TLS request (5 s by default).
+        atMost(props, LOGIN_TIMEOUT, Math.min(seconds, positive(props.getProperty(CONNECT_TIMEOUT), seconds)));
+        props.setProperty(CONNECT_TIMEOUT, "0");
+        if (props.getProperty(SSL_RESPONSE_TIMEOUT) == null) {
+            props.setProperty(SSL_RESPONSE_TIMEOUT, "0");
         }
         BoundedLogin login = new BoundedLogin(Long.toString(IDS.incrementAndGet()), null);
         ACTIVE.put(login.id, login);
@@ -139,15 +152,18 @@ public final class BoundedLogin {
     }
 
     private static void atMost(Properties props, String key, int seconds) {
-        String given = props.getProperty(key);
-        int value;
-        try {
-            value = given == null ? 0 : Integer.parseInt(given.trim());
-        } catch (NumberFormatException e) {
-            value = 0;
-        }
-        if (value <= 0 || value > seconds) {
+        if (positive(props.getProperty(key), Integer.MAX_VALUE) > seconds) {
             props.setProperty(key, Integer.toString(seconds));
+        }
+    }
+
+    /** @return {@code value} as a positive number of seconds, or {@code otherwise} (absent, 0 = none, not a number) */
+    private static int positive(String value, int otherwise) {
+        try {
+            int v = value == null ? 0 : Integer.parseInt(value.trim());
+            return v > 0 ? v : otherwise;
+        } catch (NumberFormatException e) {
+            return otherwise;
         }
     }
 

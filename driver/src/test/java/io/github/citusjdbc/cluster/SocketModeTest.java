@@ -83,6 +83,38 @@ class SocketModeTest {
     }
 
     @Test
+    void withTlsARoutedConnectionStaysBlockingWherePgjdbcsOwnDoesNot() throws Exception {
+        LocalCluster cluster = LocalCluster.shared();
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/fdinfo")), "Linux /proc");
+        ClusterNode coordinator = cluster.coordinator();
+        ClusterNode standby = cluster.standbyOf(coordinator);
+        String raw = "jdbc:postgresql://" + standby.address() + "/" + cluster.database() + "?sslmode=require";
+        assertEquals(List.of(true), modesOfNewSockets(standby.port(), () -> {
+            try (Connection c = DriverManager.getConnection(raw, app(cluster))) {
+                assertTls(c);
+                return modes(c, standby.port());
+            }
+        }), "pgjdbc with TLS: non-blocking from its TLS request on (sslResponseTimeout)");
+        String url = "jdbc:citus://" + coordinator.address() + "/" + cluster.database()
+                + "?sslmode=require&clusterName=default&ApplicationName=socket_mode_tls";
+        assertEquals(List.of(false), modesOfNewSockets(standby.port(), () -> {
+            try (Connection c = DriverManager.getConnection(url, app(cluster))) {
+                c.setReadOnly(true);
+                awaitReadsOn(standby, c);
+                assertTls(c);
+                return modes(c, standby.port());
+            }
+        }), "the routed connection's socket, with TLS");
+    }
+
+    private static void assertTls(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+            assertTrue(rs.next() && rs.getBoolean(1), "the connection uses TLS");
+        }
+    }
+
+    @Test
     void behindPgBouncerTheConnectCheckKeepsItBlockingToo() throws Exception {
         LocalCluster cluster = LocalCluster.shared();
         assumeTrue(Files.isDirectory(Path.of("/proc/self/fdinfo")), "Linux /proc");
