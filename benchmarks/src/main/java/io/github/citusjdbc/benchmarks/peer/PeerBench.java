@@ -42,7 +42,7 @@ public final class PeerBench {
                  PrintWriter csv = Results.open(s.csv())) {
                 try (Network net = new Network(cluster, fixture, !s.clientDelay().isZero(), s.clientDelay(),
                         workers::registered)) {
-                    measure(s, columns, new SliceRunner(net, s.cpu() ? new CpuAccount(cluster.processIds()) : null), csv);
+                    measure(s, columns, new SliceRunner(net, s.cpu() ? new CpuAccount(cluster.processIds()) : null, s.validateKept()), csv);
                 }
                 if (s.roundTrips()) {
                     try (Network counting = new Network(cluster, fixture, true, java.time.Duration.ZERO,

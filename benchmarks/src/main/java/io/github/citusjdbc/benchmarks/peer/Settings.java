@@ -20,12 +20,13 @@ import java.util.List;
  * @param workerDelay    added delay per direction between the coordinator and the workers
  * @param roundTrips     also count round trips per operation on the wire (one thread, through relays)
  * @param cpu            also account each slice's CPU time per operation by process ({@link CpuAccount})
+ * @param validateKept   validate each kept connection once with {@code isValid(5)} when taken (as a pool does after idle)
  * @param csv            results file (one row per column, workload, thread count and round)
  * @param svg            chart generated from the results file
  */
 public record Settings(int rounds, Duration slice, Duration warmup, List<Integer> threads, List<Workload> workloads,
                        List<String> columns, int tenants, Duration clientDelay, Duration workerDelay,
-                       boolean roundTrips, boolean cpu, Path csv, Path svg) {
+                       boolean roundTrips, boolean cpu, boolean validateKept, Path csv, Path svg) {
 
     public static Settings parse(String[] args) {
         int rounds = 3;
@@ -39,6 +40,7 @@ public record Settings(int rounds, Duration slice, Duration warmup, List<Integer
         Duration workerDelay = Duration.ZERO;
         boolean roundTrips = true;
         boolean cpu = false;
+        boolean validateKept = false;
         Path csv = Path.of("benchmarks/results/peer.csv");
         Path svg = null;
         for (int i = 0; i < args.length; i += 2) {
@@ -58,6 +60,7 @@ public record Settings(int rounds, Duration slice, Duration warmup, List<Integer
                 case "--worker-delay-ms" -> workerDelay = Duration.ofMillis(Long.parseLong(v));
                 case "--round-trips" -> roundTrips = Boolean.parseBoolean(v);
                 case "--cpu" -> cpu = Boolean.parseBoolean(v);
+                case "--validate-kept" -> validateKept = Boolean.parseBoolean(v);
                 case "--csv" -> csv = Path.of(v);
                 case "--svg" -> svg = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + OPTIONS);
@@ -71,12 +74,12 @@ public record Settings(int rounds, Duration slice, Duration warmup, List<Integer
             svg = csv.resolveSibling(name + ".svg");
         }
         return new Settings(rounds, slice, warmup, threads, workloads, columns, tenants, clientDelay, workerDelay,
-                roundTrips, cpu, csv, svg);
+                roundTrips, cpu, validateKept, csv, svg);
     }
 
     static final String OPTIONS = "--rounds N --slice-ms MS --warmup-ms MS --threads 1,4,32 "
             + "--workloads read,update,insert,tx,mix --columns all|id,id --tenants N --delay-ms MS "
-            + "--worker-delay-ms MS --round-trips true|false --cpu true|false --csv FILE --svg FILE";
+            + "--worker-delay-ms MS --round-trips true|false --cpu true|false --validate-kept true|false --csv FILE --svg FILE";
 
     /** @return the selected columns, in table order */
     public List<ColumnSpec> selectedColumns() {
@@ -101,6 +104,7 @@ public record Settings(int rounds, Duration slice, Duration warmup, List<Integer
     public String describe() {
         return "rounds=" + rounds + " slice=" + slice.toMillis() + "ms warmup=" + warmup.toMillis() + "ms threads="
                 + threads + " workloads=" + workloads.stream().map(Workload::id).toList() + " tenants=" + tenants
-                + " clientDelay=" + clientDelay.toMillis() + "ms workerDelay=" + workerDelay.toMillis() + "ms";
+                + " clientDelay=" + clientDelay.toMillis() + "ms workerDelay=" + workerDelay.toMillis() + "ms"
+                + (validateKept ? " validateKept" : "");
     }
 }

@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code min(threads, 8)} connections opened for the slice. Up to 8 threads each keep one
  * connection for the whole slice, except in the mix; with more threads, and in the mix, every
  * operation borrows a connection and gives it back. A column with {@code setSchema} pins the
- * tenant once per kept connection, and on every borrow otherwise (HikariCP does not reset it).
+ * tenant once per kept connection, and on every borrow otherwise (HikariCP does not reset it). With
+ * {@code --validate-kept true} each kept connection is validated once when taken, as HikariCP does
+ * with a connection it hands out after 500 ms idle.
  */
 public final class SliceRunner {
 
@@ -25,16 +27,22 @@ public final class SliceRunner {
 
     private final Network net;
     private final CpuAccount cpu; // null: not accounted
+    private final boolean validateKept;
     private Map<String, Double> lastCpu;
 
     public SliceRunner(Network net) {
-        this(net, null);
+        this(net, null, false);
     }
 
-    /** @param cpu where to account the CPU time of each slice, or null */
-    SliceRunner(Network net, CpuAccount cpu) {
+    /**
+     * @param cpu          where to account the CPU time of each slice, or null
+     * @param validateKept whether each kept connection is validated once ({@code isValid(5)}) when taken,
+     *                     as a pool validates a connection it hands out after a while idle
+     */
+    SliceRunner(Network net, CpuAccount cpu, boolean validateKept) {
         this.net = net;
         this.cpu = cpu;
+        this.validateKept = validateKept;
     }
 
     /** @return CPU microseconds per operation by process group of the last slice ({@link CpuAccount}), or null */
@@ -156,6 +164,9 @@ public final class SliceRunner {
             if (keeps) {
                 if (kept == null) {
                     kept = pool.getConnection();
+                    if (validateKept && !kept.isValid(5)) {
+                        throw new SQLException("a kept connection of " + col.id() + " is not valid");
+                    }
                     pin(kept, tenant);
                 }
                 w.run(kept, qualifier(tenant), key);
