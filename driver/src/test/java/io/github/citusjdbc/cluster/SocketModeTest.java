@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,31 +42,30 @@ class SocketModeTest {
 
     private static final int O_NONBLOCK = 04000;
 
+    private static LocalCluster cluster;
+    private static ClusterNode coordinator;
+    private static ClusterNode standby; // the coordinator's: read-only units go there
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/fdinfo")), "Linux /proc");
+        cluster = LocalCluster.shared();
+        coordinator = cluster.coordinator();
+        standby = cluster.standbyOf(coordinator);
+    }
+
     @Test
     void theProbeSeesWhatASocketTimeoutDoes() throws Exception {
-        LocalCluster cluster = LocalCluster.shared();
-        assumeTrue(Files.isDirectory(Path.of("/proc/self/fdinfo")), "Linux /proc");
-        ClusterNode node = cluster.coordinator();
+        ClusterNode node = coordinator;
         String raw = "jdbc:postgresql://" + node.address() + "/" + cluster.database() + "?sslmode=disable";
-        assertEquals(List.of(false), modesOfNewSockets(node.port(), () -> {
-            try (Connection c = DriverManager.getConnection(raw, app(cluster))) {
-                select(c);
-                return modes(c, node.port());
-            }
-        }), "pgjdbc without socketTimeout: blocking");
-        assertEquals(List.of(true), modesOfNewSockets(node.port(), () -> {
-            try (Connection c = DriverManager.getConnection(raw + "&socketTimeout=30", app(cluster))) {
-                select(c);
-                return modes(c, node.port());
-            }
-        }), "pgjdbc with socketTimeout: non-blocking after its first read");
+        assertEquals(List.of(false), connectedModes(raw, node.port(), SocketModeTest::select),
+                "pgjdbc without socketTimeout: blocking");
+        assertEquals(List.of(true), connectedModes(raw + "&socketTimeout=30", node.port(), SocketModeTest::select),
+                "pgjdbc with socketTimeout: non-blocking after its first read");
     }
 
     @Test
     void aRoutedConnectionStaysBlockingThroughItsLoginAndItsIdleValidation() throws Exception {
-        LocalCluster cluster = LocalCluster.shared();
-        assumeTrue(Files.isDirectory(Path.of("/proc/self/fdinfo")), "Linux /proc");
-        ClusterNode standby = cluster.standbyOf(cluster.coordinator());
         String url = "jdbc:citus://" + cluster.coordinator().address() + "/" + cluster.database()
                 + "?sslmode=disable&clusterName=default&nodeIdleValidation=100ms&ApplicationName=socket_mode_test";
         assertEquals(List.of(false), modesOfNewSockets(standby.port(), () -> {
@@ -84,27 +84,38 @@ class SocketModeTest {
 
     @Test
     void withTlsARoutedConnectionStaysBlockingWherePgjdbcsOwnDoesNot() throws Exception {
-        LocalCluster cluster = LocalCluster.shared();
-        assumeTrue(Files.isDirectory(Path.of("/proc/self/fdinfo")), "Linux /proc");
-        ClusterNode coordinator = cluster.coordinator();
-        ClusterNode standby = cluster.standbyOf(coordinator);
         String raw = "jdbc:postgresql://" + standby.address() + "/" + cluster.database() + "?sslmode=require";
-        assertEquals(List.of(true), modesOfNewSockets(standby.port(), () -> {
-            try (Connection c = DriverManager.getConnection(raw, app(cluster))) {
-                assertTls(c);
-                return modes(c, standby.port());
-            }
-        }), "pgjdbc with TLS: non-blocking from its TLS request on (sslResponseTimeout)");
+        assertEquals(List.of(true), connectedModes(raw, standby.port(), SocketModeTest::assertTls),
+                "pgjdbc with TLS: non-blocking from its TLS request on (sslResponseTimeout)");
         String url = "jdbc:citus://" + coordinator.address() + "/" + cluster.database()
                 + "?sslmode=require&clusterName=default&ApplicationName=socket_mode_tls";
-        assertEquals(List.of(false), modesOfNewSockets(standby.port(), () -> {
+        assertEquals(List.of(false), routedModes(url, standby.port(), SocketModeTest::assertTls),
+                "the routed connection's socket, with TLS");
+    }
+
+    private interface Check {
+        void on(Connection c) throws SQLException;
+    }
+
+    /** @return the modes of the sockets to {@code port} that a connection of {@code url} opened once {@code check} passed on it */
+    private static List<Boolean> connectedModes(String url, int port, Check check)
+            throws Exception {
+        return modesOfNewSockets(port, () -> {
             try (Connection c = DriverManager.getConnection(url, app(cluster))) {
-                c.setReadOnly(true);
-                awaitReadsOn(standby, c);
-                assertTls(c);
-                return modes(c, standby.port());
+                check.on(c);
+                return modes(c, port);
             }
-        }), "the routed connection's socket, with TLS");
+        });
+    }
+
+    /** @return {@link #connectedModes} of a connection whose read-only units ran on the coordinator's standby first */
+    private static List<Boolean> routedModes(String url, int port,
+                                             Check check) throws Exception {
+        return connectedModes(url, port, c -> {
+            c.setReadOnly(true);
+            awaitReadsOn(standby, c);
+            check.on(c);
+        });
     }
 
     private static void assertTls(Connection c) throws SQLException {
@@ -116,29 +127,17 @@ class SocketModeTest {
 
     @Test
     void behindPgBouncerTheConnectCheckKeepsItBlockingToo() throws Exception {
-        LocalCluster cluster = LocalCluster.shared();
-        assumeTrue(Files.isDirectory(Path.of("/proc/self/fdinfo")), "Linux /proc");
-        ClusterNode coordinator = cluster.coordinator();
-        ClusterNode standby = cluster.standbyOf(coordinator);
         int bouncerPort = port(standby.bouncerAddress());
         // Every node through its PgBouncer 1.18: the routed connection is checked with one query at connect.
         String url = "jdbc:citus://" + coordinator.bouncerAddress() + "/" + cluster.database()
                 + "?sslmode=disable&clusterName=default&pooler=pgbouncer-transaction&ApplicationName=socket_mode_bouncer"
                 + "&nodeAddressMap=" + cluster.nodeAddressMap(ClusterNode::bouncerAddress);
-        assertEquals(List.of(false), modesOfNewSockets(bouncerPort, () -> {
-            try (Connection c = DriverManager.getConnection(url, app(cluster))) {
-                c.setReadOnly(true);
-                awaitReadsOn(standby, c);
-                return modes(c, bouncerPort);
-            }
-        }), "the routed connection's socket to the standby's PgBouncer");
+        assertEquals(List.of(false), routedModes(url, bouncerPort, c -> { }),
+                "the routed connection's socket to the standby's PgBouncer");
     }
 
     @Test
     void theApplicationsIsValidLeavesTheUrlConnectionBlocking() throws Exception {
-        LocalCluster cluster = LocalCluster.shared();
-        assumeTrue(Files.isDirectory(Path.of("/proc/self/fdinfo")), "Linux /proc");
-        ClusterNode coordinator = cluster.coordinator();
         String url = "jdbc:citus://" + coordinator.address() + "/" + cluster.database()
                 + "?sslmode=disable&ApplicationName=socket_mode_isvalid";
         try (Connection c = DriverManager.getConnection(url, app(cluster))) {
