@@ -32,8 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RoutedLoginTimeoutTest {
 
     /**
-     * @param tls the URL's TLS setting: pgjdbc's TLS request has a timeout of its own
-     *            ({@code sslResponseTimeout}); without TLS nothing of pgjdbc's bounds the login
+     * @param tls the URL's TLS setting: the login asks for TLS (whose request and handshake pgjdbc would
+     *            bound with timeouts of its own, which routed logins turn off) or does not
      */
     @ParameterizedTest
     @ValueSource(strings = {"sslmode=prefer", "sslmode=disable"})
