@@ -5,7 +5,6 @@ import static io.github.citusjdbc.cluster.Served.assertServedBy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.citusjdbc.testkit.ClusterNode;
 import io.github.citusjdbc.testkit.LocalCluster;
@@ -48,7 +47,7 @@ class SocketModeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Files.isDirectory(Path.of("/proc/self/fdinfo")), "Linux /proc");
+        assertTrue(Files.isDirectory(Path.of("/proc/self/fdinfo")), "the suite runs on Linux: /proc/self/fdinfo");
         cluster = LocalCluster.shared();
         coordinator = cluster.coordinator();
         standby = cluster.standbyOf(coordinator);
