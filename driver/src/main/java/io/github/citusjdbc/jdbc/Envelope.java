@@ -77,10 +77,24 @@ final class Envelope {
      *         search_path"). At the end, so that a leading hint comment stays first.
      */
     static Envelope implicit(String set) {
+        return implicit(set, RESET);
+    }
+
+    /** {@code RESET search_path}: what gives a session with no pin of the driver's its value back. */
+    static final String RESET = "RESET search_path";
+
+    /**
+     * @param set     the session {@code SET search_path TO <schemas>} statement
+     * @param restore the statement after the SQL that gives the session its value back:
+     *                {@link #RESET}, or the driver's own {@code SET search_path} of the tenant the
+     *                session has (so that its value, and what the server reports, does not change)
+     * @return {@code SET search_path TO <schemas>; <sql>\n/* <schemas> *&#47;; <restore>}, as {@link #implicit(String)}
+     */
+    static Envelope implicit(String set, String restore) {
         String prefix = set + "; ";
         String schemas = set.substring(set.indexOf(" TO ") + 4); // validated names, quoted: no "*/"
-        return new Envelope(prefix, 1, false, prefix + "RESET", false, null,
-                "\n/* " + schemas + " */; RESET search_path", PinForm.STATEMENT);
+        return new Envelope(prefix, 1, false, prefix + restore, false, null,
+                "\n/* " + schemas + " */; " + restore, PinForm.STATEMENT);
     }
 
     /**

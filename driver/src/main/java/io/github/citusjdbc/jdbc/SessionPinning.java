@@ -24,6 +24,19 @@ final class SessionPinning implements Pinning {
 
     private static final String DEFAULT_PATH = "SET search_path TO DEFAULT";
 
+    /**
+     * On a connection whose tenant changes between autocommit statements (a pooled connection
+     * borrowed for one tenant after another), how many autocommit statements in a row must run in one
+     * tenant before it is set for the session; until then each goes as {@code SET; <sql>; RESET}.
+     * Large, because setting the session's tenant is the expensive step on such a connection (the
+     * server reports the change and pgjdbc prepares its statements again), while the per-statement
+     * form costs a few percent per statement: with 32 threads on a HikariCP pool of 8, which often
+     * hands a thread back the connection it had, 8 made the default 0.70-0.74 of raw pgjdbc where the
+     * per-statement form alone made 0.79-0.98 (benchmarks/README.md, "Pooled connections that change
+     * tenants"). A connection that has one tenant from its first statement sets it at once.
+     */
+    static final int SETTLED_UNITS = 128;
+
     private final TenantPins pins;
     private final boolean perTransactionIsolation;
     private final TransactionPinning perTransaction;
@@ -37,6 +50,13 @@ final class SessionPinning implements Pinning {
     private String lastReported; // the search_path pgjdbc last gave us (identity), and its normalized form
     private String lastReportedNorm;
     private Envelope sessionEnv; // the last envelope, reused while the SET repeats
+    private TenantPath unitPath; // the tenant of the last autocommit unit of work
+    private int unitsInARow; // how many autocommit units in a row ran in it, up to SETTLED_UNITS
+    private boolean rotating; // the tenant changed between two autocommit units on this connection
+    private Envelope statementEnv; // the last per-statement envelope, reused while its tenant and restore repeat
+    private TenantPath statementPath;
+    private String sessionSet; // the driver's session SET the server last ran successfully, and its normalized value
+    private String sessionSetNorm;
 
     /** @param perTransactionIsolation whether isolation levels are sent per transaction (a transaction pooler) */
     SessionPinning(TenantPins pins, boolean perTransactionIsolation) {
@@ -73,8 +93,52 @@ final class SessionPinning implements Pinning {
         if (!sessionNow()) {
             return perTransaction.plan(unit, statement, sql);
         }
+        TenantPath path = unit.tenant();
+        if (!unit.transaction()) {
+            if (path == unitPath) {
+                unitsInARow += unitsInARow < SETTLED_UNITS ? 1 : 0;
+            } else {
+                rotating |= unitPath != null && path != null && !path.equals(unitPath);
+                unitsInARow = path != null && path.equals(unitPath) ? unitsInARow + 1 : 1;
+                unitPath = path;
+            }
+        }
         String set = wanted(unit, statement, sql);
-        return set == null ? null : carried(set, unit, statement, sql); // null: the server has the path already
+        if (set == null) {
+            return null; // the server has the path already
+        }
+        return rotating && unitsInARow < SETTLED_UNITS && !unit.transaction() && path != null
+                ? perStatement(set, path, unit, statement, sql) : carried(set, unit, statement, sql);
+    }
+
+    /**
+     * A tenant change on a connection whose tenant keeps changing: {@code SET search_path TO "t";
+     * <sql>; RESET search_path} (as {@link StatementPinning}), or, when the session has a tenant the
+     * driver set, that tenant's {@code SET} in place of the {@code RESET}: the session's value stays
+     * as it was. A session {@code SET} at every change costs the coordinator and the client more CPU:
+     * the server reports each change of the session's value, and pgjdbc prepares its statements on
+     * the server again after a reported change of {@code search_path} (measured in
+     * benchmarks/README.md, "Pooled connections that change tenants"). Only where the server reports {@code search_path}
+     * (Citus 12+), which tells the driver the session's value after it, whatever pgjdbc did with
+     * the string; else, and for SQL that cannot run in the string, the session {@code SET}.
+     */
+    private Envelope perStatement(String set, TenantPath path, UnitOfWork unit, LogicalStatement statement, String sql)
+            throws SQLException {
+        SqlInfo info = statement.info(sql);
+        if (pins.reportedSearchPath() == null || !info.isSafeToWrap() || info.touchesSearchPath()) {
+            return carried(set, unit, statement, sql);
+        }
+        // A session that has a tenant of the driver's gets it back with its own SET: its value, and so
+        // the server's report, does not change (a report would make pgjdbc prepare its statements again).
+        String restore = serverKnown && sessionSet != null && sessionSetNorm.equals(serverNorm) ? sessionSet : Envelope.RESET;
+        Envelope e = statementEnv;
+        if (e == null || !path.equals(statementPath) || !e.key.endsWith(restore)) {
+            e = Envelope.implicit(path.setSessionSql(), restore);
+            statementEnv = e;
+            statementPath = path;
+        }
+        serverDirty = true; // if pgjdbc split the string and it then failed, the SET stayed
+        return e;
     }
 
     @Override
@@ -182,6 +246,8 @@ final class SessionPinning implements Pinning {
         serverKnown = true;
         serverDirty = e.sessionValue != null;
         everPinned |= e.sessionValue != null;
+        sessionSet = e.sessionValue == null ? null : e.pinOnly;
+        sessionSetNorm = e.sessionValue;
     }
 
     @Override

@@ -42,6 +42,12 @@ class AutoPinningTest {
         PinFixture.createFunctions();
     }
 
+    /**
+     * How many autocommit statements in a row must run in one tenant, on a connection whose tenant
+     * changes, before session pinning sets it for the session (docs/pinning.md, "Modes").
+     */
+    private static final int SETTLED_UNITS = 128;
+
     static List<Target> targets() {
         return PinFixture.autoTargets();
     }
@@ -165,6 +171,52 @@ class AutoPinningTest {
     }
 
     /**
+     * Session pinning on a connection whose tenant keeps changing (a pooled connection borrowed for
+     * one tenant after another): the first tenant is set for the session; after a change, each
+     * autocommit statement in another tenant carries {@code SET search_path TO "t"; <sql>; SET
+     * search_path TO <the session's tenant>} and leaves the session as it was (the server reports no
+     * change), until {@value #SETTLED_UNITS} statements in a row ran in one tenant; then the session
+     * takes it and nothing is added. One round trip each, and every row the tenant's.
+     */
+    @Test
+    void aConnectionWhoseTenantKeepsChangingPinsPerStatementUntilOneTenantHolds() throws Exception {
+        Target direct = targets().get(0);
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(direct.pgjdbcUrl(), Duration.ZERO);
+             Connection c = PinFixture.citus(direct, relay);
+             PreparedStatement ps = c.prepareStatement("SELECT name FROM pin_items WHERE id = ?")) {
+            c.setSchema(A);
+            ps.setInt(1, 1);
+            assertEquals(List.of(A + "-1"), rows(ps.executeQuery()));
+            assertEquals(A, reported(c), "the first tenant: set for the session");
+            for (int i = 0; i < 3 * SETTLED_UNITS; i++) {
+                String tenant = i % 3 == 0 ? B : A; // a change every two or three statements
+                c.setSchema(tenant);
+                ps.setInt(1, 1 + i % 5);
+                relay.reset();
+                assertEquals(List.of(tenant + "-" + (1 + i % 5)), rows(ps.executeQuery()), "statement " + i);
+                assertEquals(1, relay.roundTrips(), "statement " + i);
+                assertEquals(tenant.equals(A) ? 1 : 3, relay.clientMessages('E'),
+                        "statement " + i + ": the session's tenant: the query alone; another: SET, the query, SET back");
+                assertEquals(0, relay.serverMessages('S'), "statement " + i + ": no change reported");
+                assertEquals(A, reported(c), "statement " + i + ": the session keeps its tenant");
+            }
+            c.setSchema(B);
+            ps.setInt(1, 1);
+            for (int i = 1; i <= SETTLED_UNITS; i++) {
+                relay.reset();
+                assertEquals(List.of(B + "-1"), rows(ps.executeQuery()));
+                assertEquals(1, relay.roundTrips());
+                assertEquals(i < SETTLED_UNITS ? A : B, reported(c), "statement " + i + " in a row in " + B);
+                assertEquals(i < SETTLED_UNITS ? 3 : 2, relay.clientMessages('E'), "statement " + i + " in a row in " + B + " (then SET and the query)");
+            }
+            relay.reset();
+            assertEquals(List.of(B + "-1"), rows(ps.executeQuery()));
+            assertEquals(1, relay.clientMessages('E'), "the session has the tenant: nothing added");
+            assertEquals(1, relay.roundTrips());
+        }
+    }
+
+    /**
      * An error in the string carrying the SET rolls the SET back with the string's implicit
      * transaction (autocommit) or with the transaction (explicit): the driver must not believe the
      * server has the new tenant. Checked on Citus (which reports search_path) and on plain PostgreSQL
@@ -225,7 +277,9 @@ class AutoPinningTest {
                     }
                     assertEquals(A + "-3", one(s, "SELECT name FROM pin_items WHERE id = 3"), "after a failed call");
                 }
-                assertEquals(A + "-4", one(s, "SELECT name FROM pin_items WHERE id = 4"), t.name());
+                for (int i = 0; i < SETTLED_UNITS; i++) { // the tenant holds still: the session takes it
+                    assertEquals(A + "-4", one(s, "SELECT name FROM pin_items WHERE id = 4"), t.name());
+                }
                 if (reports) {
                     assertEquals(A, reported(c), "the driver's idea and the server's report agree");
                 }

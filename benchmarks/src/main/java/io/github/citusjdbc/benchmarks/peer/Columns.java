@@ -44,6 +44,7 @@ public final class Columns {
             c("aws", "AWS JDBC wrapper qualified, coordinator", AWS_WRAPPER, COORDINATOR, DIRECT, QUALIFIED, false, "wrapperPlugins="),
             c("cj-default", "citus-jdbc default", CITUS_JDBC, COORDINATOR, DIRECT, SET_SCHEMA, false, ""),
             c("cj-transaction", "citus-jdbc tenantPinning=transaction", CITUS_JDBC, COORDINATOR, DIRECT, SET_SCHEMA, false, "tenantPinning=transaction"),
+            c("cj-statement", "citus-jdbc tenantPinning=statement", CITUS_JDBC, COORDINATOR, DIRECT, SET_SCHEMA, false, "tenantPinning=statement"),
             c("cj-affinity", "citus-jdbc tenantRouting=affinity", CITUS_JDBC, COORDINATOR, DIRECT, SET_SCHEMA, false, "tenantRouting=affinity"),
             c("cj-readonly", "citus-jdbc read-only routing", CITUS_JDBC, COORDINATOR, DIRECT, SET_SCHEMA, true, ""),
             // The wrapper's cost alone: citus-jdbc's URL names the holder itself, SQL qualified, nothing routed.
