@@ -27,7 +27,8 @@ final class SessionPinning implements Pinning {
     /**
      * On a connection whose tenant changes between autocommit statements (a pooled connection
      * borrowed for one tenant after another), how many autocommit statements in a row must run in one
-     * tenant before it is set for the session; until then each goes as {@code SET; <sql>; RESET}.
+     * tenant before it is set for the session; until then each carries its pin and puts the
+     * session's value back after it ({@link #perStatement}).
      * Large, because setting the session's tenant is the expensive step on such a connection (the
      * server reports the change and pgjdbc prepares its statements again), while the per-statement
      * form costs a few percent per statement: with 32 threads on a HikariCP pool of 8, which often
@@ -55,6 +56,7 @@ final class SessionPinning implements Pinning {
     private boolean rotating; // the tenant changed between two autocommit units on this connection
     private Envelope statementEnv; // the last per-statement envelope, reused while its tenant and restore repeat
     private TenantPath statementPath;
+    private String statementRestore;
     private String sessionSet; // the driver's session SET the server last ran successfully, and its normalized value
     private String sessionSetNorm;
 
@@ -95,12 +97,14 @@ final class SessionPinning implements Pinning {
         }
         TenantPath path = unit.tenant();
         if (!unit.transaction()) {
-            if (path == unitPath) {
-                unitsInARow += unitsInARow < SETTLED_UNITS ? 1 : 0;
-            } else {
-                rotating |= unitPath != null && path != null && !path.equals(unitPath);
-                unitsInARow = path != null && path.equals(unitPath) ? unitsInARow + 1 : 1;
+            if (path != unitPath) { // setSchema makes a new path each time: the same tenant may differ by identity
+                boolean same = path != null && path.equals(unitPath);
+                rotating |= !same && path != null && unitPath != null;
+                unitsInARow = same ? unitsInARow : 0;
                 unitPath = path;
+            }
+            if (unitsInARow < SETTLED_UNITS) {
+                unitsInARow++;
             }
         }
         String set = wanted(unit, statement, sql);
@@ -132,10 +136,11 @@ final class SessionPinning implements Pinning {
         // the server's report, does not change (a report would make pgjdbc prepare its statements again).
         String restore = serverKnown && sessionSet != null && sessionSetNorm.equals(serverNorm) ? sessionSet : Envelope.RESET;
         Envelope e = statementEnv;
-        if (e == null || !path.equals(statementPath) || !e.key.endsWith(restore)) {
+        if (e == null || !path.equals(statementPath) || !restore.equals(statementRestore)) {
             e = Envelope.implicit(path.setSessionSql(), restore);
             statementEnv = e;
             statementPath = path;
+            statementRestore = restore;
         }
         serverDirty = true; // if pgjdbc split the string and it then failed, the SET stayed
         return e;
