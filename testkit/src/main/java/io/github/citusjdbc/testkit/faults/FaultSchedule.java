@@ -21,13 +21,17 @@ public final class FaultSchedule {
      * @param startNanos when it was injected ({@link System#nanoTime()}, as failure and violation times)
      * @param failures   operations that failed from the injection to the end of the quiet period
      * @param outage     from the first to the last of those failures (zero when none failed)
+     * @param injected   how long the injection itself took (a failover: the primary stopped, its standby
+     *                   promoted and registered in its place), the servers' part of the outage
+     * @param afterInjected from the end of the injection to the last failure (zero when none came
+     *                   later): how long the work took to follow the cluster once it had its new shape
      * @param operations operations completed in the quiet period after the heal (the work went on)
      * @param error      what went wrong injecting or healing, or null
      * @param stall      when no operation completed in the quiet period: where the workload's threads
      *                   were at its end (for diagnosis), else null
      */
-    public record Report(String fault, long startNanos, int failures, Duration outage, long operations, String error,
-                         String stall) {
+    public record Report(String fault, long startNanos, int failures, Duration outage, Duration injected,
+                         Duration afterInjected, long operations, String error, String stall) {
     }
 
     /** @return the faults in an order drawn from {@code seed}, the permanent ones last */
@@ -48,8 +52,10 @@ public final class FaultSchedule {
         for (Fault f : faults) {
             long start = System.nanoTime();
             String error = null;
+            long injected = start;
             try {
                 f.inject();
+                injected = System.nanoTime();
                 Thread.sleep(hold.toMillis());
                 f.heal();
             } catch (InterruptedException e) {
@@ -71,8 +77,10 @@ public final class FaultSchedule {
                 }
             }
             Duration outage = n == 0 ? Duration.ZERO : Duration.ofNanos(last - first);
+            Duration afterInjected = n == 0 || last < injected ? Duration.ZERO : Duration.ofNanos(last - injected);
             long done = workload.operations() - before;
-            reports.add(new Report(f.name(), start, n, outage, done, error, done == 0 ? workload.threadDump() : null));
+            reports.add(new Report(f.name(), start, n, outage, Duration.ofNanos(injected - start), afterInjected, done,
+                    error, done == 0 ? workload.threadDump() : null));
         }
         return reports;
     }
