@@ -240,7 +240,7 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
         RouteSession r = connection.routing;
         if (r != null && !batchOpen) {
             UnitOfWork unit = connection.pins.begin();
-            if (!r.passThrough(unit, this)) {
+            if (!r.enterUnrouted(unit, this)) {
                 r.enter(unit, this, sql); // the batch's unit of work is routed when it is built
             }
             batchOpen = true;

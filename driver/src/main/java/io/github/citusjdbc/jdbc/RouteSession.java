@@ -87,15 +87,17 @@ final class RouteSession {
     // ------------------------------------------------------------------ unit of work
 
     /**
-     * The cheap path: true when this execution has nothing to route (read-write work without
-     * affinity, already on the URL's connection, no unit open); the caller then executes directly,
-     * with nothing to report. Moves a statement created on another physical connection back first.
+     * The cheap path: enters the execution on the URL's connection when it has nothing to route
+     * (read-write work without affinity, already on the URL's connection, no unit open), moving a
+     * statement created on another physical connection back to it; the caller then executes
+     * directly, with nothing to report. Otherwise does nothing and answers false: the execution must
+     * be routed ({@link #enter}).
      *
      * @param work      the unit of work the execution belongs to
      * @param statement the executing statement, or null (COPY)
-     * @return whether to execute without {@link #enter}/{@link #succeeded}/{@link #failed}
+     * @return whether it was entered: execute without {@link #enter}/{@link #succeeded}/{@link #failed}
      */
-    boolean passThrough(UnitOfWork work, LogicalStatement statement) throws SQLException {
+    boolean enterUnrouted(UnitOfWork work, LogicalStatement statement) throws SQLException {
         if (retrying || unit.open || current != url || affinity || (readsRouted && work.readOnly())) {
             return false;
         }

@@ -42,7 +42,7 @@ final class UnitRunner {
             long start = tenant == null ? 0 : System.nanoTime();
             try {
                 RouteSession r = connection.routing;
-                if (r == null || r.passThrough(unit, statement)) {
+                if (r == null || r.enterUnrouted(unit, statement)) {
                     T result = call.run(statement, sql);
                     if (r != null) {
                         r.ran(unit, statement, sql);
