@@ -15,12 +15,19 @@ public final class Fixture {
 
     private final List<String> onWorker1 = new ArrayList<>();
     private final List<String> all = new ArrayList<>();
+    private final boolean shared;
 
-    private Fixture() {
+    private Fixture(boolean shared) {
+        this.shared = shared;
     }
 
-    public static Fixture create(LocalCluster cluster, int tenants) throws SQLException {
-        Fixture f = new Fixture();
+    /**
+     * @param tenants how many tenants to create
+     * @param shared  whether the single-tenant workloads run every thread in the same tenant (else each
+     *                thread in its own)
+     */
+    public static Fixture create(LocalCluster cluster, int tenants, boolean shared) throws SQLException {
+        Fixture f = new Fixture(shared);
         List<String> ddl = List.of(
                 "CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL, counter int NOT NULL DEFAULT 0)",
                 "INSERT INTO items (id, name) SELECT g, 'name ' || g FROM generate_series(1, 100) g",
@@ -40,7 +47,7 @@ public final class Fixture {
 
     /** @return the tenant thread {@code t} works in for single-tenant workloads (held by worker 1) */
     public String tenantOf(int t) {
-        return onWorker1.get(t % onWorker1.size());
+        return onWorker1.get(shared ? 0 : t % onWorker1.size());
     }
 
     /** @return the tenants thread {@code t} cycles through in the mix: up to 20, both workers, own order */

@@ -36,7 +36,7 @@ public final class PeerBench {
         try (LocalCluster cluster = LocalCluster.start(LocalCluster.Options.defaults())) {
             System.out.println("cluster: " + cluster.describe());
             long t0 = System.nanoTime();
-            Fixture fixture = Fixture.create(cluster, s.tenants());
+            Fixture fixture = Fixture.create(cluster, s.tenants(), s.sharedTenant());
             System.out.printf(Locale.ROOT, "%d tenants created in %.1f s%n", s.tenants(), (System.nanoTime() - t0) / 1e9);
             try (WorkerDelay workers = WorkerDelay.install(cluster, s.workerDelay());
                  PrintWriter csv = Results.open(s.csv())) {

@@ -38,8 +38,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * </ul>
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.github.citusjdbc.benchmarks.peer.PinFormProbe [rounds] [slice-ms] [read|update]
+ * java -cp benchmarks/target/benchmarks.jar io.github.citusjdbc.benchmarks.peer.PinFormProbe [rounds] [slice-ms] [read|update] [own|shared]
  * </pre>
+ *
+ * <p>{@code shared} runs the 4 threads in one tenant instead of one each: behind PgBouncer 1.25 the
+ * server connections then all keep that tenant's {@code search_path}, and PgBouncer has nothing to
+ * put back at a hand-over.
  */
 public final class PinFormProbe {
 
@@ -49,47 +53,70 @@ public final class PinFormProbe {
     private PinFormProbe() {
     }
 
+    /**
+     * One form on one path: its median throughput over the rounds and the median of its per-round
+     * ratio to {@code qualified} on the same path.
+     */
+    public record Row(String path, String form, double opsPerSecond, double ratio) {
+    }
+
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         long sliceMs = args.length > 1 ? Long.parseLong(args[1]) : 2000;
         boolean update = args.length > 2 && args[2].equals("update");
+        boolean shared = args.length > 3 && args[3].equals("shared");
         try (LocalCluster cluster = LocalCluster.start(LocalCluster.Options.defaults())) {
-            Fixture fixture = Fixture.create(cluster, 8);
-            Map<String, String> paths = new LinkedHashMap<>();
-            paths.put("direct", cluster.jdbcUrl(cluster.coordinator()) + "?sslmode=disable");
-            paths.put("pgbouncer-1.25", cluster.trackingBouncerJdbcUrl(cluster.coordinator()) + "?sslmode=disable");
-            paths.put("pgbouncer-1.18", cluster.bouncerJdbcUrl(cluster.coordinator()) + "?sslmode=disable&prepareThreshold=0");
-            List<String[]> columns = new ArrayList<>();
-            for (String path : paths.keySet()) {
-                for (String form : FORMS) {
-                    if (!(form.equals("session") && path.equals("pgbouncer-1.18"))) {
-                        columns.add(new String[] {path, form});
-                    }
-                }
-            }
-            Map<String, List<Double>> opsPerSecond = new LinkedHashMap<>();
-            for (int r = 0; r <= rounds; r++) { // round 0 warms up and is not counted
-                for (int k = 0; k < columns.size(); k++) {
-                    String[] col = columns.get((k + r) % columns.size());
-                    double ops = slice(cluster, fixture, paths.get(col[0]), col[1], update, sliceMs);
-                    System.out.printf("round %d %-15s %-11s %8.0f ops/s%n", r, col[0], col[1], ops);
-                    if (r > 0) {
-                        opsPerSecond.computeIfAbsent(col[0] + " " + col[1], x -> new ArrayList<>()).add(ops);
-                    }
-                }
-            }
+            List<Row> rows = run(cluster, Fixture.create(cluster, 8, shared), rounds, sliceMs, update);
             System.out.println("| path | form | ops/s (median) | per-round ratio to qualified on the path (median) |");
             System.out.println("|---|---|---|---|");
-            for (String[] col : columns) {
-                List<Double> mine = opsPerSecond.get(col[0] + " " + col[1]);
-                List<Double> base = opsPerSecond.get(col[0] + " qualified");
-                List<Double> ratios = new ArrayList<>();
-                for (int i = 0; i < mine.size(); i++) {
-                    ratios.add(mine.get(i) / base.get(i));
-                }
-                System.out.printf("| %s | %s | %,.0f | %.2f |%n", col[0], col[1], median(mine), median(ratios));
+            for (Row row : rows) {
+                System.out.printf("| %s | %s | %,.0f | %.2f |%n", row.path(), row.form(), row.opsPerSecond(), row.ratio());
             }
         }
+    }
+
+    /**
+     * Runs every form on every path in {@code rounds} interleaved rounds (after one unmeasured),
+     * printing each slice.
+     *
+     * @return a row per path and form, in table order
+     */
+    public static List<Row> run(LocalCluster cluster, Fixture fixture, int rounds, long sliceMs, boolean update)
+            throws InterruptedException, SQLException {
+        Map<String, String> paths = new LinkedHashMap<>();
+        paths.put("direct", cluster.jdbcUrl(cluster.coordinator()) + "?sslmode=disable");
+        paths.put("pgbouncer-1.25", cluster.trackingBouncerJdbcUrl(cluster.coordinator()) + "?sslmode=disable");
+        paths.put("pgbouncer-1.18", cluster.bouncerJdbcUrl(cluster.coordinator()) + "?sslmode=disable&prepareThreshold=0");
+        List<String[]> columns = new ArrayList<>();
+        for (String path : paths.keySet()) {
+            for (String form : FORMS) {
+                if (!(form.equals("session") && path.equals("pgbouncer-1.18"))) {
+                    columns.add(new String[] {path, form});
+                }
+            }
+        }
+        Map<String, List<Double>> opsPerSecond = new LinkedHashMap<>();
+        for (int r = 0; r <= rounds; r++) { // round 0 warms up and is not counted
+            for (int k = 0; k < columns.size(); k++) {
+                String[] col = columns.get((k + r) % columns.size());
+                double ops = slice(cluster, fixture, paths.get(col[0]), col[1], update, sliceMs);
+                System.out.printf("round %d %-15s %-11s %8.0f ops/s%n", r, col[0], col[1], ops);
+                if (r > 0) {
+                    opsPerSecond.computeIfAbsent(col[0] + " " + col[1], x -> new ArrayList<>()).add(ops);
+                }
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (String[] col : columns) {
+            List<Double> mine = opsPerSecond.get(col[0] + " " + col[1]);
+            List<Double> base = opsPerSecond.get(col[0] + " qualified");
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < mine.size(); i++) {
+                ratios.add(mine.get(i) / base.get(i));
+            }
+            rows.add(new Row(col[0], col[1], median(mine), median(ratios)));
+        }
+        return rows;
     }
 
     private static double median(List<Double> values) {
@@ -98,7 +125,7 @@ public final class PinFormProbe {
         return v.size() % 2 == 1 ? v.get(v.size() / 2) : (v.get(v.size() / 2 - 1) + v.get(v.size() / 2)) / 2;
     }
 
-    /** @return operations per second of {@value #THREADS} threads, each in its own tenant on its own connection */
+    /** @return operations per second of {@value #THREADS} threads, each in its own tenant (or all in one) on its own connection */
     private static double slice(LocalCluster cluster, Fixture fixture, String url, String form, boolean update, long ms)
             throws InterruptedException, SQLException {
         AtomicLong done = new AtomicLong();

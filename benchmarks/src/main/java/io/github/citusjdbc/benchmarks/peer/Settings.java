@@ -16,6 +16,9 @@ import java.util.List;
  * @param workloads      workloads to run
  * @param columns        column ids to run (empty: all of {@link Columns#ALL})
  * @param tenants        tenant schemas created (half on worker 1, half on worker 2)
+ * @param sharedTenant   the single-tenant workloads run every thread in one tenant (else each thread in
+ *                       its own): behind PgBouncer 1.25 the server connections then keep one
+ *                       {@code search_path} and PgBouncer never has to put a client's back
  * @param clientDelay    added delay per direction between the client and every server or PgBouncer
  * @param workerDelay    added delay per direction between the coordinator and the workers
  * @param roundTrips     also count round trips per operation on the wire (one thread, through relays)
@@ -25,7 +28,7 @@ import java.util.List;
  * @param svg            chart generated from the results file
  */
 public record Settings(int rounds, Duration slice, Duration warmup, List<Integer> threads, List<Workload> workloads,
-                       List<String> columns, int tenants, Duration clientDelay, Duration workerDelay,
+                       List<String> columns, int tenants, boolean sharedTenant, Duration clientDelay, Duration workerDelay,
                        boolean roundTrips, boolean cpu, boolean validateKept, Path csv, Path svg) {
 
     public static Settings parse(String[] args) {
@@ -36,6 +39,7 @@ public record Settings(int rounds, Duration slice, Duration warmup, List<Integer
         List<Workload> workloads = List.of(Workload.values());
         List<String> columns = List.of();
         int tenants = 20;
+        boolean sharedTenant = false;
         Duration clientDelay = Duration.ZERO;
         Duration workerDelay = Duration.ZERO;
         boolean roundTrips = true;
@@ -56,6 +60,7 @@ public record Settings(int rounds, Duration slice, Duration warmup, List<Integer
                 case "--workloads" -> workloads = Arrays.stream(v.split(",")).map(Workload::byId).toList();
                 case "--columns" -> columns = v.equals("all") ? List.of() : List.of(v.split(","));
                 case "--tenants" -> tenants = Integer.parseInt(v);
+                case "--shared-tenant" -> sharedTenant = Boolean.parseBoolean(v);
                 case "--delay-ms" -> clientDelay = Duration.ofMillis(Long.parseLong(v));
                 case "--worker-delay-ms" -> workerDelay = Duration.ofMillis(Long.parseLong(v));
                 case "--round-trips" -> roundTrips = Boolean.parseBoolean(v);
@@ -73,12 +78,12 @@ public record Settings(int rounds, Duration slice, Duration warmup, List<Integer
             String name = csv.getFileName().toString().replaceFirst("\\.csv$", "");
             svg = csv.resolveSibling(name + ".svg");
         }
-        return new Settings(rounds, slice, warmup, threads, workloads, columns, tenants, clientDelay, workerDelay,
+        return new Settings(rounds, slice, warmup, threads, workloads, columns, tenants, sharedTenant, clientDelay, workerDelay,
                 roundTrips, cpu, validateKept, csv, svg);
     }
 
     static final String OPTIONS = "--rounds N --slice-ms MS --warmup-ms MS --threads 1,4,32 "
-            + "--workloads read,update,insert,tx,mix --columns all|id,id --tenants N --delay-ms MS "
+            + "--workloads read,update,insert,tx,mix --columns all|id,id --tenants N --shared-tenant true|false --delay-ms MS "
             + "--worker-delay-ms MS --round-trips true|false --cpu true|false --validate-kept true|false --csv FILE --svg FILE";
 
     /** @return the selected columns, in table order */
@@ -103,7 +108,7 @@ public record Settings(int rounds, Duration slice, Duration warmup, List<Integer
     /** @return one line describing the run, for the output's header */
     public String describe() {
         return "rounds=" + rounds + " slice=" + slice.toMillis() + "ms warmup=" + warmup.toMillis() + "ms threads="
-                + threads + " workloads=" + workloads.stream().map(Workload::id).toList() + " tenants=" + tenants
+                + threads + " workloads=" + workloads.stream().map(Workload::id).toList() + " tenants=" + tenants + (sharedTenant ? " sharedTenant" : "")
                 + " clientDelay=" + clientDelay.toMillis() + "ms workerDelay=" + workerDelay.toMillis() + "ms"
                 + (validateKept ? " validateKept" : "");
     }

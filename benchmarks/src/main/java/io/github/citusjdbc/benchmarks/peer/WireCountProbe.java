@@ -3,11 +3,14 @@ package io.github.citusjdbc.benchmarks.peer;
 import io.github.citusjdbc.testkit.ClusterNode;
 import io.github.citusjdbc.testkit.LocalCluster;
 import io.github.citusjdbc.testkit.wire.RoundTripRelay;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -31,25 +34,35 @@ public final class WireCountProbe {
 
     public static void main(String[] args) throws Exception {
         try (LocalCluster cluster = LocalCluster.start(LocalCluster.Options.defaults())) {
-            String tenant = Fixture.create(cluster, 4).tenantOf(0);
-            ClusterNode holder = cluster.worker(1);
-            Properties p = new Properties();
-            p.setProperty("user", cluster.user());
-            p.setProperty("password", cluster.password());
+            String tenant = Fixture.create(cluster, 4, false).tenantOf(0);
             for (String driver : new String[] {"pgjdbc", "citus-jdbc", "pgjdbc", "citus-jdbc"}) {
-                try (RoundTripRelay relay = RoundTripRelay.start("127.0.0.1", holder.port())) {
-                    boolean raw = driver.equals("pgjdbc");
-                    String url = (raw ? "jdbc:postgresql://" : "jdbc:citus://") + relay.address() + "/"
-                            + cluster.database() + "?sslmode=disable" + (raw ? "" : "&readRouting=primary");
-                    try (Connection c = DriverManager.getConnection(url, p)) {
-                        reads(c, tenant, 50);
-                        long[] before = counts(relay);
-                        int n = 1000;
-                        reads(c, tenant, n);
-                        long[] after = counts(relay);
-                        System.out.println(driver + " per read: " + describe(before, after, n));
-                    }
-                }
+                System.out.println(driver + " per read: " + perRead(cluster, tenant, driver.equals("pgjdbc"), 1000));
+            }
+        }
+    }
+
+    /**
+     * Counts the messages of {@code n} point reads in {@code tenant} on worker 1 (after 50 unmeasured).
+     *
+     * @param raw whether raw pgjdbc reads, else citus-jdbc
+     * @return per read: how many of each message type (by type letter, client's and server's), and
+     *         {@code "round trips"}
+     */
+    public static Map<String, Double> perRead(LocalCluster cluster, String tenant, boolean raw, int n)
+            throws IOException, SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", cluster.user());
+        p.setProperty("password", cluster.password());
+        ClusterNode holder = cluster.worker(1);
+        try (RoundTripRelay relay = RoundTripRelay.start("127.0.0.1", holder.port())) {
+            String url = (raw ? "jdbc:postgresql://" : "jdbc:citus://") + relay.address() + "/"
+                    + cluster.database() + "?sslmode=disable" + (raw ? "" : "&readRouting=primary");
+            try (Connection c = DriverManager.getConnection(url, p)) {
+                reads(c, tenant, 50);
+                long[] before = counts(relay);
+                reads(c, tenant, n);
+                long[] after = counts(relay);
+                return describe(before, after, n);
             }
         }
     }
@@ -80,19 +93,16 @@ public final class WireCountProbe {
         return out;
     }
 
-    private static String describe(long[] before, long[] after, int n) {
-        StringBuilder sb = new StringBuilder("client");
+    private static Map<String, Double> describe(long[] before, long[] after, int n) {
+        Map<String, Double> out = new LinkedHashMap<>();
         String types = CLIENT + SERVER;
         for (int i = 0; i < types.length(); i++) {
-            if (i == CLIENT.length()) {
-                sb.append(", server");
-            }
             double v = (after[i] - before[i]) / (double) n;
             if (v != 0) {
-                sb.append(String.format(" %c=%.2f", types.charAt(i), v));
+                out.put((i < CLIENT.length() ? "client " : "server ") + types.charAt(i), v);
             }
         }
-        return sb.append(String.format(", round trips %.2f", (after[after.length - 1] - before[before.length - 1]) / (double) n))
-                .toString();
+        out.put("round trips", (after[after.length - 1] - before[before.length - 1]) / (double) n);
+        return out;
     }
 }
