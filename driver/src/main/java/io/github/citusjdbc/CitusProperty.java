@@ -137,7 +137,7 @@ public enum CitusProperty {
                     + " `pgbouncer-transaction-tracking`: PgBouncer >= 1.21 in transaction pooling mode with"
                     + " `track_extra_parameters = search_path` and `max_prepared_statements` > 0; as"
                     + " `pgbouncer-transaction`, except that `prepareThreshold` is left to pgjdbc and session pinning"
-                    + " is allowed (PgBouncer restores each client's `search_path`; `auto` still pins per statement, which is faster there: see `tenantPinning`)."
+                    + " is allowed (PgBouncer restores each client's `search_path`), and what `auto` picks."
                     + " `pgbouncer-session`: PgBouncer in session mode; the driver rejects `options`, which PgBouncer"
                     + " refuses as a startup parameter. `none`: direct connections.",
             Kind.TENANT, "none", "pgbouncer-transaction", "pgbouncer-transaction-tracking", "pgbouncer-session"),
@@ -181,12 +181,13 @@ public enum CitusProperty {
      */
     TENANT_PINNING("tenantPinning", "auto",
             "How a pinned tenant (`setSchema`, `currentSchema`, the `tenantResolver`) reaches the server."
-                    + " `auto`: `statement` behind a transaction pooler (`pgbouncer-transaction`,"
-                    + " `pgbouncer-transaction-tracking`), `session` otherwise."
+                    + " `auto`: `statement` behind `pooler=pgbouncer-transaction`, `session` otherwise."
                     + " `session`: `SET search_path TO \"t\"; ` prefixed to the statement that needs it when the"
                     + " server's value differs (same round trip; nothing added while the tenant does not change);"
-                    + " only for direct connections, `pgbouncer-session` or `pgbouncer-transaction-tracking`, rejected"
-                    + " with `pooler=pgbouncer-transaction`. `statement`: an autocommit statement is sent as"
+                    + " behind `pgbouncer-transaction-tracking` each statement's text also names its tenant in a"
+                    + " comment at its end, so that clients of different tenants never share a server-side prepared"
+                    + " statement; only for direct connections, `pgbouncer-session` or `pgbouncer-transaction-tracking`,"
+                    + " rejected with `pooler=pgbouncer-transaction`. `statement`: an autocommit statement is sent as"
                     + " `SET search_path TO \"t\"; <sql>; RESET search_path`, one implicit transaction in one round"
                     + " trip (not a distributed transaction on Citus); behind `pgbouncer-transaction` only where pgjdbc"
                     + " sends it with a single Sync (`prepareThreshold=0`), otherwise, and in explicit transactions, as"

@@ -101,9 +101,9 @@ final class ConfigParser {
     private static TenantSettings tenantSettings(Properties merged, Pooler pooler) throws SQLException {
         PinningMode mode = PinningMode.of(CitusProperty.TENANT_PINNING.getString(merged));
         if (mode == PinningMode.AUTO) {
-            // Behind a transaction pooler the server connections are shared by every tenant: a session SET
-            // would be re-sent by PgBouncer at nearly every hand-over (and re-plan shared statements).
-            mode = pooler.isTransactionPooler() ? PinningMode.STATEMENT : PinningMode.SESSION;
+            // A session SET leaks to other clients behind a transaction pooler that does not track
+            // search_path; behind one that does, session pinning tags each statement's text with its tenant.
+            mode = pooler.leaksSearchPath() ? PinningMode.STATEMENT : PinningMode.SESSION;
         }
         if (mode == PinningMode.SESSION && pooler.leaksSearchPath()) {
             throw CitusProperty.TENANT_PINNING.invalidValue(mode.value(), "conflicts with pooler=" + pooler.value()

@@ -23,7 +23,7 @@ final class Envelope {
     final int skip;
     /** Whether {@code \n; COMMIT} follows the user SQL (its result is hidden). */
     final boolean commit;
-    /** The prefix statements alone, for paths that cannot carry the user SQL in one string. */
+    /** The prefix statements alone, for paths that cannot carry the user SQL in one string (null: no prefix). */
     final String pinOnly;
     /** What tells envelopes apart, for the cache of prepared variants: the prefix, and the suffix where it varies. */
     final String key;
@@ -33,7 +33,7 @@ final class Envelope {
     final String sessionValue;
     /** Text sent after the user SQL (its result hidden), or null: {@code \n; COMMIT} when {@link #commit}. */
     private final String suffix;
-    /** The shape, as metrics count it. */
+    /** The shape, as metrics count it; null for a {@link #tagged} text, which carries no pin. */
     final PinForm form;
 
     Envelope(String prefix, int skip, boolean commit, String key) {
@@ -48,7 +48,7 @@ final class Envelope {
         this.skip = skip;
         this.commit = commit;
         this.suffix = suffix;
-        this.pinOnly = prefix.substring(0, prefix.length() - 2); // without the trailing "; "
+        this.pinOnly = prefix.isEmpty() ? null : prefix.substring(0, prefix.length() - 2); // without the trailing "; "
         this.key = key;
         this.session = session;
         this.sessionValue = sessionValue;
@@ -92,9 +92,27 @@ final class Envelope {
      */
     static Envelope implicit(String set, String restore) {
         String prefix = set + "; ";
-        String schemas = set.substring(set.indexOf(" TO ") + 4); // validated names, quoted: no "*/"
         return new Envelope(prefix, 1, false, prefix + restore, false, null,
-                "\n/* " + schemas + " */; " + restore, PinForm.STATEMENT);
+                "\n/* " + schemasOf(set) + " */; " + restore, PinForm.STATEMENT);
+    }
+
+    /**
+     * @param set the session {@code SET search_path TO <schemas>} the server already has
+     * @return {@code <sql>\n/* <schemas> *&#47;}: nothing sent but the statement, its text made to
+     *         differ per tenant by the comment, for session pinning behind PgBouncer tracking
+     *         {@code search_path}. There every client's statements of one text are one server-side
+     *         prepared statement per server connection, which PostgreSQL plans again whenever it runs
+     *         under another {@code search_path} than it was planned with (as {@link #implicit(String)}
+     *         explains). No prefix, so {@link #pinOnly} is null and nothing is skipped.
+     */
+    static Envelope tagged(String set) {
+        String suffix = "\n/* " + schemasOf(set) + " */";
+        return new Envelope("", 0, false, suffix, false, null, suffix, null);
+    }
+
+    /** @return the quoted schema list of {@code SET search_path TO <schemas>} (validated names: no {@code *&#47;}) */
+    private static String schemasOf(String set) {
+        return set.substring(set.indexOf(" TO ") + 4);
     }
 
     /**

@@ -19,6 +19,11 @@ import org.postgresql.core.TransactionState;
  *
  * <p>With an isolation level set behind a transaction pooler it pins per transaction instead
  * ({@link TransactionPinning}), since the level must travel with each transaction anyway.
+ *
+ * <p>Behind PgBouncer tracking {@code search_path} ({@code tagText}) a statement that needs no
+ * {@code SET} goes with its tenant in a comment at its end ({@link Envelope#tagged}): the server
+ * connections are shared by the clients of every tenant there, and a prepared statement that clients
+ * of two tenants share is planned again at each change of {@code search_path}.
  */
 final class SessionPinning implements Pinning {
 
@@ -40,6 +45,7 @@ final class SessionPinning implements Pinning {
 
     private final TenantPins pins;
     private final boolean perTransactionIsolation;
+    private final boolean tagText;
     private final TransactionPinning perTransaction;
 
     private boolean serverKnown = true;
@@ -59,11 +65,18 @@ final class SessionPinning implements Pinning {
     private String statementRestore;
     private String sessionSet; // the driver's session SET the server last ran successfully, and its normalized value
     private String sessionSetNorm;
+    private Envelope taggedEnv; // the last tagged text's envelope, reused while its tenant repeats
+    private TenantPath taggedPath;
 
-    /** @param perTransactionIsolation whether isolation levels are sent per transaction (a transaction pooler) */
-    SessionPinning(TenantPins pins, boolean perTransactionIsolation) {
+    /**
+     * @param perTransactionIsolation whether isolation levels are sent per transaction (a transaction pooler)
+     * @param tagText                 whether statements go with their tenant in a comment (a transaction
+     *                                pooler that tracks {@code search_path}: its server connections serve every tenant)
+     */
+    SessionPinning(TenantPins pins, boolean perTransactionIsolation, boolean tagText) {
         this.pins = pins;
         this.perTransactionIsolation = perTransactionIsolation;
+        this.tagText = tagText;
         this.perTransaction = new TransactionPinning(pins, this);
     }
 
@@ -108,8 +121,8 @@ final class SessionPinning implements Pinning {
             }
         }
         String set = wanted(unit, statement, sql);
-        if (set == null) {
-            return null; // the server has the path already
+        if (set == null) { // the server has the path already
+            return tagText && path != null ? tagged(path, statement, sql) : null;
         }
         return rotating && unitsInARow < SETTLED_UNITS && !unit.transaction() && path != null
                 ? perStatement(set, path, unit, statement, sql) : carried(set, unit, statement, sql);
@@ -118,8 +131,8 @@ final class SessionPinning implements Pinning {
     /**
      * A tenant change on a connection whose tenant keeps changing: {@code SET search_path TO "t";
      * <sql>; RESET search_path} (as {@link StatementPinning}), or, when the session has a tenant the
-     * driver set, that tenant's {@code SET} in place of the {@code RESET}: the session's value stays
-     * as it was. A session {@code SET} at every change costs the coordinator and the client more CPU:
+     * driver set (and no PgBouncer puts the session's value back: not {@code tagText}), that tenant's
+     * {@code SET} in place of the {@code RESET}: the session's value stays as it was. A session {@code SET} at every change costs the coordinator and the client more CPU:
      * the server reports each change of the session's value, and pgjdbc prepares its statements on
      * the server again after a reported change of {@code search_path} (measured in
      * benchmarks/README.md, "Pooled connections that change tenants"). Only where the server reports {@code search_path}
@@ -134,7 +147,11 @@ final class SessionPinning implements Pinning {
         }
         // A session that has a tenant of the driver's gets it back with its own SET: its value, and so
         // the server's report, does not change (a report would make pgjdbc prepare its statements again).
-        String restore = serverKnown && sessionSet != null && sessionSetNorm.equals(serverNorm) ? sessionSet : Envelope.RESET;
+        // Not behind PgBouncer tracking search_path: there the session's value is the one PgBouncer puts
+        // back on whichever server connection the client gets next, and a client that keeps changing
+        // tenants costs it least with none (RESET), as statement pinning leaves it.
+        String restore = !tagText && serverKnown && sessionSet != null && sessionSetNorm.equals(serverNorm)
+                ? sessionSet : Envelope.RESET;
         Envelope e = statementEnv;
         if (e == null || !path.equals(statementPath) || !restore.equals(statementRestore)) {
             e = Envelope.implicit(path.setSessionSql(), restore);
@@ -143,6 +160,25 @@ final class SessionPinning implements Pinning {
             statementRestore = restore;
         }
         serverDirty = true; // if pgjdbc split the string and it then failed, the SET stayed
+        return e;
+    }
+
+    /**
+     * @return the statement's text tagged with its tenant ({@link Envelope#tagged}), or null to send it
+     *         as it is: SQL whose end a comment could fall into, that cannot be wrapped, or that
+     *         changes {@code search_path} or undoes it (which {@link #afterDirect} must see)
+     */
+    private Envelope tagged(TenantPath path, LogicalStatement statement, String sql) {
+        SqlInfo info = statement.info(sql);
+        if (!info.isSafeToWrap() || info.touchesSearchPath() || info.rollsBackOrChains()) {
+            return null;
+        }
+        Envelope e = taggedEnv;
+        if (e == null || (path != taggedPath && !path.equals(taggedPath))) {
+            e = Envelope.tagged(path.setSessionSql());
+            taggedEnv = e;
+            taggedPath = path;
+        }
         return e;
     }
 

@@ -57,7 +57,7 @@ final class TenantPins {
         this.transactionIsolation = new PerTransactionIsolation(pooler.isTransactionPooler());
         this.explicit = settings.defaultTenant();
         this.pinning = switch (settings.mode()) {
-            case SESSION -> new SessionPinning(this, transactionIsolation.owned());
+            case SESSION -> new SessionPinning(this, transactionIsolation.owned(), pooler.isTransactionPooler());
             case STATEMENT -> new StatementPinning(this, !pooler.leaksSearchPath());
             default -> new TransactionPinning(this, null);
         };
@@ -229,7 +229,7 @@ final class TenantPins {
     }
 
     private Envelope counted(Envelope e) {
-        if (e != null && metrics != null) {
+        if (e != null && e.form != null && metrics != null) { // a tagged text pins nothing
             metrics.pinned(e.form);
         }
         return e;

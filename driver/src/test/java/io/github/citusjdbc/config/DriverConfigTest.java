@@ -97,8 +97,8 @@ class DriverConfigTest {
         assertEquals(session, DriverConfig.parse("jdbc:citus://h/db?tenantPinning=auto&pooler=pgbouncer-session", null)
                 .tenants().mode());
         var statement = io.github.citusjdbc.tenant.PinningMode.STATEMENT;
-        assertEquals(statement, DriverConfig.parse("jdbc:citus://h/db?pooler=pgbouncer-transaction-tracking", null)
-                .tenants().mode(), "server connections shared by every tenant: nothing of the pin stays on them");
+        assertEquals(session, DriverConfig.parse("jdbc:citus://h/db?pooler=pgbouncer-transaction-tracking", null)
+                .tenants().mode(), "PgBouncer puts each client's search_path back: a session SET is safe there");
         assertEquals(statement, DriverConfig.parse("jdbc:citus://h/db?pooler=pgbouncer-transaction", null)
                 .tenants().mode(), "a session search_path would leak; SET ... RESET in one implicit transaction does not");
         assertEquals(statement, DriverConfig.parse("jdbc:citus://h/db?tenantPinning=statement", null).tenants().mode());

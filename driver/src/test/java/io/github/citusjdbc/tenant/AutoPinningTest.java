@@ -30,10 +30,11 @@ import org.postgresql.PGConnection;
 
 /**
  * The default {@code tenantPinning=auto}, counted on the wire with {@code RoundTripRelay} on real
- * Citus: session pinning directly, whose {@code SET search_path} rides with the statement that needs
- * it (0 extra round trips per unit of work, also when every unit switches tenant), and statement
- * pinning through PgBouncer 1.18 and through PgBouncer 1.25 tracking {@code search_path}
- * ({@code SET search_path; <sql>; RESET search_path}, see {@code StatementPinningTest}).
+ * Citus: session pinning directly and through PgBouncer 1.25 tracking {@code search_path}, whose
+ * {@code SET search_path} rides with the statement that needs it (0 extra round trips per unit of
+ * work, also when every unit switches tenant; through 1.25 each statement's text names its tenant in
+ * a comment), and statement pinning through PgBouncer 1.18 ({@code SET search_path; <sql>; RESET
+ * search_path}, see {@code StatementPinningTest}).
  */
 class AutoPinningTest {
 
@@ -52,9 +53,9 @@ class AutoPinningTest {
         return PinFixture.autoTargets();
     }
 
-    /** Session pinning (direct), or statement pinning (behind either PgBouncer). */
+    /** Session pinning (direct, and behind PgBouncer 1.25), or statement pinning (behind PgBouncer 1.18). */
     private static boolean session(Target t) {
-        return t.pooler() == null;
+        return t.pooler() == null || t.pooler().equals("pgbouncer-transaction-tracking");
     }
 
     private static String reported(Connection c) throws SQLException {
@@ -217,6 +218,48 @@ class AutoPinningTest {
     }
 
     /**
+     * The same through PgBouncer 1.25 (tracking {@code search_path}): after the first change each
+     * statement, whatever its tenant, carries {@code SET search_path TO "t"; <sql>; RESET
+     * search_path}, so that the value PgBouncer puts back for this client on the server connections
+     * it gets is the default, as with statement pinning; after {@value #SETTLED_UNITS} statements in a
+     * row in one tenant the session takes it and nothing is added.
+     */
+    @Test
+    void throughPgBouncer125AConnectionWhoseTenantKeepsChangingLeavesItsSessionUnpinned() throws Exception {
+        Target t = targets().stream().filter(x -> "pgbouncer-transaction-tracking".equals(x.pooler())).findFirst()
+                .orElseThrow();
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+             Connection c = PinFixture.citus(t, relay);
+             PreparedStatement ps = c.prepareStatement("SELECT name FROM pin_items WHERE id = ?")) {
+            c.setSchema(A);
+            ps.setInt(1, 1);
+            assertEquals(List.of(A + "-1"), rows(ps.executeQuery()));
+            assertEquals(A, reported(c), "the first tenant: set for the session");
+            for (int i = 0; i < 3 * SETTLED_UNITS; i++) {
+                String tenant = i % 3 == 0 ? B : A;
+                c.setSchema(tenant);
+                ps.setInt(1, 1 + i % 5);
+                relay.reset();
+                assertEquals(List.of(tenant + "-" + (1 + i % 5)), rows(ps.executeQuery()), "statement " + i);
+                assertEquals(1, relay.roundTrips(), "statement " + i);
+                assertEquals(3, relay.clientMessages('E'), "statement " + i + ": SET, the query, RESET");
+                assertEquals("$user, public", reported(c), "statement " + i + ": the session keeps no tenant");
+            }
+            c.setSchema(B);
+            ps.setInt(1, 1);
+            for (int i = 1; i <= SETTLED_UNITS; i++) {
+                relay.reset();
+                assertEquals(List.of(B + "-1"), rows(ps.executeQuery()));
+                assertEquals(i < SETTLED_UNITS ? "$user, public" : B, reported(c), "statement " + i + " in a row in " + B);
+                assertEquals(i < SETTLED_UNITS ? 3 : 2, relay.clientMessages('E'), "statement " + i + " in a row in " + B);
+            }
+            relay.reset();
+            assertEquals(List.of(B + "-1"), rows(ps.executeQuery()));
+            assertEquals(1, relay.clientMessages('E'), "the session has the tenant: nothing added");
+        }
+    }
+
+    /**
      * An error in the string carrying the SET rolls the SET back with the string's implicit
      * transaction (autocommit) or with the transaction (explicit): the driver must not believe the
      * server has the new tenant. Checked on Citus (which reports search_path) and on plain PostgreSQL
@@ -288,9 +331,39 @@ class AutoPinningTest {
     }
 
     /**
+     * Through PgBouncer 1.25 each statement of session pinning names its tenant in a comment at its
+     * end, so that statements of the same text from clients of different tenants are different
+     * statements on the server connections they share (a prepared statement is planned again whenever
+     * it runs under another {@code search_path}). Counted in what the client sends, with pgjdbc
+     * sending each statement's text every time ({@code prepareThreshold=0}); the first statement in
+     * the first tenant carries the session {@code SET} instead.
+     */
+    @Test
+    void throughPgBouncer125EachStatementNamesItsTenant() throws Exception {
+        Target t = targets().stream().filter(x -> "pgbouncer-transaction-tracking".equals(x.pooler())).findFirst()
+                .orElseThrow();
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+             Connection c = PinFixture.citus(t, relay, "prepareThreshold=0");
+             PreparedStatement ps = c.prepareStatement("SELECT name FROM pin_items WHERE id = ?")) {
+            List<String> tenants = List.of(A, A, A, B, B, A);
+            for (int i = 0; i < tenants.size(); i++) {
+                String tenant = tenants.get(i);
+                String tag = "/* \"" + tenant + "\" */";
+                c.setSchema(tenant);
+                relay.rewriteClientText(tag, tag, 100); // counts the tag's occurrences, changes nothing
+                ps.setInt(1, 2);
+                assertEquals(List.of(tenant + "-2"), rows(ps.executeQuery()), "execution " + i);
+                assertEquals(i == 0 ? 100 : 99, relay.rewritesLeft(), "the text of execution " + i + " names " + tenant);
+            }
+        }
+    }
+
+    /**
      * With the tenant unchanged nothing is added in session pinning: one command per statement, the
-     * user's, while another client of another tenant works on the same server (behind either PgBouncer
-     * the pin goes with every statement, in the same round trip, and the server connection keeps nothing).
+     * user's, while another client of another tenant works on the same server (through PgBouncer 1.25,
+     * which puts each client's {@code search_path} back on the server connection it hands out; behind
+     * PgBouncer 1.18 the pin goes with every statement, in the same round trip, and the server
+     * connection keeps nothing).
      */
     @ParameterizedTest
     @MethodSource("targets")

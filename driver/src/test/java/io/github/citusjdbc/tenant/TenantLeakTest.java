@@ -102,7 +102,7 @@ class TenantLeakTest {
         config.setMaximumPoolSize(POOL);
         config.addDataSourceProperty("tenantPinning", mode);
         if (bouncer) {
-            // auto: statement pinning behind either PgBouncer (1.25 declared tracking, 1.18 not).
+            // auto: session pinning behind PgBouncer 1.25 (declared tracking), statement pinning behind 1.18.
             boolean tracking = via.equals("pgbouncer125") && !mode.equals("transaction");
             config.addDataSourceProperty("pooler", tracking ? "pgbouncer-transaction-tracking" : "pgbouncer-transaction");
         }
