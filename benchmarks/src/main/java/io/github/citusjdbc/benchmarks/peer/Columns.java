@@ -25,9 +25,9 @@ import java.util.List;
  * are not safe there); citus-jdbc sets it itself with {@code pooler=pgbouncer-transaction}, where
  * its default pins per statement. Through PgBouncer 1.25 (tracking {@code search_path}, keeping
  * prepared statements) citus-jdbc declares {@code pooler=pgbouncer-transaction-tracking}, where its
- * default pins per statement too (with server-side prepared statements), and {@code cj-session-125}
- * pins per session. {@code cj-transaction} is the former default, per-transaction pinning,
- * directly.
+ * default pins per session, each statement's text naming its tenant, and {@code cj-statement-125}
+ * pins per statement (the default there until commit 264b4c4). {@code cj-transaction} is the former
+ * default, per-transaction pinning, directly.
  */
 public final class Columns {
 
@@ -57,7 +57,7 @@ public final class Columns {
             c("pg-125", "pgjdbc qualified, PgBouncer 1.25", PGJDBC, COORDINATOR, PGBOUNCER_125, QUALIFIED, false, ""),
             c("pg-setschema-125", "pgjdbc setSchema, PgBouncer 1.25", PGJDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, ""),
             c("cj-default-125", "citus-jdbc default, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, TRACKING),
-            c("cj-session-125", "citus-jdbc tenantPinning=session, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, TRACKING + "&tenantPinning=session"),
+            c("cj-statement-125", "citus-jdbc tenantPinning=statement, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, TRACKING + "&tenantPinning=statement"),
             c("cj-affinity-125", "citus-jdbc affinity, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, false, TRACKING + "&tenantRouting=affinity"),
             c("cj-readonly-125", "citus-jdbc read-only, PgBouncer 1.25", CITUS_JDBC, COORDINATOR, PGBOUNCER_125, SET_SCHEMA, true, TRACKING));
 

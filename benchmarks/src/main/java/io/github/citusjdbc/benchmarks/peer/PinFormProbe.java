@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code set-config}: {@code SELECT set_config('search_path', '"t"', true); <sql>}, the same
  *       without the warning;</li>
  *   <li>{@code session}: {@code SET search_path} once per connection, the statement alone (with the
- *       tenant's comment); unsafe through PgBouncer 1.18, so not run there.</li>
+ *       tenant's comment); unsafe through PgBouncer 1.18, so not run there;</li>
+ *   <li>{@code session-bare}: the same without the comment, one text for every tenant.</li>
  * </ul>
  *
  * <pre>
@@ -48,7 +49,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class PinFormProbe {
 
     private static final int THREADS = 4;
-    private static final List<String> FORMS = List.of("qualified", "set-reset", "set-local", "set-config", "session");
+    private static final List<String> FORMS = List.of("qualified", "set-reset", "set-local", "set-config", "session",
+            "session-bare");
 
     private PinFormProbe() {
     }
@@ -90,7 +92,7 @@ public final class PinFormProbe {
         List<String[]> columns = new ArrayList<>();
         for (String path : paths.keySet()) {
             for (String form : FORMS) {
-                if (!(form.equals("session") && path.equals("pgbouncer-1.18"))) {
+                if (!(form.startsWith("session") && path.equals("pgbouncer-1.18"))) {
                     columns.add(new String[] {path, form});
                 }
             }
@@ -139,7 +141,7 @@ public final class PinFormProbe {
             String sql = sql(form, tenant, update);
             Thread thread = new Thread(() -> {
                 try (Connection c = DriverManager.getConnection(url, cluster.user(), cluster.password())) {
-                    if (form.equals("session")) {
+                    if (form.startsWith("session")) {
                         try (Statement s = c.createStatement()) {
                             s.execute("SET search_path TO " + tenant);
                         }
@@ -187,6 +189,7 @@ public final class PinFormProbe {
             case "set-local" -> "SET LOCAL search_path TO " + tenant + "; " + plain;
             case "set-config" -> "SELECT set_config('search_path', '" + tenant + "', true); " + plain;
             case "session" -> plain;
+            case "session-bare" -> String.format(statement, "");
             default -> throw new IllegalArgumentException(form);
         };
     }

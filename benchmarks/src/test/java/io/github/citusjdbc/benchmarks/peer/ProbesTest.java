@@ -50,9 +50,10 @@ class ProbesTest {
     void everyPinFormRunsOnEveryPath() throws Exception {
         List<PinFormProbe.Row> rows = PinFormProbe.run(cluster, fixture, 1, 150, false);
         Set<String> expected = Set.of("direct qualified", "direct set-reset", "direct set-local", "direct set-config",
-                "direct session", "pgbouncer-1.25 qualified", "pgbouncer-1.25 set-reset", "pgbouncer-1.25 set-local",
-                "pgbouncer-1.25 set-config", "pgbouncer-1.25 session", "pgbouncer-1.18 qualified",
-                "pgbouncer-1.18 set-reset", "pgbouncer-1.18 set-local", "pgbouncer-1.18 set-config");
+                "direct session", "direct session-bare", "pgbouncer-1.25 qualified", "pgbouncer-1.25 set-reset",
+                "pgbouncer-1.25 set-local", "pgbouncer-1.25 set-config", "pgbouncer-1.25 session",
+                "pgbouncer-1.25 session-bare", "pgbouncer-1.18 qualified", "pgbouncer-1.18 set-reset",
+                "pgbouncer-1.18 set-local", "pgbouncer-1.18 set-config");
         assertEquals(expected, rows.stream().map(r -> r.path() + " " + r.form()).collect(Collectors.toSet()));
         for (PinFormProbe.Row r : rows) { // every operation checked its row, so each slice ran pinned or qualified
             assertTrue(r.opsPerSecond() > 0, r.toString());
