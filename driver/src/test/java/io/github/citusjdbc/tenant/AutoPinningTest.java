@@ -181,9 +181,39 @@ class AutoPinningTest {
      */
     @Test
     void aConnectionWhoseTenantKeepsChangingPinsPerStatementUntilOneTenantHolds() throws Exception {
-        Target direct = targets().get(0);
-        try (RoundTripRelay relay = RoundTripRelay.forUrl(direct.pgjdbcUrl(), Duration.ZERO);
-             Connection c = PinFixture.citus(direct, relay);
+        rotateThenSettle(targets().get(0), A);
+    }
+
+    /**
+     * The same through PgBouncer 1.25 (tracking {@code search_path}): after the first change each
+     * statement, whatever its tenant, carries {@code SET search_path TO "t"; <sql>; RESET
+     * search_path}, so that the value PgBouncer puts back for this client on the server connections
+     * it gets is the default, as with statement pinning; after {@value #SETTLED_UNITS} statements in a
+     * row in one tenant the session takes it and nothing is added.
+     */
+    @Test
+    void throughPgBouncer125AConnectionWhoseTenantKeepsChangingLeavesItsSessionUnpinned() throws Exception {
+        rotateThenSettle(tracking(), "$user, public");
+    }
+
+    /** @return the target through PgBouncer 1.25, declared {@code pooler=pgbouncer-transaction-tracking} */
+    private static Target tracking() {
+        return targets().stream().filter(x -> "pgbouncer-transaction-tracking".equals(x.pooler())).findFirst()
+                .orElseThrow();
+    }
+
+    /**
+     * A connection set to A, then changing tenant every two or three statements, then in B only.
+     *
+     * @param kept the {@code search_path} the session keeps while the tenant keeps changing: A (the
+     *             session's own tenant set back after a statement in another, so a statement in A
+     *             carries nothing and nothing is reported), or the default ({@code RESET} after every
+     *             statement)
+     */
+    private static void rotateThenSettle(Target t, String kept) throws Exception {
+        boolean keepsA = kept.equals(A);
+        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
+             Connection c = PinFixture.citus(t, relay);
              PreparedStatement ps = c.prepareStatement("SELECT name FROM pin_items WHERE id = ?")) {
             c.setSchema(A);
             ps.setInt(1, 1);
@@ -196,10 +226,12 @@ class AutoPinningTest {
                 relay.reset();
                 assertEquals(List.of(tenant + "-" + (1 + i % 5)), rows(ps.executeQuery()), "statement " + i);
                 assertEquals(1, relay.roundTrips(), "statement " + i);
-                assertEquals(tenant.equals(A) ? 1 : 3, relay.clientMessages('E'),
-                        "statement " + i + ": the session's tenant: the query alone; another: SET, the query, SET back");
-                assertEquals(0, relay.serverMessages('S'), "statement " + i + ": no change reported");
-                assertEquals(A, reported(c), "statement " + i + ": the session keeps its tenant");
+                assertEquals(keepsA && tenant.equals(A) ? 1 : 3, relay.clientMessages('E'), "statement " + i
+                        + ": the session's tenant: the query alone; another: SET, the query, SET back (or RESET)");
+                if (keepsA) {
+                    assertEquals(0, relay.serverMessages('S'), "statement " + i + ": no change reported");
+                }
+                assertEquals(kept, reported(c), "statement " + i + ": what the session keeps");
             }
             c.setSchema(B);
             ps.setInt(1, 1);
@@ -207,55 +239,14 @@ class AutoPinningTest {
                 relay.reset();
                 assertEquals(List.of(B + "-1"), rows(ps.executeQuery()));
                 assertEquals(1, relay.roundTrips());
-                assertEquals(i < SETTLED_UNITS ? A : B, reported(c), "statement " + i + " in a row in " + B);
-                assertEquals(i < SETTLED_UNITS ? 3 : 2, relay.clientMessages('E'), "statement " + i + " in a row in " + B + " (then SET and the query)");
+                assertEquals(i < SETTLED_UNITS ? kept : B, reported(c), "statement " + i + " in a row in " + B);
+                assertEquals(i < SETTLED_UNITS ? 3 : 2, relay.clientMessages('E'),
+                        "statement " + i + " in a row in " + B + " (then SET and the query)");
             }
             relay.reset();
             assertEquals(List.of(B + "-1"), rows(ps.executeQuery()));
             assertEquals(1, relay.clientMessages('E'), "the session has the tenant: nothing added");
             assertEquals(1, relay.roundTrips());
-        }
-    }
-
-    /**
-     * The same through PgBouncer 1.25 (tracking {@code search_path}): after the first change each
-     * statement, whatever its tenant, carries {@code SET search_path TO "t"; <sql>; RESET
-     * search_path}, so that the value PgBouncer puts back for this client on the server connections
-     * it gets is the default, as with statement pinning; after {@value #SETTLED_UNITS} statements in a
-     * row in one tenant the session takes it and nothing is added.
-     */
-    @Test
-    void throughPgBouncer125AConnectionWhoseTenantKeepsChangingLeavesItsSessionUnpinned() throws Exception {
-        Target t = targets().stream().filter(x -> "pgbouncer-transaction-tracking".equals(x.pooler())).findFirst()
-                .orElseThrow();
-        try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
-             Connection c = PinFixture.citus(t, relay);
-             PreparedStatement ps = c.prepareStatement("SELECT name FROM pin_items WHERE id = ?")) {
-            c.setSchema(A);
-            ps.setInt(1, 1);
-            assertEquals(List.of(A + "-1"), rows(ps.executeQuery()));
-            assertEquals(A, reported(c), "the first tenant: set for the session");
-            for (int i = 0; i < 3 * SETTLED_UNITS; i++) {
-                String tenant = i % 3 == 0 ? B : A;
-                c.setSchema(tenant);
-                ps.setInt(1, 1 + i % 5);
-                relay.reset();
-                assertEquals(List.of(tenant + "-" + (1 + i % 5)), rows(ps.executeQuery()), "statement " + i);
-                assertEquals(1, relay.roundTrips(), "statement " + i);
-                assertEquals(3, relay.clientMessages('E'), "statement " + i + ": SET, the query, RESET");
-                assertEquals("$user, public", reported(c), "statement " + i + ": the session keeps no tenant");
-            }
-            c.setSchema(B);
-            ps.setInt(1, 1);
-            for (int i = 1; i <= SETTLED_UNITS; i++) {
-                relay.reset();
-                assertEquals(List.of(B + "-1"), rows(ps.executeQuery()));
-                assertEquals(i < SETTLED_UNITS ? "$user, public" : B, reported(c), "statement " + i + " in a row in " + B);
-                assertEquals(i < SETTLED_UNITS ? 3 : 2, relay.clientMessages('E'), "statement " + i + " in a row in " + B);
-            }
-            relay.reset();
-            assertEquals(List.of(B + "-1"), rows(ps.executeQuery()));
-            assertEquals(1, relay.clientMessages('E'), "the session has the tenant: nothing added");
         }
     }
 
@@ -340,8 +331,7 @@ class AutoPinningTest {
      */
     @Test
     void throughPgBouncer125EachStatementNamesItsTenant() throws Exception {
-        Target t = targets().stream().filter(x -> "pgbouncer-transaction-tracking".equals(x.pooler())).findFirst()
-                .orElseThrow();
+        Target t = tracking();
         try (RoundTripRelay relay = RoundTripRelay.forUrl(t.pgjdbcUrl(), Duration.ZERO);
              Connection c = PinFixture.citus(t, relay, "prepareThreshold=0");
              PreparedStatement ps = c.prepareStatement("SELECT name FROM pin_items WHERE id = ?")) {
