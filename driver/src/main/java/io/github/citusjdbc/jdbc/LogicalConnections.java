@@ -5,14 +5,16 @@ import io.github.citusjdbc.CitusSqlState;
 import io.github.citusjdbc.config.DriverConfig;
 import io.github.citusjdbc.routing.Router;
 import io.github.citusjdbc.routing.Routers;
+import io.github.citusjdbc.sockets.BoundedLogin;
 import io.github.citusjdbc.topology.ClusterView;
 import io.github.citusjdbc.topology.TopologyRegistry;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.sql.Connection;
 import java.sql.Driver;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Objects;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +40,18 @@ public final class LogicalConnections {
      *                      the physical connection is closed when a later step fails
      */
     public static CitusConnection open(Driver pgjdbc, DriverConfig config) throws SQLException {
-        Connection physical = pgjdbc.connect(config.pgjdbcUrl(), config.pgjdbcProperties());
-        if (physical == null) {
-            throw new SQLException("pgjdbc refused the URL " + config.pgjdbcUrl(), CitusSqlState.UNABLE_TO_CONNECT.getState());
+        Properties props = config.pgjdbcProperties();
+        // pgjdbc's login timeouts kept, but not as socket timeouts: the socket stays blocking (BoundedLogin).
+        BoundedLogin login = BoundedLogin.keepingTimeouts(props);
+        Connection physical;
+        try {
+            physical = pgjdbc.connect(config.pgjdbcUrl(), props);
+            if (physical == null) {
+                throw new SQLException("pgjdbc refused the URL " + config.pgjdbcUrl(), CitusSqlState.UNABLE_TO_CONNECT.getState());
+            }
+            login.succeeded(physical);
+        } finally {
+            login.end();
         }
         try {
             applySessionDefaults(physical, config);

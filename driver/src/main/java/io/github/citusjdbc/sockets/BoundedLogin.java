@@ -24,8 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code socketFactory}, the login is bounded the way pgjdbc offers instead: {@code socketTimeout}
  * during the login, the application's value set again after it.
  *
+ * <p>The URL's own connection ({@link #keepingTimeouts}) keeps pgjdbc's bounds instead, each phase
+ * as pgjdbc bounds it, by timers of its {@link LoginSocket}s rather than socket timeouts.
+ *
  * <pre>
- * BoundedLogin login = BoundedLogin.prepare(props, seconds);
+ * BoundedLogin login = BoundedLogin.prepare(props, seconds); // or keepingTimeouts(props)
  * Connection c;
  * try {
  *     c = pgjdbc.connect(url, props);
@@ -47,15 +50,20 @@ public final class BoundedLogin {
     private static final Map<String, BoundedLogin> ACTIVE = new ConcurrentHashMap<>();
     private static final AtomicLong IDS = new AtomicLong();
 
-    private final String id; // null: bounded by socketTimeout instead
+    /** The login as pgjdbc does it: nothing changed, nothing to do after it. */
+    private static final BoundedLogin AS_IS = new BoundedLogin(null, null, false);
+
+    private final String id; // null: bounded by socketTimeout instead, or AS_IS
     private final String applicationSocketTimeout; // the fallback restores it after the login
+    private final boolean keepsTimeouts; // pgjdbc's own timeouts, kept by LoginSocket's timers
     private final List<Socket> sockets = new ArrayList<>(2); // guarded by this
     private boolean ended; // guarded by this
     private boolean succeeded; // guarded by this
 
-    private BoundedLogin(String id, String applicationSocketTimeout) {
+    private BoundedLogin(String id, String applicationSocketTimeout, boolean keepsTimeouts) {
         this.id = id;
         this.applicationSocketTimeout = applicationSocketTimeout;
+        this.keepsTimeouts = keepsTimeouts;
     }
 
     /**
@@ -71,7 +79,7 @@ public final class BoundedLogin {
             atMost(props, LOGIN_TIMEOUT, seconds);
             String given = props.getProperty(SOCKET_TIMEOUT);
             atMost(props, SOCKET_TIMEOUT, seconds); // reads under a timeout: the socket turns non-blocking
-            return new BoundedLogin(null, given);
+            return new BoundedLogin(null, given, false);
         }
         // One bound for the whole login, kept by pgjdbc's loginTimeout and by closing the sockets of a
         // login given up on; none of pgjdbc's socket timeouts, each of which would leave the socket
@@ -82,7 +90,28 @@ public final class BoundedLogin {
         if (props.getProperty(SSL_RESPONSE_TIMEOUT) == null) {
             props.setProperty(SSL_RESPONSE_TIMEOUT, "0");
         }
-        BoundedLogin login = new BoundedLogin(Long.toString(IDS.incrementAndGet()), null);
+        return register(props, new BoundedLogin(Long.toString(IDS.incrementAndGet()), null, false));
+    }
+
+    /**
+     * The login of the URL's connection: pgjdbc's own timeouts as the application set them (or
+     * pgjdbc's defaults), each phase bounded as pgjdbc bounds it, so that a multi-host URL still
+     * moves on from a silent host, but by closing the socket ({@link LoginSocket}) instead of a
+     * socket timeout. So the connection stays blocking with TLS too. As pgjdbc does it (nothing
+     * changed) when the application set {@code socketTimeout} (its reads time out anyway) or its own
+     * {@code socketFactory}, or pgjdbc cannot instantiate {@link LoginSocketFactory}.
+     *
+     * @param props pgjdbc's properties for the connection, changed here
+     */
+    public static BoundedLogin keepingTimeouts(Properties props) {
+        if (!FACTORY_USABLE || props.getProperty(FACTORY) != null
+                || socketTimeoutMillis(props.getProperty(SOCKET_TIMEOUT)) > 0) {
+            return AS_IS;
+        }
+        return register(props, new BoundedLogin(Long.toString(IDS.incrementAndGet()), null, true));
+    }
+
+    private static BoundedLogin register(Properties props, BoundedLogin login) {
         ACTIVE.put(login.id, login);
         props.setProperty(FACTORY, LoginSocketFactory.class.getName());
         props.setProperty(ARG, login.id);
@@ -91,9 +120,19 @@ public final class BoundedLogin {
 
     /** The login succeeded: its sockets belong to {@code c} now; the fallback sets the application's socket timeout. */
     public void succeeded(Connection c) throws SQLException {
+        if (this == AS_IS) {
+            return;
+        }
+        List<Socket> own;
         synchronized (this) {
             succeeded = true;
+            own = List.copyOf(sockets);
             sockets.clear();
+        }
+        for (Socket s : own) {
+            if (s instanceof LoginSocket l) {
+                l.endPhase(); // not under this lock: a LoginSocket asks it while holding its own
+            }
         }
         if (id == null) {
             c.setNetworkTimeout(Runnable::run, socketTimeoutMillis(applicationSocketTimeout));
@@ -102,6 +141,9 @@ public final class BoundedLogin {
 
     /** The login is over: a login that did not succeed has its sockets closed (pgjdbc may still wait on one). */
     public void end() {
+        if (this == AS_IS) {
+            return;
+        }
         List<Socket> left;
         synchronized (this) {
             ended = true;
@@ -112,12 +154,25 @@ public final class BoundedLogin {
             ACTIVE.remove(id);
         }
         for (Socket s : left) {
+            if (s instanceof LoginSocket l) {
+                l.endPhase();
+            }
             try {
                 s.close();
             } catch (IOException ignored) {
                 // closing is all that is left to do
             }
         }
+    }
+
+    /** @return a new socket for this login: one that keeps pgjdbc's timeouts by timers while the login is in progress */
+    synchronized Socket newSocket() {
+        return keepsTimeouts && !succeeded && !ended ? new LoginSocket(this) : new Socket();
+    }
+
+    /** @return whether the login has neither succeeded nor ended */
+    synchronized boolean inProgress() {
+        return !succeeded && !ended;
     }
 
     /** @return whether this login is still waited for (else the socket must not be used) */

@@ -3,8 +3,6 @@ package io.github.citusjdbc.sockets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code isValid} on a physical connection, bounded without a socket timeout (see the package
@@ -14,8 +12,6 @@ import java.util.concurrent.TimeUnit;
  * check without a bound ({@code 0}) or with an invalid one, go to pgjdbc as they are.
  */
 public final class BoundedValidation {
-
-    private static ScheduledThreadPoolExecutor timer; // guarded by the class; its thread ends when idle
 
     private BoundedValidation() {
     }
@@ -32,7 +28,7 @@ public final class BoundedValidation {
         if (seconds <= 0 || c.getNetworkTimeout() > 0) {
             return c.isValid(seconds); // pgjdbc's own: no bound, an invalid one, or reads that time out already
         }
-        ScheduledFuture<?> abort = timer().schedule(() -> abortQuietly(c), seconds, TimeUnit.SECONDS);
+        ScheduledFuture<?> abort = SocketTimer.after(seconds * 1000L, () -> abortQuietly(c));
         try {
             return c.isValid(0) && !abort.isDone();
         } finally {
@@ -46,20 +42,5 @@ public final class BoundedValidation {
         } catch (SQLException | RuntimeException ignored) {
             // the check fails either way
         }
-    }
-
-    private static synchronized ScheduledThreadPoolExecutor timer() {
-        if (timer == null) {
-            ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread th = new Thread(r, "citus-jdbc-validation-timer");
-                th.setDaemon(true);
-                return th;
-            });
-            t.setKeepAliveTime(10, TimeUnit.SECONDS);
-            t.allowCoreThreadTimeOut(true);
-            t.setRemoveOnCancelPolicy(true);
-            timer = t;
-        }
-        return timer;
     }
 }

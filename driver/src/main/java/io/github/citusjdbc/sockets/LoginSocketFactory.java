@@ -8,9 +8,10 @@ import java.util.Properties;
 import javax.net.SocketFactory;
 
 /**
- * The socket factory pgjdbc instantiates by name ({@code socketFactory}) for one login of a routed
- * connection, found again through {@code socketFactoryArg}: plain sockets, each handed to its
- * {@link BoundedLogin} so that a login given up on can be closed from outside. pgjdbc keeps the
+ * The socket factory pgjdbc instantiates by name ({@code socketFactory}) for one login, found again
+ * through {@code socketFactoryArg}: sockets handed to its {@link BoundedLogin} so that a login given
+ * up on can be closed from outside (for the URL's connection, {@link LoginSocket}s, which keep
+ * pgjdbc's login timeouts by timers). pgjdbc keeps the
  * instance for the connection's cancel requests; their sockets are plain sockets too.
  */
 public final class LoginSocketFactory extends SocketFactory {
@@ -24,7 +25,7 @@ public final class LoginSocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() throws IOException {
-        Socket s = new Socket();
+        Socket s = login == null ? new Socket() : login.newSocket();
         if (login != null && !login.adopt(s)) {
             s.close();
             throw new SocketException("citus-jdbc: the login was given up (nodeConnectTimeout)");

@@ -32,10 +32,10 @@ import org.junit.jupiter.api.Test;
  * and every later read then costs a failed read and a {@code poll} more (docs/facts.md, "A socket
  * timeout costs every read after it"). Their login and validation are bounded another way. Read
  * from the kernel: {@code O_NONBLOCK} in {@code /proc/self/fdinfo} of the connection's socket, found
- * as the socket to the node's port that opened with the routed connection (Linux only). Without
- * TLS: pgjdbc reads the answer to its TLS request under a timeout of its own
- * ({@code sslResponseTimeout}), so a connection that asked for TLS is non-blocking from its start,
- * pgjdbc's alike.
+ * as the socket to the node's port that opened with the routed connection (Linux only). Mostly
+ * without TLS: pgjdbc reads the answer to its TLS request under a timeout of its own
+ * ({@code sslResponseTimeout}), so its own connections that ask for TLS are non-blocking from their
+ * start; the driver's are not, which two tests check with TLS.
  */
 class SocketModeTest {
 
@@ -90,6 +90,24 @@ class SocketModeTest {
                 + "?sslmode=require&clusterName=default&ApplicationName=socket_mode_tls";
         assertEquals(List.of(false), routedModes(url, standby.port(), SocketModeTest::assertTls),
                 "the routed connection's socket, with TLS");
+    }
+
+    /**
+     * The URL's own connection with TLS (the default {@code sslmode=prefer}, which the kit's Citus
+     * servers accept): pgjdbc bounds its TLS request and handshake with socket timeouts, which
+     * citus-jdbc keeps as timers instead (UrlLoginTest checks the bounds).
+     */
+    @Test
+    void withTlsTheUrlConnectionStaysBlockingWherePgjdbcsOwnDoesNot() throws Exception {
+        String query = "/" + cluster.database() + "?ApplicationName=socket_mode_url_tls";
+        try (Connection c = DriverManager.getConnection("jdbc:citus://" + coordinator.address() + query, app(cluster))) {
+            assertTls(c);
+            assertFalse(nonBlocking(clientPort(c), coordinator.port()), "citus-jdbc's URL connection with TLS");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + coordinator.address() + query, app(cluster))) {
+            assertTls(c);
+            assertTrue(nonBlocking(clientPort(c), coordinator.port()), "pgjdbc's own with TLS: non-blocking from its TLS request on");
+        }
     }
 
     private interface Check {
