@@ -15,7 +15,7 @@ import java.util.function.Function;
  * {@code relays} on, every address is a {@link RoundTripRelay} in front of the node or its
  * PgBouncer, adding {@code delay} per direction and counting round trips; the relay answers TLS
  * requests with 'N', so every URL says {@code sslmode=disable} (also without relays, so that all
- * paths compare alike).
+ * paths compare alike), unless {@code tls} (no relays then): {@code sslmode=require}.
  */
 public final class Network implements AutoCloseable {
 
@@ -23,14 +23,19 @@ public final class Network implements AutoCloseable {
     private final Fixture fixture;
     private final boolean relays;
     private final Duration delay;
+    private final String sslmode;
     private final Function<ClusterNode, String> registered;
     private final Map<String, RoundTripRelay> open = new LinkedHashMap<>();
 
     /**
      * @param registered the address {@code pg_dist_node} holds for a node (what citus-jdbc's topology reads)
      */
-    public Network(LocalCluster cluster, Fixture fixture, boolean relays, Duration delay,
+    public Network(LocalCluster cluster, Fixture fixture, boolean relays, Duration delay, boolean tls,
                    Function<ClusterNode, String> registered) {
+        if (tls && relays) {
+            throw new IllegalArgumentException("the relays answer TLS requests with 'N'");
+        }
+        this.sslmode = tls ? "require" : "disable";
         this.cluster = cluster;
         this.fixture = fixture;
         this.relays = relays;
@@ -74,7 +79,7 @@ public final class Network implements AutoCloseable {
             case HOLDER_STANDBY -> cluster.standbyOf(cluster.worker(1));
         };
         StringBuilder url = new StringBuilder(col.driver().prefix).append(address(node, col.path()))
-                .append('/').append(cluster.database()).append("?sslmode=disable");
+                .append('/').append(cluster.database()).append("?sslmode=").append(sslmode);
         if (!col.properties().isEmpty()) {
             url.append('&').append(col.properties());
         }

@@ -41,12 +41,12 @@ public final class PeerBench {
             try (WorkerDelay workers = WorkerDelay.install(cluster, s.workerDelay());
                  PrintWriter csv = Results.open(s.csv())) {
                 try (Network net = new Network(cluster, fixture, !s.clientDelay().isZero(), s.clientDelay(),
-                        workers::registered)) {
+                        s.tls(), workers::registered)) {
                     measure(s, columns, new SliceRunner(net, s.cpu() ? new CpuAccount(cluster.processIds()) : null, s.validateKept()), csv);
                 }
                 if (s.roundTrips()) {
                     try (Network counting = new Network(cluster, fixture, true, java.time.Duration.ZERO,
-                            workers::registered)) {
+                            false, workers::registered)) {
                         countRoundTrips(s, columns, new SliceRunner(counting), csv);
                     }
                 }

@@ -22,6 +22,8 @@ import java.util.List;
  * @param clientDelay    added delay per direction between the client and every server or PgBouncer
  * @param workerDelay    added delay per direction between the coordinator and the workers
  * @param roundTrips     also count round trips per operation on the wire (one thread, through relays)
+ * @param tls            every connection with TLS ({@code sslmode=require}, which the kit's servers accept)
+ *                       instead of {@code sslmode=disable}; not with relays (no delay, no round trips counted)
  * @param cpu            also account each slice's CPU time per operation by process ({@link CpuAccount})
  * @param validateKept   validate each kept connection once with {@code isValid(5)} when taken (as a pool does after idle)
  * @param csv            results file (one row per column, workload, thread count and round)
@@ -29,7 +31,7 @@ import java.util.List;
  */
 public record Settings(int rounds, Duration slice, Duration warmup, List<Integer> threads, List<Workload> workloads,
                        List<String> columns, int tenants, boolean sharedTenant, Duration clientDelay, Duration workerDelay,
-                       boolean roundTrips, boolean cpu, boolean validateKept, Path csv, Path svg) {
+                       boolean roundTrips, boolean tls, boolean cpu, boolean validateKept, Path csv, Path svg) {
 
     public static Settings parse(String[] args) {
         int rounds = 3;
@@ -43,6 +45,7 @@ public record Settings(int rounds, Duration slice, Duration warmup, List<Integer
         Duration clientDelay = Duration.ZERO;
         Duration workerDelay = Duration.ZERO;
         boolean roundTrips = true;
+        boolean tls = false;
         boolean cpu = false;
         boolean validateKept = false;
         Path csv = Path.of("benchmarks/results/peer.csv");
@@ -64,6 +67,7 @@ public record Settings(int rounds, Duration slice, Duration warmup, List<Integer
                 case "--delay-ms" -> clientDelay = Duration.ofMillis(Long.parseLong(v));
                 case "--worker-delay-ms" -> workerDelay = Duration.ofMillis(Long.parseLong(v));
                 case "--round-trips" -> roundTrips = Boolean.parseBoolean(v);
+                case "--tls" -> tls = Boolean.parseBoolean(v);
                 case "--cpu" -> cpu = Boolean.parseBoolean(v);
                 case "--validate-kept" -> validateKept = Boolean.parseBoolean(v);
                 case "--csv" -> csv = Path.of(v);
@@ -74,17 +78,20 @@ public record Settings(int rounds, Duration slice, Duration warmup, List<Integer
         if (tenants < 2 || tenants % 2 != 0) {
             throw new IllegalArgumentException("--tenants must be even and at least 2");
         }
+        if (tls && (roundTrips || !clientDelay.isZero())) {
+            throw new IllegalArgumentException("--tls true needs --round-trips false and no --delay-ms: the relays answer TLS requests with 'N'");
+        }
         if (svg == null) {
             String name = csv.getFileName().toString().replaceFirst("\\.csv$", "");
             svg = csv.resolveSibling(name + ".svg");
         }
         return new Settings(rounds, slice, warmup, threads, workloads, columns, tenants, sharedTenant, clientDelay, workerDelay,
-                roundTrips, cpu, validateKept, csv, svg);
+                roundTrips, tls, cpu, validateKept, csv, svg);
     }
 
     static final String OPTIONS = "--rounds N --slice-ms MS --warmup-ms MS --threads 1,4,32 "
             + "--workloads read,update,insert,tx,mix --columns all|id,id --tenants N --shared-tenant true|false --delay-ms MS "
-            + "--worker-delay-ms MS --round-trips true|false --cpu true|false --validate-kept true|false --csv FILE --svg FILE";
+            + "--worker-delay-ms MS --round-trips true|false --tls true|false --cpu true|false --validate-kept true|false --csv FILE --svg FILE";
 
     /** @return the selected columns, in table order */
     public List<ColumnSpec> selectedColumns() {
@@ -110,6 +117,6 @@ public record Settings(int rounds, Duration slice, Duration warmup, List<Integer
         return "rounds=" + rounds + " slice=" + slice.toMillis() + "ms warmup=" + warmup.toMillis() + "ms threads="
                 + threads + " workloads=" + workloads.stream().map(Workload::id).toList() + " tenants=" + tenants + (sharedTenant ? " sharedTenant" : "")
                 + " clientDelay=" + clientDelay.toMillis() + "ms workerDelay=" + workerDelay.toMillis() + "ms"
-                + (validateKept ? " validateKept" : "");
+                + (validateKept ? " validateKept" : "") + (tls ? " tls" : "");
     }
 }
