@@ -129,25 +129,24 @@ class UrlLoginTest {
     @ParameterizedTest
     @ValueSource(strings = {"citus", "postgresql"})
     void aHostSilentInTheTlsHandshakeFailsAfterConnectTimeout(String driver) throws Exception {
-        try (SilentHost silent = new SilentHost(true)) {
-            long start = System.nanoTime();
-            SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(
-                    url(driver, silent.address(), "sslmode=require&connectTimeout=1"), app(cluster)).close());
-            assertAboutOneSecond(millisSince(start), "failed");
-            assertEquals("08006", e.getSQLState(), e.toString()); // pgjdbc's "SSL error", with either driver
-            assertEquals(1, silent.accepted.size(), "the TLS request was answered, then nothing");
-        }
+        failsAlone(driver, true, "connectTimeout=1", "08006"); // pgjdbc's "SSL error", with either driver
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"citus", "postgresql"})
-    void aSilentHostAloneFailsAfterTheBound(String driver) throws Exception {
-        try (SilentHost silent = new SilentHost(false)) {
+    void aHostSilentAtTheTlsRequestFailsAfterSslResponseTimeout(String driver) throws Exception {
+        failsAlone(driver, false, "sslResponseTimeout=1000", "08001");
+    }
+
+    /** A silent host alone in the URL: the login fails after the 1 s bound {@code bound} sets, once tried, with {@code state}. */
+    private static void failsAlone(String driver, boolean acceptsTls, String bound, String state) throws Exception {
+        try (SilentHost silent = new SilentHost(acceptsTls)) {
             long start = System.nanoTime();
             SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(
-                    url(driver, silent.address(), "sslmode=require&sslResponseTimeout=1000"), app(cluster)).close());
+                    url(driver, silent.address(), "sslmode=require&" + bound), app(cluster)).close());
             assertAboutOneSecond(millisSince(start), "failed");
-            assertEquals("08001", e.getSQLState(), e.toString());
+            assertEquals(state, e.getSQLState(), e.toString());
+            assertEquals(1, silent.accepted.size(), "tried once");
             assertFalse(String.valueOf(e.getMessage()).contains(cluster.password()), "no password in the message");
         }
     }
