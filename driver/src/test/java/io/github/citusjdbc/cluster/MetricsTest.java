@@ -227,12 +227,12 @@ class MetricsTest {
         assertEquals((double) m.getExtraRoundTrips().get("pin"),
                 registry.get("citus.extra.round.trips").tag("cause", "pin").functionCounter().count(), 0.0);
 
-        ObjectName name = new ObjectName("io.github.citusjdbc:type=Cluster,name=*");
         var server = ManagementFactory.getPlatformMBeanServer();
-        List<ObjectName> beans = new ArrayList<>(server.queryNames(name, null));
-        ObjectName ours = beans.stream().filter(n -> n.getKeyProperty("name").contains(cluster.coordinator().address().toString()))
-                .filter(n -> !n.getKeyProperty("name").contains("[")).findFirst().orElseThrow(() -> new AssertionError(
-                        "no bean for the cluster among " + beans));
+        // The data source's cluster exactly: other tests' URLs name the coordinator too (with other hosts, or options).
+        ObjectName ours = new ObjectName("io.github.citusjdbc:type=Cluster,name=" + ObjectName.quote(
+                cluster.user() + "@" + cluster.coordinator().address() + "/" + cluster.database()));
+        List<ObjectName> beans = new ArrayList<>(server.queryNames(new ObjectName("io.github.citusjdbc:type=Cluster,name=*"), null));
+        assertTrue(server.isRegistered(ours), "no bean " + ours + " among " + beans);
         TabularData table = (TabularData) server.getAttribute(ours, "UnitsByReason");
         long viaJmx = table.values().stream().map(CompositeData.class::cast)
                 .filter(row -> "READ_TENANT_SECONDARY".equals(row.get("key"))).mapToLong(row -> (Long) row.get("value"))
