@@ -36,11 +36,31 @@ public final class MethodTrace implements AutoCloseable {
         CodeSource driverCode = driverClass.getProtectionDomain().getCodeSource();
         String driverLocation = driverCode.getLocation().toString();
         Instrumentation inst = ByteBuddyAgent.install();
+        List<String> errors = new ArrayList<>();
+        java.util.Set<String> transformed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AgentBuilder.Listener failures = new AgentBuilder.Listener.Adapter() {
+            @Override
+            public void onError(String typeName, ClassLoader loader, net.bytebuddy.utility.JavaModule module,
+                                boolean loaded, Throwable throwable) {
+                synchronized (errors) {
+                    errors.add(typeName + ": " + throwable);
+                }
+            }
+
+            @Override
+            public void onTransformation(net.bytebuddy.description.type.TypeDescription type, ClassLoader loader,
+                                         net.bytebuddy.utility.JavaModule module, boolean loaded,
+                                         net.bytebuddy.dynamic.DynamicType dynamicType) {
+                transformed.add(type.getName());
+            }
+        };
         AgentBuilder.RawMatcher fromDriver = (type, loader, module, redefined, domain) ->
                 fromLocation(domain, driverLocation) && !type.getName().equals(MethodTrace.class.getName());
         ResettableClassFileTransformer t = new AgentBuilder.Default()
                 .disableClassFormatChanges()
+                .with(failures)
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
                 .type(fromDriver)
@@ -52,6 +72,22 @@ public final class MethodTrace implements AutoCloseable {
                 .transform((builder, type, loader, module, domain) -> builder.visit(Advice.to(Entered.class)
                         .on(ElementMatchers.named("getTransactionState"))))
                 .installOn(inst);
+        for (Class<?> loaded : inst.getAllLoadedClasses()) { // loaded before: each must have been retransformed
+            if (fromLocation(loaded.getProtectionDomain(), driverLocation) && !loaded.isInterface()
+                    && !loaded.isSynthetic() && !loaded.getName().equals(MethodTrace.class.getName())
+                    && !loaded.getName().startsWith(MethodTrace.class.getName() + "$")
+                    && !transformed.contains(loaded.getName())) {
+                synchronized (errors) {
+                    errors.add(loaded.getName() + ": loaded but not instrumented");
+                }
+            }
+        }
+        synchronized (errors) {
+            if (!errors.isEmpty()) { // a class left uninstrumented would make every trace too short
+                t.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+                throw new IllegalStateException("driver classes could not be instrumented: " + errors);
+            }
+        }
         return new MethodTrace(inst, t);
     }
 
