@@ -67,7 +67,8 @@ public enum CitusProperty {
     METRICS_TENANTS("metricsTenants", "0",
             "How many tenants the metrics (`CitusMetrics`, JMX, Micrometer) count one by one: units of work,"
                     + " statements and statement time of the N most active by units of work, the others summed as"
-                    + " `(other)`. `0` (the default) counts none and costs nothing; otherwise one map look-up per"
+                    + " `(other)`. Only the units of connections opened with it are counted (the cluster's other"
+                    + " connections count none). `0` (the default) counts none and costs nothing; otherwise one map look-up per"
                     + " unit of work and two clock reads per statement. At most 1000.",
             Kind.ROUTING),
 

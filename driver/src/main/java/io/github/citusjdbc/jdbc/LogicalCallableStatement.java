@@ -175,7 +175,21 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
     }
 
     @Override
-    boolean executeOnce() throws SQLException {
+    public boolean execute() throws SQLException {
+        return connection.units.inUnit(this, sql, true, (c, q, u) -> c.executeOnce());
+    }
+
+    @Override
+    public ResultSet executeQuery() throws SQLException {
+        return connection.units.inUnit(this, sql, true, (c, q, u) -> c.executeQueryOnce());
+    }
+
+    @Override
+    public long executeLargeUpdate() throws SQLException {
+        return connection.units.inUnit(this, sql, true, (c, q, u) -> c.executeLargeUpdateOnce());
+    }
+
+    private boolean executeOnce() throws SQLException {
         Envelope e = connection.pins.planAround(this);
         if (!enveloped(e)) {
             outs.unserve();
@@ -184,8 +198,7 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
         return runEnveloped(e);
     }
 
-    @Override
-    ResultSet executeQueryOnce() throws SQLException {
+    private ResultSet executeQueryOnce() throws SQLException {
         Envelope e = connection.pins.planAround(this);
         if (!enveloped(e)) {
             outs.unserve();
@@ -201,8 +214,7 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
      * pgjdbc's {@code executeLargeUpdate} executes without keeping rows: with OUT parameters
      * registered it finds nothing returned; otherwise a result set is refused.
      */
-    @Override
-    long executeLargeUpdateOnce() throws SQLException {
+    private long executeLargeUpdateOnce() throws SQLException {
         Envelope e = connection.pins.planAround(this);
         if (!enveloped(e)) {
             outs.unserve();

@@ -68,7 +68,7 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         if (metrics != null && config.metricsTenants() > 0) {
             metrics.countTenants(config.metricsTenants()); // synchronized: only for connections that ask
         }
-        this.pins = new TenantPins(this, config.tenants(), config.pooler(), metrics);
+        this.pins = new TenantPins(this, config.tenants(), config.pooler(), metrics, config.metricsTenants() > 0);
         pins.attach(physical);
         this.units = new UnitRunner(this);
         state.readOnly = config.readOnly() != null && config.readOnly();

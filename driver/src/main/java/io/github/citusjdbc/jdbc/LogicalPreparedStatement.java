@@ -63,36 +63,41 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
      * when the unit of work pins nothing; otherwise the envelope the pin decides, and the
      * application's result read from it ({@code pinned}).
      */
-    final <T> T once(PhysicalCall<T> call, PinnedResult<T> pinned) throws SQLException {
-        Envelope e = connection.pins.plan(this, sql);
+    final <T> T once(UnitOfWork unit, PhysicalCall<T> call, PinnedResult<T> pinned) throws SQLException {
+        Pinning pinning = connection.pins.pinning;
+        Envelope e = pinning.plan(unit, this, sql);
         if (e != null) {
             runPinned(e);
             return pinned.read(this);
         }
-        T result = call.run(usePlain());
-        connection.pins.afterDirect(this, sql);
+        if (delegate != plain) {
+            switchTo((PreparedStatement) plain);
+        }
+        results.reset();
+        T result = call.run((PreparedStatement) plain);
+        pinning.afterDirect(unit, this, sql);
         return result;
-    }
-
-    boolean executeOnce() throws SQLException {
-        return once(PreparedStatement::execute, LogicalStatement::isResultSetNow);
     }
 
     /** The user's result set of an envelope, unwrapped (as pgjdbc's {@code executeQuery} returns it on the direct path). */
     private static final PinnedResult<ResultSet> RESULT_SET = s -> s.results.singleResultSet(s.delegate);
 
-    ResultSet executeQueryOnce() throws SQLException {
-        return wrapResultSet(once(PreparedStatement::executeQuery, RESULT_SET));
-    }
+    // The three executions, each one call of once() in its unit of work (CallableStatement has its own).
+    private static final SqlCall<LogicalPreparedStatement, Boolean> EXECUTE =
+            (p, sql, unit) -> p.once(unit, PreparedStatement::execute, LogicalStatement::isResultSetNow);
+    private static final SqlCall<LogicalPreparedStatement, ResultSet> QUERY =
+            (p, sql, unit) -> p.wrapResultSet(p.once(unit, PreparedStatement::executeQuery, RESULT_SET));
+    private static final SqlCall<LogicalPreparedStatement, Long> LARGE_UPDATE =
+            (p, sql, unit) -> p.once(unit, PreparedStatement::executeLargeUpdate, LogicalStatement::updateCountOnly);
 
     @Override
     public boolean execute() throws SQLException {
-        return connection.units.inUnit(this, sql, true, (p, q) -> p.executeOnce());
+        return connection.units.inUnit(this, sql, true, EXECUTE);
     }
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        return connection.units.inUnit(this, sql, true, (p, q) -> p.executeQueryOnce());
+        return connection.units.inUnit(this, sql, true, QUERY);
     }
 
     @Override
@@ -102,7 +107,7 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        return connection.units.inUnit(this, sql, true, (p, q) -> p.executeLargeUpdateOnce());
+        return connection.units.inUnit(this, sql, true, LARGE_UPDATE);
     }
 
     /** Entries were added with addBatch() since the last executeBatch/clearBatch: the batch is routed already. */
@@ -141,10 +146,6 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
         parameters.replay((PreparedStatement) fresh);
     }
 
-    long executeLargeUpdateOnce() throws SQLException {
-        return once(PreparedStatement::executeLargeUpdate, LogicalStatement::updateCountOnly);
-    }
-
     private PreparedStatement usePlain() throws SQLException {
         results.reset();
         if (delegate != plain) {
@@ -165,6 +166,7 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
     }
 
     private void runPinned(Envelope e) throws SQLException {
+        connection.pins.counted(e);
         SqlInfo info = info(sql);
         String ret = returning(info);
         PreparedStatement target = variant(e, ret, info);
@@ -266,12 +268,12 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
     @Override
     public int[] executeBatch() throws SQLException {
         return connection.units.inUnit(this, sql, false,
-                (p, q) -> p.batch(PreparedStatement::executeBatch, LogicalPreparedStatement::ints));
+                (p, q, u) -> p.batch(PreparedStatement::executeBatch, LogicalPreparedStatement::ints));
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        return connection.units.inUnit(this, sql, false, (p, q) -> p.batch(PreparedStatement::executeLargeBatch, c -> c));
+        return connection.units.inUnit(this, sql, false, (p, q, u) -> p.batch(PreparedStatement::executeLargeBatch, c -> c));
     }
 
     private static int[] ints(long[] counts) {

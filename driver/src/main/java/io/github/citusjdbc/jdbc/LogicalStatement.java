@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.postgresql.PGStatement;
+import org.postgresql.core.BaseConnection;
 
 /**
  * A statement of a {@link LogicalConnection}: the hand-written behaviour; {@link WrappedStatement}
@@ -14,7 +15,7 @@ import org.postgresql.PGStatement;
  *
  * <p>Every execution is one call of {@link UnitRunner#inUnit} (the unit of work, routing)
  * running {@link #once}: with nothing pinned the SQL goes straight to pgjdbc; with a tenant pinned
- * it goes inside the {@link Envelope} its connection's {@link TenantPins} decides, and the
+ * it goes inside the {@link Envelope} its connection's {@link Pinning} plans from the unit, and the
  * {@link ResultNavigator} hides the envelope's own results, so that {@code execute},
  * {@code getMoreResults}, {@code getUpdateCount}, {@code getResultSet}, the {@code executeQuery} /
  * {@code executeUpdate} checks and generated keys behave as pgjdbc's do for the user SQL alone.
@@ -52,7 +53,8 @@ abstract class LogicalStatement implements Statement {
 
     /** @return the classification of {@code sql} as the server reads it now, cached for the last text */
     SqlInfo info(String sql) {
-        boolean std = connection.pins.standardConformingStrings();
+        BaseConnection pgjdbc = connection.pins.base;
+        boolean std = pgjdbc == null || pgjdbc.getStandardConformingStrings(); // as TenantPins.standardConformingStrings
         if (classified == null || std != classifiedStd || !sql.equals(classifiedSql)) {
             classified = connection.sqlInfos.classify(sql, std);
             classifiedSql = sql;
@@ -78,11 +80,11 @@ abstract class LogicalStatement implements Statement {
     // ------------------------------------------------------------------ execution: each call one unit of work (or part of one)
 
     /** pgjdbc's calls for SQL executed as it is, on the plain statement. */
-    private static final SqlCall<LogicalStatement, Boolean> EXECUTE = (s, sql) -> s.direct().execute(sql);
+    private static final SqlCall<LogicalStatement, Boolean> EXECUTE = (s, sql, unit) -> s.direct().execute(sql);
     private static final SqlCall<LogicalStatement, ResultSet> QUERY =
-            (s, sql) -> s.wrapResultSet(s.direct().executeQuery(sql));
-    private static final SqlCall<LogicalStatement, Integer> UPDATE = (s, sql) -> s.direct().executeUpdate(sql);
-    private static final SqlCall<LogicalStatement, Long> LARGE_UPDATE = (s, sql) -> s.direct().executeLargeUpdate(sql);
+            (s, sql, unit) -> s.wrapResultSet(s.direct().executeQuery(sql));
+    private static final SqlCall<LogicalStatement, Integer> UPDATE = (s, sql, unit) -> s.direct().executeUpdate(sql);
+    private static final SqlCall<LogicalStatement, Long> LARGE_UPDATE = (s, sql, unit) -> s.direct().executeLargeUpdate(sql);
 
     /** How the application's result is read once an envelope ran (its own results skipped). */
     @FunctionalInterface
@@ -97,12 +99,13 @@ abstract class LogicalStatement implements Statement {
      *
      * @param keys the generated-key columns asked for ({@link #STAR}: all), or null for none
      */
-    private <T> T once(String sql, String[] keys, SqlCall<LogicalStatement, T> direct, PinnedResult<T> pinned)
-            throws SQLException {
-        Envelope e = connection.pins.plan(this, sql);
+    private <T> T once(UnitOfWork unit, String sql, String[] keys, SqlCall<LogicalStatement, T> direct,
+                       PinnedResult<T> pinned) throws SQLException {
+        Pinning pinning = connection.pins.pinning;
+        Envelope e = pinning.plan(unit, this, sql);
         if (e == null) {
-            T result = direct.run(this, sql);
-            connection.pins.afterDirect(this, sql);
+            T result = direct.run(this, sql, unit);
+            pinning.afterDirect(unit, this, sql);
             return result;
         }
         SqlInfo info = info(sql);
@@ -113,23 +116,23 @@ abstract class LogicalStatement implements Statement {
 
     @Override
     public boolean execute(String sql) throws SQLException {
-        return connection.units.inUnit(this, sql, true, (s, q) -> s.once(q, null, EXECUTE, LogicalStatement::isResultSetNow));
+        return connection.units.inUnit(this, sql, true, (s, q, u) -> s.once(u, q, null, EXECUTE, LogicalStatement::isResultSetNow));
     }
 
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
-        return connection.units.inUnit(this, sql, true, (s, q) -> s.once(q, null, QUERY, LogicalStatement::singleResultSet));
+        return connection.units.inUnit(this, sql, true, (s, q, u) -> s.once(u, q, null, QUERY, LogicalStatement::singleResultSet));
     }
 
     @Override
     public int executeUpdate(String sql) throws SQLException {
-        return connection.units.inUnit(this, sql, true, (s, q) -> s.once(q, null, UPDATE, t -> (int) t.updateCountOnly()));
+        return connection.units.inUnit(this, sql, true, (s, q, u) -> s.once(u, q, null, UPDATE, t -> (int) t.updateCountOnly()));
     }
 
     @Override
     public long executeLargeUpdate(String sql) throws SQLException {
         return connection.units.inUnit(this, sql, true,
-                (s, q) -> s.once(q, null, LARGE_UPDATE, LogicalStatement::updateCountOnly));
+                (s, q, u) -> s.once(u, q, null, LARGE_UPDATE, LogicalStatement::updateCountOnly));
     }
 
     @Override
@@ -137,8 +140,8 @@ abstract class LogicalStatement implements Statement {
         if (autoGeneratedKeys != Statement.RETURN_GENERATED_KEYS) {
             return execute(sql);
         }
-        return connection.units.inUnit(this, sql, true, (s, q) -> s.once(q, STAR,
-                (t, x) -> t.direct().execute(x, autoGeneratedKeys), LogicalStatement::isResultSetNow));
+        return connection.units.inUnit(this, sql, true, (s, q, u) -> s.once(u, q, STAR,
+                (t, x, v) -> t.direct().execute(x, autoGeneratedKeys), LogicalStatement::isResultSetNow));
     }
 
     @Override
@@ -146,8 +149,8 @@ abstract class LogicalStatement implements Statement {
         if (columnNames != null && columnNames.length == 0) {
             return execute(sql);
         }
-        return connection.units.inUnit(this, sql, true, (s, q) -> s.once(q, columnNames == null ? STAR : columnNames,
-                (t, x) -> t.direct().execute(x, columnNames), LogicalStatement::isResultSetNow));
+        return connection.units.inUnit(this, sql, true, (s, q, u) -> s.once(u, q, columnNames == null ? STAR : columnNames,
+                (t, x, v) -> t.direct().execute(x, columnNames), LogicalStatement::isResultSetNow));
     }
 
     @Override
@@ -168,8 +171,8 @@ abstract class LogicalStatement implements Statement {
         if (autoGeneratedKeys != Statement.RETURN_GENERATED_KEYS) {
             return executeLargeUpdate(sql);
         }
-        return connection.units.inUnit(this, sql, true, (s, q) -> s.once(q, STAR,
-                (t, x) -> t.direct().executeLargeUpdate(x, autoGeneratedKeys), LogicalStatement::updateCountOnly));
+        return connection.units.inUnit(this, sql, true, (s, q, u) -> s.once(u, q, STAR,
+                (t, x, v) -> t.direct().executeLargeUpdate(x, autoGeneratedKeys), LogicalStatement::updateCountOnly));
     }
 
     @Override
@@ -182,8 +185,8 @@ abstract class LogicalStatement implements Statement {
         if (columnNames != null && columnNames.length == 0) {
             return executeLargeUpdate(sql);
         }
-        return connection.units.inUnit(this, sql, true, (s, q) -> s.once(q, columnNames == null ? STAR : columnNames,
-                (t, x) -> t.direct().executeLargeUpdate(x, columnNames), LogicalStatement::updateCountOnly));
+        return connection.units.inUnit(this, sql, true, (s, q, u) -> s.once(u, q, columnNames == null ? STAR : columnNames,
+                (t, x, v) -> t.direct().executeLargeUpdate(x, columnNames), LogicalStatement::updateCountOnly));
     }
 
     @Override
@@ -269,6 +272,7 @@ abstract class LogicalStatement implements Statement {
     }
 
     private void runPinned(Envelope e, String sql, String returning, int at) throws SQLException {
+        connection.pins.counted(e);
         Statement target = returning == null ? plain : keyStatement();
         results.reset();
         delegate = target;
@@ -378,7 +382,7 @@ abstract class LogicalStatement implements Statement {
     /** The batch's first entry decides its route (a batch is one unit in autocommit); never run twice. */
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        return connection.units.inUnit(this, batch.first(), false, (s, q) -> s.batch.run(s));
+        return connection.units.inUnit(this, batch.first(), false, (s, q, u) -> s.batch.run(s));
     }
 
     /** @return whether the pending "around" operation can carry a session pin in its own string (a batch of SQL texts) */

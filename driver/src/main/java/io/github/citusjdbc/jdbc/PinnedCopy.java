@@ -23,7 +23,7 @@ final class PinnedCopy {
     static long run(LogicalConnection connection, String sql, Reader reader, InputStream in, Writer writer,
                     OutputStream out) throws SQLException, IOException {
         try {
-            return connection.units.inUnit(null, sql, false, (none, q) -> {
+            return connection.units.inUnit(null, sql, false, (none, q, unit) -> {
                 try {
                     return once(connection, q, reader, in, writer, out);
                 } catch (IOException e) {

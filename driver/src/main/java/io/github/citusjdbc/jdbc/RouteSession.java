@@ -47,7 +47,8 @@ final class RouteSession {
 
     private final RoutedUnit unit; // the current (or last) unit
     private final UnitRetry retries;
-    private final AfterEffects effects;
+    /** What a successful execution leaves to do once committed; {@link UnitRunner} tells it of each. */
+    final AfterEffects effects;
     private boolean retrying; // failed() prepared a retry route: the next enter() keeps it
     private Physical current;
     private boolean served; // a unit ran at least once (observability)
@@ -256,16 +257,6 @@ final class RouteSession {
     void stateApplied() {
         if (current.appliedVersion == connection.state.version() - 1) {
             current.appliedVersion = connection.state.version();
-        }
-    }
-
-    /**
-     * After a successful execution (routed or passed through): {@link AfterEffects#ran}, and the
-     * topology read again, waited for, once SQL that may change it is committed.
-     */
-    void ran(UnitOfWork work, LogicalStatement statement, String sql) {
-        if (effects.ran(work, statement, sql)) {
-            refreshTopology();
         }
     }
 

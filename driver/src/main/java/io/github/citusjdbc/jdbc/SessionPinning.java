@@ -3,6 +3,7 @@ package io.github.citusjdbc.jdbc;
 import io.github.citusjdbc.sql.SqlInfo;
 import io.github.citusjdbc.tenant.TenantPath;
 import java.sql.SQLException;
+import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
 /**
@@ -80,7 +81,7 @@ final class SessionPinning implements Pinning {
         this.perTransaction = new TransactionPinning(pins, this);
     }
 
-    /** Whether the isolation level forces per-transaction pinning now. */
+    /** Whether no isolation level forces per-transaction pinning now (one is only behind a transaction pooler). */
     private boolean sessionNow() {
         return !(perTransactionIsolation && pins.transactionIsolation.level() >= 0);
     }
@@ -105,7 +106,7 @@ final class SessionPinning implements Pinning {
      */
     @Override
     public Envelope plan(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
-        if (!sessionNow()) {
+        if (perTransactionIsolation && !sessionNow()) {
             return perTransaction.plan(unit, statement, sql);
         }
         TenantPath path = unit.tenant();
@@ -184,7 +185,7 @@ final class SessionPinning implements Pinning {
 
     @Override
     public Envelope planAround(UnitOfWork unit, LogicalStatement statement) throws SQLException {
-        if (!sessionNow()) {
+        if (perTransactionIsolation && !sessionNow()) {
             return perTransaction.planAround(unit, statement);
         }
         String set = wanted(unit, statement, null);
@@ -245,7 +246,8 @@ final class SessionPinning implements Pinning {
         if (path == null && !serverDirty) {
             return null; // nothing pinned, nothing ever set: nothing added
         }
-        String reported = pins.reportedSearchPath();
+        BaseConnection pgjdbc = pins.base; // the search_path the server last reported (Citus 12+ reports it), or null
+        String reported = pgjdbc == null ? null : pgjdbc.getParameterStatus("search_path");
         if (reported != null) {
             if (reported != lastReported) { // pgjdbc keeps the reported string until the next report
                 lastReportedNorm = normalize(reported);

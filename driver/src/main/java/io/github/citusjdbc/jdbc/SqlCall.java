@@ -4,7 +4,7 @@ import java.sql.SQLException;
 
 /**
  * One intercepted JDBC call, run by {@link UnitRunner#inUnit} as (part of) a unit of work:
- * for example {@code (s, sql) -> s.executeQueryOnce(sql)}. On the per-statement paths the lambdas
+ * for example {@code (p, sql, unit) -> p.once(unit, PreparedStatement::executeQuery, ...)}. On the per-statement paths the lambdas
  * capture nothing, so each is one constant instance: no allocation per call.
  *
  * @param <S> the logical statement the call runs on
@@ -16,7 +16,9 @@ interface SqlCall<S, T> {
     /**
      * @param statement the logical statement (null for COPY and savepoints)
      * @param sql       the SQL text the call executes
+     * @param unit      the unit of work the call belongs to, decided before it ({@link TenantPins#begin}):
+     *                  the call's pin is planned from it
      * @return the call's result
      */
-    T run(S statement, String sql) throws SQLException;
+    T run(S statement, String sql, UnitOfWork unit) throws SQLException;
 }

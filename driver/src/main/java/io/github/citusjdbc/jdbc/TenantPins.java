@@ -36,11 +36,14 @@ final class TenantPins {
     private final TenantSettings settings;
     /** The isolation level sent per transaction behind a transaction pooler. */
     final PerTransactionIsolation transactionIsolation;
-    private final Pinning pinning;
+    /** The pinning mode, chosen once: the statements ask it to plan each execution's pin from the unit. */
+    final Pinning pinning;
     private final ExtraRoundTrips roundTrips;
     private final OtherTenantRefusal refusal;
     private final ClusterMetrics metrics; // null when not on Citus
-    private BaseConnection base; // null when the physical connection is not pgjdbc's (stub drivers)
+    private final ClusterMetrics tenantCounts; // the metrics when this connection counts tenants (metricsTenants), else null
+    /** pgjdbc's connection behind the current physical one; null when it is not pgjdbc's (stub drivers). */
+    BaseConnection base;
 
     private TenantPath explicit;
     private TenantPath resolved; // the path last built for a resolver answer, reused while it repeats
@@ -50,9 +53,11 @@ final class TenantPins {
     private boolean unitFresh; // this call is the unit's first
     private TransactionState callState;
 
-    TenantPins(LogicalConnection connection, TenantSettings settings, Pooler pooler, ClusterMetrics metrics) {
+    TenantPins(LogicalConnection connection, TenantSettings settings, Pooler pooler, ClusterMetrics metrics,
+               boolean countTenants) {
         this.connection = connection;
         this.metrics = metrics;
+        this.tenantCounts = countTenants ? metrics : null;
         this.settings = settings;
         this.transactionIsolation = new PerTransactionIsolation(pooler.isTransactionPooler());
         this.explicit = settings.defaultTenant();
@@ -114,20 +119,6 @@ final class TenantPins {
 
     // ------------------------------------------------------------------ unit of work
 
-    private TenantPath resolve() throws SQLException {
-        String tenant = settings.resolver().currentTenant();
-        if (tenant == null) {
-            return explicit;
-        }
-        TenantPath last = resolved;
-        if (last != null && last.tenant().equals(tenant)) {
-            return last;
-        }
-        last = settings.pathOf(tenant); // validates: 42602 before anything is sent
-        resolved = last;
-        return last;
-    }
-
     private TransactionState state() throws SQLException {
         if (base != null) {
             return base.getTransactionState();
@@ -146,12 +137,13 @@ final class TenantPins {
      * Begins an intercepted call ({@link UnitRunner#inUnit}, or a call outside it that may send a
      * pin): reads pgjdbc's transaction state, once for the call, and at the first statement of a unit
      * of work decides the unit, asking the resolver once. Routing reads the unit before the call runs;
-     * the call's pin is planned from it ({@link #plan}, {@link #planAround}).
+     * the call's pin is planned from it ({@link Pinning#plan}, {@link #planAround}).
      *
      * @return the unit the call belongs to
      */
     UnitOfWork begin() throws SQLException {
-        TransactionState ts = state();
+        BaseConnection pgjdbc = base;
+        TransactionState ts = pgjdbc != null ? pgjdbc.getTransactionState() : state();
         callState = ts;
         UnitOfWork u = unit;
         if (ts != TransactionState.IDLE && u != null && u.transaction()) {
@@ -159,11 +151,16 @@ final class TenantPins {
             return u; // a later statement of the transaction
         }
         boolean autocommit = connection.delegate.getAutoCommit();
-        TenantPath path = ts == TransactionState.FAILED ? null : resolve(); // failed: nothing can be added
+        TenantPath path = null; // a failed transaction: nothing can be added
+        if (ts != TransactionState.FAILED) {
+            String asked = settings.resolver().currentTenant(); // the one time the resolver is asked for this unit
+            path = asked == null ? explicit : pathOf(asked);
+        }
         boolean transaction = ts != TransactionState.IDLE || !autocommit;
         boolean readOnly = connection.state.readOnly && UnitOfWork.standbyServes(connection.isolationForRouting());
-        TenantActivity activity = activityOf(path);
-        if (u == null || !u.is(path, autocommit, transaction, readOnly, activity)) {
+        TenantActivity activity = path == null || tenantCounts == null ? null : tenantCounts.tenantUnit(path.tenant());
+        if (u == null || u.tenant() != path || u.autocommit() != autocommit || u.transaction() != transaction
+                || u.readOnly() != readOnly || u.activity() != activity) {
             u = new UnitOfWork(path, autocommit, transaction, readOnly, activity); // else the last one: no allocation
         }
         unit = u;
@@ -174,9 +171,14 @@ final class TenantPins {
         return u;
     }
 
-    /** @return the counters a unit of {@code path} adds its statements to, or null (no tenant, or tenants not counted) */
-    private TenantActivity activityOf(TenantPath path) {
-        return path == null || metrics == null ? null : metrics.tenantUnit(path.tenant());
+    /** @return the path of the resolver's answer {@code tenant}: the last one while it repeats, else validated anew */
+    private TenantPath pathOf(String tenant) throws SQLException {
+        TenantPath last = resolved;
+        if (last == null || !last.tenant().equals(tenant)) {
+            last = settings.pathOf(tenant); // validates: 42602 before anything is sent
+            resolved = last;
+        }
+        return last;
     }
 
     /** @return pgjdbc's transaction state as read when the call in progress began */
@@ -194,14 +196,18 @@ final class TenantPins {
         TenantPath path = tenant == null ? null : settings.pathOf(tenant);
         explicit = path;
         if (inOpenTransaction() && settings.resolver().currentTenant() == null) {
-            unit = unit.withTenant(path, activityOf(path));
+            unit = unit.withTenant(path, path == null || tenantCounts == null ? null : tenantCounts.tenantUnit(path.tenant()));
             pinning.tenantChanged();
         }
     }
 
     /** @return the tenant the next statement runs in, or null when none is pinned */
     String currentTenant() throws SQLException {
-        TenantPath p = inOpenTransaction() ? unit.tenant() : resolve();
+        if (inOpenTransaction()) {
+            return unit.tenantName();
+        }
+        String asked = settings.resolver().currentTenant();
+        TenantPath p = asked == null ? explicit : pathOf(asked);
         return p == null ? null : p.tenant();
     }
 
@@ -216,19 +222,8 @@ final class TenantPins {
 
     // ------------------------------------------------------------------ planning
 
-    /**
-     * Decides what to add to one Statement/PreparedStatement execution that can carry the pin in its
-     * own string.
-     *
-     * @param statement the statement, which classifies {@code sql} only when asked
-     * @param sql       the user SQL
-     * @return the envelope, or null to execute the SQL as it is
-     */
-    Envelope plan(LogicalStatement statement, String sql) throws SQLException {
-        return counted(pinning.plan(unit, statement, sql));
-    }
-
-    private Envelope counted(Envelope e) {
+    /** Counts a pin about to be sent ({@code citus.pins}); a tagged text pins nothing. */
+    Envelope counted(Envelope e) {
         if (e != null && e.form != null && metrics != null) { // a tagged text pins nothing
             metrics.pinned(e.form);
         }
@@ -297,7 +292,8 @@ final class TenantPins {
     }
 
     /**
-     * After a successful statement executed as it is. User SQL may change {@code search_path}, and
+     * After a successful "around" execution ({@link #planAround}) ran as it is; a statement's own
+     * execution tells {@link Pinning#afterDirect} itself, with the unit it was handed. User SQL may change {@code search_path}, and
      * transaction control sent as SQL text may undo or end the pin: {@code ROLLBACK}, {@code ABORT}
      * and {@code ROLLBACK TO SAVEPOINT} undo a {@code SET}; {@code COMMIT}/{@code ROLLBACK AND CHAIN}
      * start a transaction without the {@code SET LOCAL}.

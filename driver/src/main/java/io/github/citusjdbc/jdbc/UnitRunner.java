@@ -43,9 +43,9 @@ final class UnitRunner {
             try {
                 RouteSession r = connection.routing;
                 if (r == null || r.enterUnrouted(unit, statement)) {
-                    T result = call.run(statement, sql);
-                    if (r != null) {
-                        r.ran(unit, statement, sql);
+                    T result = call.run(statement, sql, unit);
+                    if (r != null && r.effects.ran(unit, statement, sql)) {
+                        r.refreshTopology(); // SQL that may change the topology was committed
                     }
                     return result;
                 }
@@ -73,13 +73,15 @@ final class UnitRunner {
             r.enter(unit, statement, sql);
             T result;
             try {
-                result = call.run(statement, sql);
+                result = call.run(statement, sql, unit);
             } catch (SQLException e) {
                 r.failed(e, retryable);
                 continue; // failed() returned: run once more on the route it switched to
             }
             r.succeeded();
-            r.ran(unit, statement, sql);
+            if (r.effects.ran(unit, statement, sql)) {
+                r.refreshTopology(); // SQL that may change the topology was committed
+            }
             return result;
         }
     }

@@ -1,6 +1,7 @@
 package io.github.citusjdbc.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.citusjdbc.CitusConnection;
@@ -140,6 +141,16 @@ class MetricsTest {
             Map<String, Long> millis = m.getStatementMillisByTenant();
             assertTrue(millis.get(b) >= 50, "the 50 ms statement is in b's time: " + millis);
             assertTrue(millis.get(a) >= 0 && millis.get(a) < millis.get(b) + 5_000, millis.toString());
+            // A connection of the same cluster without metricsTenants counts no tenant ("0 counts none").
+            String other = "mt_c_" + ThreadLocalRandom.current().nextInt(1_000_000);
+            try (Connection uncounted = DriverManager.getConnection(Served.url(cluster, null), Served.app(cluster))) {
+                assertEquals(5L, uncounted.unwrap(CitusConnection.class).metrics().getUnitsByTenant().get(a),
+                        "the same cluster's metrics");
+                uncounted.setSchema(other);
+                run(uncounted, "SELECT 1");
+            }
+            assertFalse(m.getUnitsByTenant().containsKey(other), m.getUnitsByTenant().toString());
+            assertEquals(5L, m.getUnitsByTenant().get(a), "the counted connection's tenants as they were");
         }
     }
 
