@@ -70,11 +70,7 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
             runPinned(e);
             return pinned.read(this);
         }
-        if (delegate != plain) {
-            switchTo((PreparedStatement) plain);
-        }
-        results.reset();
-        T result = call.run((PreparedStatement) plain);
+        T result = call.run(usePlain());
         pinning.afterDirect(unit, this, sql);
         return result;
     }

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.postgresql.PGStatement;
-import org.postgresql.core.BaseConnection;
 
 /**
  * A statement of a {@link LogicalConnection}: the hand-written behaviour; {@link WrappedStatement}
@@ -53,8 +52,7 @@ abstract class LogicalStatement implements Statement {
 
     /** @return the classification of {@code sql} as the server reads it now, cached for the last text */
     SqlInfo info(String sql) {
-        BaseConnection pgjdbc = connection.pins.base;
-        boolean std = pgjdbc == null || pgjdbc.getStandardConformingStrings(); // as TenantPins.standardConformingStrings
+        boolean std = connection.pins.standardConformingStrings();
         if (classified == null || std != classifiedStd || !sql.equals(classifiedSql)) {
             classified = connection.sqlInfos.classify(sql, std);
             classifiedSql = sql;

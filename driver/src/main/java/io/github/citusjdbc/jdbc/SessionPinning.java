@@ -3,7 +3,6 @@ package io.github.citusjdbc.jdbc;
 import io.github.citusjdbc.sql.SqlInfo;
 import io.github.citusjdbc.tenant.TenantPath;
 import java.sql.SQLException;
-import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
 /**
@@ -81,7 +80,7 @@ final class SessionPinning implements Pinning {
         this.perTransaction = new TransactionPinning(pins, this);
     }
 
-    /** Whether no isolation level forces per-transaction pinning now (one is only behind a transaction pooler). */
+    /** Whether the isolation level forces per-transaction pinning now. */
     private boolean sessionNow() {
         return !(perTransactionIsolation && pins.transactionIsolation.level() >= 0);
     }
@@ -106,7 +105,7 @@ final class SessionPinning implements Pinning {
      */
     @Override
     public Envelope plan(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
-        if (perTransactionIsolation && !sessionNow()) {
+        if (!sessionNow()) {
             return perTransaction.plan(unit, statement, sql);
         }
         TenantPath path = unit.tenant();
@@ -185,7 +184,7 @@ final class SessionPinning implements Pinning {
 
     @Override
     public Envelope planAround(UnitOfWork unit, LogicalStatement statement) throws SQLException {
-        if (perTransactionIsolation && !sessionNow()) {
+        if (!sessionNow()) {
             return perTransaction.planAround(unit, statement);
         }
         String set = wanted(unit, statement, null);
@@ -246,8 +245,7 @@ final class SessionPinning implements Pinning {
         if (path == null && !serverDirty) {
             return null; // nothing pinned, nothing ever set: nothing added
         }
-        BaseConnection pgjdbc = pins.base; // the search_path the server last reported (Citus 12+ reports it), or null
-        String reported = pgjdbc == null ? null : pgjdbc.getParameterStatus("search_path");
+        String reported = pins.reportedSearchPath();
         if (reported != null) {
             if (reported != lastReported) { // pgjdbc keeps the reported string until the next report
                 lastReportedNorm = normalize(reported);

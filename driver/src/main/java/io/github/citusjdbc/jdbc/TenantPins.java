@@ -42,8 +42,7 @@ final class TenantPins {
     private final OtherTenantRefusal refusal;
     private final ClusterMetrics metrics; // null when not on Citus
     private final ClusterMetrics tenantCounts; // the metrics when this connection counts tenants (metricsTenants), else null
-    /** pgjdbc's connection behind the current physical one; null when it is not pgjdbc's (stub drivers). */
-    BaseConnection base;
+    private BaseConnection base; // null when the physical connection is not pgjdbc's (stub drivers)
 
     private TenantPath explicit;
     private TenantPath resolved; // the path last built for a resolver answer, reused while it repeats
@@ -119,6 +118,20 @@ final class TenantPins {
 
     // ------------------------------------------------------------------ unit of work
 
+    private TenantPath resolve() throws SQLException {
+        String tenant = settings.resolver().currentTenant();
+        if (tenant == null) {
+            return explicit;
+        }
+        TenantPath last = resolved;
+        if (last != null && last.tenant().equals(tenant)) {
+            return last;
+        }
+        last = settings.pathOf(tenant); // validates: 42602 before anything is sent
+        resolved = last;
+        return last;
+    }
+
     private TransactionState state() throws SQLException {
         if (base != null) {
             return base.getTransactionState();
@@ -142,8 +155,7 @@ final class TenantPins {
      * @return the unit the call belongs to
      */
     UnitOfWork begin() throws SQLException {
-        BaseConnection pgjdbc = base;
-        TransactionState ts = pgjdbc != null ? pgjdbc.getTransactionState() : state();
+        TransactionState ts = state();
         callState = ts;
         UnitOfWork u = unit;
         if (ts != TransactionState.IDLE && u != null && u.transaction()) {
@@ -151,16 +163,11 @@ final class TenantPins {
             return u; // a later statement of the transaction
         }
         boolean autocommit = connection.delegate.getAutoCommit();
-        TenantPath path = null; // a failed transaction: nothing can be added
-        if (ts != TransactionState.FAILED) {
-            String asked = settings.resolver().currentTenant(); // the one time the resolver is asked for this unit
-            path = asked == null ? explicit : pathOf(asked);
-        }
+        TenantPath path = ts == TransactionState.FAILED ? null : resolve(); // failed: nothing can be added
         boolean transaction = ts != TransactionState.IDLE || !autocommit;
         boolean readOnly = connection.state.readOnly && UnitOfWork.standbyServes(connection.isolationForRouting());
-        TenantActivity activity = path == null || tenantCounts == null ? null : tenantCounts.tenantUnit(path.tenant());
-        if (u == null || u.tenant() != path || u.autocommit() != autocommit || u.transaction() != transaction
-                || u.readOnly() != readOnly || u.activity() != activity) {
+        TenantActivity activity = activityOf(path);
+        if (u == null || !u.is(path, autocommit, transaction, readOnly, activity)) {
             u = new UnitOfWork(path, autocommit, transaction, readOnly, activity); // else the last one: no allocation
         }
         unit = u;
@@ -171,14 +178,12 @@ final class TenantPins {
         return u;
     }
 
-    /** @return the path of the resolver's answer {@code tenant}: the last one while it repeats, else validated anew */
-    private TenantPath pathOf(String tenant) throws SQLException {
-        TenantPath last = resolved;
-        if (last == null || !last.tenant().equals(tenant)) {
-            last = settings.pathOf(tenant); // validates: 42602 before anything is sent
-            resolved = last;
-        }
-        return last;
+    /**
+     * @return the counters a unit of {@code path} adds its statements to, or null (no tenant, or this
+     *         connection does not count tenants)
+     */
+    private TenantActivity activityOf(TenantPath path) {
+        return path == null || tenantCounts == null ? null : tenantCounts.tenantUnit(path.tenant());
     }
 
     /** @return pgjdbc's transaction state as read when the call in progress began */
@@ -196,18 +201,14 @@ final class TenantPins {
         TenantPath path = tenant == null ? null : settings.pathOf(tenant);
         explicit = path;
         if (inOpenTransaction() && settings.resolver().currentTenant() == null) {
-            unit = unit.withTenant(path, path == null || tenantCounts == null ? null : tenantCounts.tenantUnit(path.tenant()));
+            unit = unit.withTenant(path, activityOf(path));
             pinning.tenantChanged();
         }
     }
 
     /** @return the tenant the next statement runs in, or null when none is pinned */
     String currentTenant() throws SQLException {
-        if (inOpenTransaction()) {
-            return unit.tenantName();
-        }
-        String asked = settings.resolver().currentTenant();
-        TenantPath p = asked == null ? explicit : pathOf(asked);
+        TenantPath p = inOpenTransaction() ? unit.tenant() : resolve();
         return p == null ? null : p.tenant();
     }
 
