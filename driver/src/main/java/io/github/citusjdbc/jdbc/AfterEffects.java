@@ -31,14 +31,14 @@ final class AfterEffects {
      * and remembers SQL that may change the topology until it is committed. Nothing else is done per
      * statement.
      *
+     * @param info the SQL that ran, as {@link UnitRunner#inUnit} classified it
      * @return whether the topology must be read now, waited for (the change is committed)
      */
-    boolean ran(UnitOfWork work, LogicalStatement statement, String sql) {
-        SqlInfo info = statement == null ? null : statement.info(sql);
-        boolean changes = info != null && info.mayChangeTopology();
+    boolean ran(UnitOfWork work, SqlInfo info) {
+        boolean changes = info.mayChangeTopology();
         boolean writes = ownWrites != null && !work.readOnly();
         if (!changes && !writes && !topologyChanged) {
-            if (info != null && info.hasDdl()) {
+            if (info.hasDdl()) {
                 refresh.request(DDL_RAN); // a new tenant's first table gives it a group: soon, not waited for
             }
             return false;

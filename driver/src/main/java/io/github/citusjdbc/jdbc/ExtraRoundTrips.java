@@ -5,7 +5,6 @@ import io.github.citusjdbc.metrics.ExtraRoundTrip;
 import io.github.citusjdbc.metrics.PinForm;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +74,7 @@ final class ExtraRoundTrips {
      * @param cause the application's error, to which a failing ROLLBACK is added as suppressed
      * @param base  pgjdbc's connection behind the physical one, or null
      */
-    void failed(Envelope e, SQLException cause, BaseConnection base) {
+    void failed(Envelope e, SQLException cause) {
         pinning.serverValueLost();
         if (e != null && e.form == PinForm.STATEMENT && pinning.pinLeftAfterFailure()) {
             try {
@@ -90,7 +89,7 @@ final class ExtraRoundTrips {
         }
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
-                if (base != null && base.getTransactionState() == TransactionState.IDLE) {
+                if (connection.pgjdbc.getTransactionState() == TransactionState.IDLE) {
                     return;
                 }
                 send("ROLLBACK", ExtraRoundTrip.ROLLBACK);

@@ -95,41 +95,38 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
     /** A call pgjdbc parses runs in the pin's string (the session SET prefixed to it), as it does in the envelope. */
     @Override
     boolean carriesPin() throws SQLException {
-        return parsed() && !info(sql).touchesSearchPath();
+        return !info(sql).touchesSearchPath();
     }
 
     // ------------------------------------------------------------------ what pgjdbc makes of the SQL
 
-    /** @return whether the SQL is parsed as pgjdbc's PgConnection parses it (false: not pgjdbc underneath) */
-    private boolean parsed() throws SQLException {
+    /** Parses the SQL as pgjdbc's PgConnection parses it, once per physical connection. */
+    private void parse() throws SQLException {
         java.sql.Connection physical = home;
         if (parsedFor == physical) {
-            return base != null;
+            return;
         }
-        base = physical.isWrapperFor(BaseConnection.class) ? physical.unwrap(BaseConnection.class) : null;
-        if (base != null) {
-            // As pgjdbc's CachedQueryCreateAction does for a CallableQueryKey (escape processing on).
-            QueryExecutor qe = base.getQueryExecutor();
-            boolean std = qe.getStandardConformingStrings();
-            String text = Parser.replaceProcessing(sql, true, std);
-            JdbcCallParseInfo call = Parser.modifyJdbcCall(text, std, qe.getServerVersionNum(),
-                    qe.getEscapeSyntaxCallMode());
-            nativeSql = call.getSql();
-            isFunction = call.isFunction();
-            escape = text.stripLeading().startsWith("{");
-            int n = 0;
-            for (NativeQuery q : Parser.parseJdbcSql(nativeSql, std, true, true, false, false)) {
-                n += q.bindPositions.length;
-            }
-            outs.size(n);
+        base = LogicalConnections.pgjdbcOf(physical);
+        // As pgjdbc's CachedQueryCreateAction does for a CallableQueryKey (escape processing on).
+        QueryExecutor qe = base.getQueryExecutor();
+        boolean std = qe.getStandardConformingStrings();
+        String text = Parser.replaceProcessing(sql, true, std);
+        JdbcCallParseInfo call = Parser.modifyJdbcCall(text, std, qe.getServerVersionNum(),
+                qe.getEscapeSyntaxCallMode());
+        nativeSql = call.getSql();
+        isFunction = call.isFunction();
+        escape = text.stripLeading().startsWith("{");
+        int n = 0;
+        for (NativeQuery q : Parser.parseJdbcSql(nativeSql, std, true, true, false, false)) {
+            n += q.bindPositions.length;
         }
+        outs.size(n);
         parsedFor = physical;
-        return base != null;
     }
 
     @Override
     String envelopeBody() throws SQLException {
-        parsed();
+        parse();
         return nativeSql;
     }
 
@@ -148,9 +145,8 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
     }
 
     private void registered(int index, int sqlType) throws SQLException {
-        if (parsed()) {
-            outs.register(index, sqlType);
-        }
+        parse();
+        outs.register(index, sqlType);
     }
 
     @Override
@@ -169,11 +165,6 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
 
     // ------------------------------------------------------------------ execution
 
-    /** The pin rides with the call: the autocommit envelope, or the prefix of an explicit transaction's first statement. */
-    private boolean enveloped(Envelope e) throws SQLException {
-        return e != null && parsed();
-    }
-
     @Override
     public boolean execute() throws SQLException {
         return connection.units.inUnit(this, sql, true, (c, q, u) -> c.executeOnce());
@@ -191,7 +182,7 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
 
     private boolean executeOnce() throws SQLException {
         Envelope e = connection.pins.planAround(this);
-        if (!enveloped(e)) {
+        if (e == null) { // else the pin rides with the call: the autocommit envelope, or an explicit transaction's prefix
             outs.unserve();
             return around(PreparedStatement::execute, e);
         }
@@ -200,7 +191,7 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
 
     private ResultSet executeQueryOnce() throws SQLException {
         Envelope e = connection.pins.planAround(this);
-        if (!enveloped(e)) {
+        if (e == null) {
             outs.unserve();
             return wrapResultSet(around(PreparedStatement::executeQuery, e));
         }
@@ -216,7 +207,7 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
      */
     private long executeLargeUpdateOnce() throws SQLException {
         Envelope e = connection.pins.planAround(this);
-        if (!enveloped(e)) {
+        if (e == null) {
             outs.unserve();
             return around(PreparedStatement::executeLargeUpdate, e);
         }
@@ -230,7 +221,8 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
     /** As pgjdbc's {@code PgCallableStatement.executeUpdate}: a function call is executed and 0 returned. */
     @Override
     public int executeUpdate() throws SQLException {
-        if (!parsed() || !isFunction) {
+        parse();
+        if (!isFunction) {
             return super.executeUpdate();
         }
         execute();
@@ -248,6 +240,7 @@ abstract class LogicalCallableStatement extends LogicalPreparedStatement impleme
      * @return whether a result set is current (false once OUT values were taken)
      */
     private boolean runEnveloped(Envelope e, boolean takeOuts) throws SQLException {
+        parse();
         PreparedStatement target = variant(e, null, null);
         results.reset();
         if (delegate != target) {

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import org.postgresql.core.BaseConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,8 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     private volatile boolean closed;
     /** The tenant pin (and per-transaction isolation behind a transaction pooler). */
     final TenantPins pins;
+    /** pgjdbc's interface of {@link #delegate}: its transaction state and the server's reported settings, read without a query. */
+    BaseConnection pgjdbc;
     /** Session state re-applied to every physical connection routing switches to. */
     final SessionState state = new SessionState();
     /** The classifications of the SQL texts run lately, shared by the connection's statements. */
@@ -68,23 +71,19 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         if (metrics != null && config.metricsTenants() > 0) {
             metrics.countTenants(config.metricsTenants()); // synchronized: only for connections that ask
         }
+        this.pgjdbc = LogicalConnections.pgjdbcOf(physical);
         this.pins = new TenantPins(this, config.tenants(), config.pooler(), metrics, config.metricsTenants() > 0);
-        pins.attach(physical);
         this.units = new UnitRunner(this);
         state.readOnly = config.readOnly() != null && config.readOnly();
         state.networkTimeoutMillis = io.github.citusjdbc.sockets.BoundedLogin.socketTimeoutMillis(config.pgjdbcProperties().getProperty("socketTimeout"));
     }
 
-    /** @return the isolation level set through this connection, or -1 when none was */
-    int isolationForRouting() {
-        return pins.ownsIsolation() ? pins.isolation() : state.isolation;
-    }
-
     /** Routing moves the connection onto another physical connection (never inside a transaction). */
     void switchTo(Connection physical) {
         delegate = physical;
+        pgjdbc = LogicalConnections.pgjdbcOf(physical);
         internal = null; // lives on the previous physical connection, closed with it
-        pins.switchedPhysical(physical);
+        pins.switchedPhysical();
     }
 
     /** @return a statement on the physical connection for the driver's own commands */

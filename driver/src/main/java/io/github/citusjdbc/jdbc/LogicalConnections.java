@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Objects;
 import java.util.Properties;
+import org.postgresql.core.BaseConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,9 +68,10 @@ public final class LogicalConnections {
     }
 
     /**
-     * Wraps any JDBC connection, without querying it.
+     * Wraps a pgjdbc connection, without querying it.
      *
-     * @param physical the connection to wrap; owned by the result from now on
+     * @param physical the connection to wrap (pgjdbc's, or one that unwraps to pgjdbc's
+     *                 {@link BaseConnection}); owned by the result from now on
      * @param config   the configuration it was opened with
      * @param citus    whether the server is a Citus cluster
      * @return the logical connection
@@ -77,6 +79,16 @@ public final class LogicalConnections {
     public static CitusConnection wrap(Connection physical, DriverConfig config, boolean citus) {
         return new LogicalConnection(Objects.requireNonNull(physical, "physical"),
                 Objects.requireNonNull(config, "config"), citus);
+    }
+
+    /** @return pgjdbc's interface of {@code physical}: the driver runs over pgjdbc's connections only */
+    static BaseConnection pgjdbcOf(Connection physical) {
+        try {
+            return physical.unwrap(BaseConnection.class);
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("citus-jdbc runs over pgjdbc's connections only, not "
+                    + physical.getClass().getName(), e);
+        }
     }
 
     /**

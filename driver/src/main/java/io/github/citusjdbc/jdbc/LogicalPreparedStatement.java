@@ -63,15 +63,15 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
      * when the unit of work pins nothing; otherwise the envelope the pin decides, and the
      * application's result read from it ({@code pinned}).
      */
-    final <T> T once(UnitOfWork unit, PhysicalCall<T> call, PinnedResult<T> pinned) throws SQLException {
+    final <T> T once(UnitOfWork unit, SqlInfo info, PhysicalCall<T> call, PinnedResult<T> pinned) throws SQLException {
         Pinning pinning = connection.pins.pinning;
-        Envelope e = pinning.plan(unit, this, sql);
+        Envelope e = pinning.plan(unit, this, info);
         if (e != null) {
-            runPinned(e);
+            runPinned(e, info);
             return pinned.read(this);
         }
         T result = call.run(usePlain());
-        pinning.afterDirect(unit, this, sql);
+        pinning.afterDirect(unit, info);
         return result;
     }
 
@@ -80,11 +80,11 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
 
     // The three executions, each one call of once() in its unit of work (CallableStatement has its own).
     private static final SqlCall<LogicalPreparedStatement, Boolean> EXECUTE =
-            (p, sql, unit) -> p.once(unit, PreparedStatement::execute, LogicalStatement::isResultSetNow);
+            (p, sql, unit) -> p.once(unit, sql, PreparedStatement::execute, LogicalStatement::isResultSetNow);
     private static final SqlCall<LogicalPreparedStatement, ResultSet> QUERY =
-            (p, sql, unit) -> p.wrapResultSet(p.once(unit, PreparedStatement::executeQuery, RESULT_SET));
+            (p, sql, unit) -> p.wrapResultSet(p.once(unit, sql, PreparedStatement::executeQuery, RESULT_SET));
     private static final SqlCall<LogicalPreparedStatement, Long> LARGE_UPDATE =
-            (p, sql, unit) -> p.once(unit, PreparedStatement::executeLargeUpdate, LogicalStatement::updateCountOnly);
+            (p, sql, unit) -> p.once(unit, sql, PreparedStatement::executeLargeUpdate, LogicalStatement::updateCountOnly);
 
     @Override
     public boolean execute() throws SQLException {
@@ -161,9 +161,8 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
     void replayed(PreparedStatement target) throws SQLException {
     }
 
-    private void runPinned(Envelope e) throws SQLException {
+    private void runPinned(Envelope e, SqlInfo info) throws SQLException {
         connection.pins.counted(e);
-        SqlInfo info = info(sql);
         String ret = returning(info);
         PreparedStatement target = variant(e, ret, info);
         results.reset();
@@ -239,7 +238,7 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
         if (r != null && !batchOpen) {
             UnitOfWork unit = connection.pins.begin();
             if (!r.enterUnrouted(unit, this)) {
-                r.enter(unit, this, sql); // the batch's unit of work is routed when it is built
+                r.enter(unit, this, info(sql)); // the batch's unit of work is routed when it is built
             }
             batchOpen = true;
         }
@@ -358,7 +357,7 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
         results.reset();
         if (e == null) {
             T r = call.run(p);
-            connection.pins.afterDirect(this, sql);
+            connection.pins.afterDirect(info(sql));
             return r;
         }
         try {

@@ -3,6 +3,7 @@ package io.github.citusjdbc.jdbc;
 import io.github.citusjdbc.metrics.ExtraRoundTrip;
 import io.github.citusjdbc.tenant.TenantPath;
 import io.github.citusjdbc.tenant.TenantSettings;
+import io.github.citusjdbc.sql.SqlInfo;
 import java.sql.SQLException;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
@@ -33,11 +34,10 @@ final class OtherTenantRefusal {
      * Either way the statement is refused, unless it is transaction control.
      *
      * @param u         the transaction's unit of work
-     * @param statement the statement, or null (around paths)
-     * @param sql       its SQL, or null
+     * @param sql       the statement's SQL, or null (around paths)
      * @param explicit  the connection's own tenant ({@code setSchema}), or null
      */
-    void check(UnitOfWork u, LogicalStatement statement, String sql, TenantPath explicit) throws SQLException {
+    void check(UnitOfWork u, SqlInfo sql, TenantPath explicit) throws SQLException {
         String bound = settings.resolver().currentTenant();
         String running = u.tenantName();
         String wanted;
@@ -56,7 +56,7 @@ final class OtherTenantRefusal {
                 return; // the application's transaction: it stays in its tenant, as before
             }
         }
-        if (statement != null && sql != null && statement.info(sql).hasTransactionControl()) {
+        if (sql != null && sql.hasTransactionControl()) {
             return; // COMMIT, ROLLBACK...: no tenant's data, and the way out of the transaction
         }
         StringBuilder msg = new StringBuilder(200).append("citus-jdbc: this statement's tenant is ")

@@ -15,7 +15,7 @@ final class Physical {
     /** The dialled address; null for the URL's connection. */
     final NodeAddress address;
     final Connection connection;
-    private final BaseConnection base; // null when not pgjdbc's (stub drivers)
+    private final BaseConnection base; // pgjdbc's interface of the connection
     /** {@link SessionState#version()} last applied to this connection. */
     int appliedVersion;
     /** System.nanoTime() of the end of its last use. */
@@ -24,21 +24,12 @@ final class Physical {
     Physical(NodeAddress address, Connection connection) {
         this.address = address;
         this.connection = connection;
-        BaseConnection b;
-        try {
-            b = connection.isWrapperFor(BaseConnection.class) ? connection.unwrap(BaseConnection.class) : null;
-        } catch (SQLException e) {
-            b = null;
-        }
-        this.base = b;
+        this.base = LogicalConnections.pgjdbcOf(connection);
     }
 
-    /** @return pgjdbc's transaction state; without pgjdbc, IDLE in autocommit, else OPEN */
-    TransactionState transactionState() throws SQLException {
-        if (base != null) {
-            return base.getTransactionState();
-        }
-        return connection.getAutoCommit() ? TransactionState.IDLE : TransactionState.OPEN;
+    /** @return pgjdbc's transaction state */
+    TransactionState transactionState() {
+        return base.getTransactionState();
     }
 
     /** Closes the connection; failures of an already broken connection are ignored. */

@@ -25,7 +25,7 @@ final class PinnedCopy {
         try {
             return connection.units.inUnit(null, sql, false, (none, q, unit) -> {
                 try {
-                    return once(connection, q, reader, in, writer, out);
+                    return once(connection, q.sql(), reader, in, writer, out);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e); // carried out of the unit, unwrapped below
                 }

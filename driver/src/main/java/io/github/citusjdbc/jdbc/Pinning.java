@@ -1,5 +1,6 @@
 package io.github.citusjdbc.jdbc;
 
+import io.github.citusjdbc.sql.SqlInfo;
 import java.sql.SQLException;
 import org.postgresql.core.TransactionState;
 
@@ -24,9 +25,10 @@ interface Pinning {
     /**
      * Decides what goes with one execution of {@code sql} that can carry the pin in its own string.
      *
+     * @param sql the SQL to execute, as {@link UnitRunner#inUnit} classified it (its text: {@link SqlInfo#sql()})
      * @return the envelope, or null to execute the SQL as it is
      */
-    Envelope plan(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException;
+    Envelope plan(UnitOfWork unit, LogicalStatement statement, SqlInfo sql) throws SQLException;
 
     /**
      * Decides the pin of an execution that cannot carry it in the same string (CallableStatement,
@@ -41,7 +43,7 @@ interface Pinning {
     void ran(Envelope e);
 
     /** A statement ran as it is: SQL text may have changed {@code search_path} or undone the pin. */
-    void afterDirect(UnitOfWork unit, LogicalStatement statement, String sql);
+    void afterDirect(UnitOfWork unit, SqlInfo sql);
 
     /** {@code setSchema} inside the open transaction: pin the new tenant with the next statement. */
     void tenantChanged();
@@ -63,4 +65,12 @@ interface Pinning {
 
     /** @return whether the pin goes with each transaction now (so a batch entry may carry it) */
     boolean perTransaction();
+
+    /**
+     * The isolation level the driver sends per transaction (behind a transaction pooler) was set
+     * ({@code level}, or -1 for none), from the next transaction on. Only a mode that then pins per
+     * transaction too ({@link SessionPinning}) acts on it.
+     */
+    default void isolationChanged(int level) {
+    }
 }

@@ -9,6 +9,7 @@ import io.github.citusjdbc.routing.Router;
 import io.github.citusjdbc.routing.RoutingSettings;
 import io.github.citusjdbc.routing.WorkKind;
 import io.github.citusjdbc.metrics.ClusterMetrics;
+import io.github.citusjdbc.sql.SqlInfo;
 import io.github.citusjdbc.topology.ClusterTopology;
 import io.github.citusjdbc.topology.ClusterView;
 import io.github.citusjdbc.topology.TopologyRegistry;
@@ -114,10 +115,10 @@ final class RouteSession {
      *
      * @param work      the unit of work the execution belongs to, decided by {@link TenantPins#begin}
      * @param statement the executing statement, or null (COPY)
-     * @param sql       its SQL text
+     * @param sql       its SQL, classified
      * @throws SQLException when no route can be connected, or DDL follows DML in a transaction on a worker
      */
-    void enter(UnitOfWork work, LogicalStatement statement, String sql) throws SQLException {
+    void enter(UnitOfWork work, LogicalStatement statement, SqlInfo sql) throws SQLException {
         if (retrying) {
             retrying = false;
             retarget(statement);
@@ -146,8 +147,7 @@ final class RouteSession {
             use(nodes.fresh(url), statement);
             return;
         }
-        WorkKind kind = statement != null ? statement.workKind(sql)
-                : WorkKind.of(connection.sqlInfos.classify(sql, connection.pins.standardConformingStrings()));
+        WorkKind kind = WorkKind.of(sql);
         String tenant = work.tenantName();
         ClusterView view = lease.current();
         Route r = router.route(view, tenant, readRouted, kind);
@@ -170,10 +170,9 @@ final class RouteSession {
         unit.tag();
     }
 
-    private void inTransaction(LogicalStatement statement, String sql) throws SQLException {
+    private void inTransaction(LogicalStatement statement, SqlInfo sql) throws SQLException {
         if (current != url && unit.open && unit.route != null && !unit.route.readsSecondary()) {
-            WorkKind kind = statement != null ? statement.workKind(sql)
-                    : WorkKind.of(connection.sqlInfos.classify(sql, connection.pins.standardConformingStrings()));
+            WorkKind kind = WorkKind.of(sql);
             if (kind == WorkKind.COORDINATOR) {
                 throw new SQLException("citus-jdbc: this statement (DDL, CREATE SCHEMA or a Citus management function)"
                         + " must run on the coordinator, but the open transaction was routed to worker " + current

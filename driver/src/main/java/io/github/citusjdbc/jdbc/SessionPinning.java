@@ -28,6 +28,8 @@ import org.postgresql.core.TransactionState;
 final class SessionPinning implements Pinning {
 
     private static final String DEFAULT_PATH = "SET search_path TO DEFAULT";
+    /** The parameter whose value the server reports after each change (Citus 12+ adds it to PostgreSQL's list). */
+    static final String SEARCH_PATH = "search_path";
 
     /**
      * On a connection whose tenant changes between autocommit statements (a pooled connection
@@ -44,9 +46,11 @@ final class SessionPinning implements Pinning {
     static final int SETTLED_UNITS = 128;
 
     private final TenantPins pins;
+    private final LogicalConnection connection;
     private final boolean perTransactionIsolation;
     private final boolean tagText;
     private final TransactionPinning perTransaction;
+    private boolean pinningPerTransaction; // an isolation level is sent per transaction: pin with it ({@link #perTransaction})
 
     private boolean serverKnown = true;
     private String serverNorm; // normalized value we set; null = the session default
@@ -73,21 +77,23 @@ final class SessionPinning implements Pinning {
      * @param tagText                 whether statements go with their tenant in a comment (a transaction
      *                                pooler that tracks {@code search_path}: its server connections serve every tenant)
      */
-    SessionPinning(TenantPins pins, boolean perTransactionIsolation, boolean tagText) {
+    SessionPinning(TenantPins pins, LogicalConnection connection, boolean perTransactionIsolation, boolean tagText) {
         this.pins = pins;
+        this.connection = connection;
         this.perTransactionIsolation = perTransactionIsolation;
         this.tagText = tagText;
         this.perTransaction = new TransactionPinning(pins, this);
     }
 
-    /** Whether the isolation level forces per-transaction pinning now. */
-    private boolean sessionNow() {
-        return !(perTransactionIsolation && pins.transactionIsolation.level() >= 0);
-    }
-
     @Override
     public boolean perTransaction() {
-        return !sessionNow();
+        return pinningPerTransaction;
+    }
+
+    /** Behind a transaction pooler a level set through the driver travels with each transaction: so does the pin then. */
+    @Override
+    public void isolationChanged(int level) {
+        pinningPerTransaction = perTransactionIsolation && level >= 0;
     }
 
     @Override
@@ -104,8 +110,8 @@ final class SessionPinning implements Pinning {
      * themselves, get the {@code SET} on a round trip of its own first.
      */
     @Override
-    public Envelope plan(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
-        if (!sessionNow()) {
+    public Envelope plan(UnitOfWork unit, LogicalStatement statement, SqlInfo sql) throws SQLException {
+        if (pinningPerTransaction) {
             return perTransaction.plan(unit, statement, sql);
         }
         TenantPath path = unit.tenant();
@@ -120,9 +126,9 @@ final class SessionPinning implements Pinning {
                 unitsInARow++;
             }
         }
-        String set = wanted(unit, statement, sql);
+        String set = wanted(unit, sql);
         if (set == null) { // the server has the path already
-            return tagText && path != null ? tagged(path, statement, sql) : null;
+            return tagText && path != null ? tagged(path, sql) : null;
         }
         return rotating && unitsInARow < SETTLED_UNITS && !unit.transaction() && path != null
                 ? perStatement(set, path, unit, statement, sql) : carried(set, unit, statement, sql);
@@ -139,10 +145,9 @@ final class SessionPinning implements Pinning {
      * (Citus 12+), which tells the driver the session's value after it, whatever pgjdbc did with
      * the string; else, and for SQL that cannot run in the string, the session {@code SET}.
      */
-    private Envelope perStatement(String set, TenantPath path, UnitOfWork unit, LogicalStatement statement, String sql)
+    private Envelope perStatement(String set, TenantPath path, UnitOfWork unit, LogicalStatement statement, SqlInfo sql)
             throws SQLException {
-        SqlInfo info = statement.info(sql);
-        if (pins.reportedSearchPath() == null || !info.isSafeToWrap() || info.touchesSearchPath()) {
+        if (connection.pgjdbc.getParameterStatus(SEARCH_PATH) == null || !sql.isSafeToWrap() || sql.touchesSearchPath()) {
             return carried(set, unit, statement, sql);
         }
         // A session that has a tenant of the driver's gets it back with its own SET: its value, and so
@@ -168,9 +173,8 @@ final class SessionPinning implements Pinning {
      *         as it is: SQL whose end a comment could fall into, that cannot be wrapped, or that
      *         changes {@code search_path} or undoes it (which {@link #afterDirect} must see)
      */
-    private Envelope tagged(TenantPath path, LogicalStatement statement, String sql) {
-        SqlInfo info = statement.info(sql);
-        if (!info.isSafeToWrap() || info.touchesSearchPath() || info.rollsBackOrChains()) {
+    private Envelope tagged(TenantPath path, SqlInfo sql) {
+        if (!sql.isSafeToWrap() || sql.touchesSearchPath() || sql.rollsBackOrChains()) {
             return null;
         }
         Envelope e = taggedEnv;
@@ -184,10 +188,10 @@ final class SessionPinning implements Pinning {
 
     @Override
     public Envelope planAround(UnitOfWork unit, LogicalStatement statement) throws SQLException {
-        if (!sessionNow()) {
+        if (pinningPerTransaction) {
             return perTransaction.planAround(unit, statement);
         }
-        String set = wanted(unit, statement, null);
+        String set = wanted(unit, null);
         if (set == null) {
             return null;
         }
@@ -203,14 +207,13 @@ final class SessionPinning implements Pinning {
      * @param sql the SQL, or null when {@code statement} judges its pending operation itself
      * @return the envelope carrying {@code set}, or null when it was sent alone (the SQL cannot carry it)
      */
-    private Envelope carried(String set, UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
+    private Envelope carried(String set, UnitOfWork unit, LogicalStatement statement, SqlInfo sql) throws SQLException {
         boolean carry;
         if (sql == null) {
             carry = statement.aroundWrappable() && statement.aroundTerminated();
         } else {
-            SqlInfo info = statement.info(sql);
-            carry = (unit.transaction() ? TransactionPinning.prefixable(info) : info.isSafeToWrap())
-                    && !info.touchesSearchPath();
+            carry = (unit.transaction() ? TransactionPinning.prefixable(sql) : sql.isSafeToWrap())
+                    && !sql.touchesSearchPath();
         }
         Envelope e = envelope(set);
         if (!carry) {
@@ -231,11 +234,11 @@ final class SessionPinning implements Pinning {
     }
 
     /** @return the {@code SET} the next statement needs (the server's value differs from its tenant's), or null */
-    private String wanted(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
+    private String wanted(UnitOfWork unit, SqlInfo sql) throws SQLException {
         if (unit.transaction()) {
             TransactionState ts = pins.callState();
             if (ts != TransactionState.IDLE && !pins.unitFresh()) {
-                pins.refuseOtherTenant(unit, statement, sql);
+                pins.refuseOtherTenant(unit, sql);
             }
             if (ts == TransactionState.FAILED) {
                 return null;
@@ -245,7 +248,7 @@ final class SessionPinning implements Pinning {
         if (path == null && !serverDirty) {
             return null; // nothing pinned, nothing ever set: nothing added
         }
-        String reported = pins.reportedSearchPath();
+        String reported = connection.pgjdbc.getParameterStatus(SEARCH_PATH); // as the server last reported it (Citus 12+), or null
         if (reported != null) {
             if (reported != lastReported) { // pgjdbc keeps the reported string until the next report
                 lastReportedNorm = normalize(reported);
@@ -292,15 +295,12 @@ final class SessionPinning implements Pinning {
     }
 
     @Override
-    public void afterDirect(UnitOfWork unit, LogicalStatement statement, String sql) {
-        if (everPinned) {
-            SqlInfo info = statement.info(sql);
-            if (info.touchesSearchPath() || info.rollsBackOrChains()) {
-                markUnknown();
-            }
+    public void afterDirect(UnitOfWork unit, SqlInfo sql) {
+        if (everPinned && (sql.touchesSearchPath() || sql.rollsBackOrChains())) {
+            markUnknown();
         }
         if (perTransactionIsolation) { // else it never pinned anything
-            perTransaction.afterDirect(unit, statement, sql);
+            perTransaction.afterDirect(unit, sql);
         }
     }
 

@@ -31,6 +31,7 @@ import java.sql.SQLException;
  */
 final class StatementPinning extends TransactionPinning {
 
+    private final LogicalConnection connection;
     private final boolean splitSafe; // a Sync inside the string cannot hand the pin to another client
     private Envelope last; // the last implicit envelope, reused while the tenant repeats
     private TenantPath lastPath;
@@ -41,23 +42,23 @@ final class StatementPinning extends TransactionPinning {
      * @param splitSafe whether a Sync inside the implicit string is harmless to other clients (no
      *                  transaction pooler, or one that tracks {@code search_path})
      */
-    StatementPinning(TenantPins pins, boolean splitSafe) {
+    StatementPinning(TenantPins pins, LogicalConnection connection, boolean splitSafe) {
         super(pins, null);
+        this.connection = connection;
         this.splitSafe = splitSafe;
     }
 
     @Override
-    public Envelope plan(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
+    public Envelope plan(UnitOfWork unit, LogicalStatement statement, SqlInfo sql) throws SQLException {
         TenantPath path = unit.tenant();
         if (unit.transaction() || path == null || pins.transactionIsolation.level() >= 0
                 || !((splitSafe && reportsSearchPath()) || statement.sendsOneSync())) {
             return super.plan(unit, statement, sql);
         }
-        SqlInfo info = statement.info(sql);
-        if (!info.isTerminated()) {
+        if (!sql.isTerminated()) {
             throw pins.unlexable();
         }
-        if (!info.isSafeToWrap()) {
+        if (!sql.isSafeToWrap()) {
             return null; // as the envelope: what cannot run in a transaction runs unpinned
         }
         Envelope e = last;
@@ -72,7 +73,7 @@ final class StatementPinning extends TransactionPinning {
     /** @return whether the server reports {@code search_path}; read once per physical connection */
     private boolean reportsSearchPath() {
         if (!cleanRead) {
-            clean = pins.reportedSearchPath();
+            clean = connection.pgjdbc.getParameterStatus(SessionPinning.SEARCH_PATH);
             cleanRead = true;
         }
         return clean != null;
@@ -85,7 +86,7 @@ final class StatementPinning extends TransactionPinning {
      */
     @Override
     public boolean pinLeftAfterFailure() {
-        String reported = pins.reportedSearchPath();
+        String reported = connection.pgjdbc.getParameterStatus(SessionPinning.SEARCH_PATH);
         return clean != null && reported != null && !reported.equals(clean);
     }
 

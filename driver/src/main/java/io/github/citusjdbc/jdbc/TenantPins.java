@@ -5,11 +5,11 @@ import io.github.citusjdbc.config.Pooler;
 import io.github.citusjdbc.metrics.ClusterMetrics;
 import io.github.citusjdbc.metrics.ExtraRoundTrip;
 import io.github.citusjdbc.metrics.TenantActivity;
+import io.github.citusjdbc.sql.SqlInfo;
 import io.github.citusjdbc.tenant.TenantPath;
 import io.github.citusjdbc.tenant.TenantSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
-import org.postgresql.PGConnection;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
@@ -42,7 +42,6 @@ final class TenantPins {
     private final OtherTenantRefusal refusal;
     private final ClusterMetrics metrics; // null when not on Citus
     private final ClusterMetrics tenantCounts; // the metrics when this connection counts tenants (metricsTenants), else null
-    private BaseConnection base; // null when the physical connection is not pgjdbc's (stub drivers)
 
     private TenantPath explicit;
     private TenantPath resolved; // the path last built for a resolver answer, reused while it repeats
@@ -61,39 +60,12 @@ final class TenantPins {
         this.transactionIsolation = new PerTransactionIsolation(pooler.isTransactionPooler());
         this.explicit = settings.defaultTenant();
         this.pinning = switch (settings.mode()) {
-            case SESSION -> new SessionPinning(this, transactionIsolation.owned(), pooler.isTransactionPooler());
-            case STATEMENT -> new StatementPinning(this, !pooler.leaksSearchPath());
+            case SESSION -> new SessionPinning(this, connection, transactionIsolation.owned(), pooler.isTransactionPooler());
+            case STATEMENT -> new StatementPinning(this, connection, !pooler.leaksSearchPath());
             default -> new TransactionPinning(this, null);
         };
         this.roundTrips = new ExtraRoundTrips(connection, metrics, pinning);
         this.refusal = new OtherTenantRefusal(this, settings, roundTrips);
-    }
-
-    /** Looks up pgjdbc's connection behind the physical one, once. */
-    void attach(Connection physical) {
-        try {
-            base = physical.isWrapperFor(BaseConnection.class) ? physical.unwrap(BaseConnection.class) : null;
-        } catch (SQLException e) {
-            base = null;
-        }
-    }
-
-    /**
-     * @return the physical connection's {@code standard_conforming_strings} as pgjdbc tracks it from
-     *         the server's reports (true without pgjdbc)
-     */
-    boolean standardConformingStrings() {
-        return base == null || base.getStandardConformingStrings();
-    }
-
-    /** @return pgjdbc's {@code prepareThreshold} of the physical connection, or -1 without pgjdbc */
-    int prepareThreshold() {
-        return base == null ? -1 : ((PGConnection) base).getPrepareThreshold();
-    }
-
-    /** @return the {@code search_path} the server last reported (Citus 12+ reports it), or null */
-    String reportedSearchPath() {
-        return base == null ? null : ((PGConnection) base).getParameterStatus("search_path");
     }
 
     /**
@@ -103,7 +75,7 @@ final class TenantPins {
      */
     SQLException unlexable() {
         return new SQLException("citus-jdbc: the SQL text ends inside a quoted string, quoted identifier, dollar quote"
-                + " or comment as read with standard_conforming_strings = " + (standardConformingStrings() ? "on" : "off")
+                + " or comment as read with standard_conforming_strings = " + (connection.pgjdbc.getStandardConformingStrings() ? "on" : "off")
                 + " (the connection's current setting); it was not sent, because the tenant pin (or the isolation level"
                 + " the driver sends per transaction) could not be added to it. Terminate the text (with"
                 + " standard_conforming_strings = off a backslash escapes a quote"
@@ -111,8 +83,7 @@ final class TenantPins {
     }
 
     /** Routing moved the logical connection to another physical one. */
-    void switchedPhysical(Connection physical) {
-        attach(physical);
+    void switchedPhysical() {
         pinning.switchedPhysical();
     }
 
@@ -132,18 +103,9 @@ final class TenantPins {
         return last;
     }
 
-    private TransactionState state() throws SQLException {
-        if (base != null) {
-            return base.getTransactionState();
-        }
-        UnitOfWork u = unit;
-        return connection.delegate.getAutoCommit() || u == null || !u.transaction() ? TransactionState.IDLE
-                : TransactionState.OPEN;
-    }
-
     private boolean inOpenTransaction() throws SQLException {
         UnitOfWork u = unit;
-        return u != null && u.transaction() && state() != TransactionState.IDLE;
+        return u != null && u.transaction() && connection.pgjdbc.getTransactionState() != TransactionState.IDLE;
     }
 
     /**
@@ -155,7 +117,7 @@ final class TenantPins {
      * @return the unit the call belongs to
      */
     UnitOfWork begin() throws SQLException {
-        TransactionState ts = state();
+        TransactionState ts = connection.pgjdbc.getTransactionState();
         callState = ts;
         UnitOfWork u = unit;
         if (ts != TransactionState.IDLE && u != null && u.transaction()) {
@@ -165,7 +127,7 @@ final class TenantPins {
         boolean autocommit = connection.delegate.getAutoCommit();
         TenantPath path = ts == TransactionState.FAILED ? null : resolve(); // failed: nothing can be added
         boolean transaction = ts != TransactionState.IDLE || !autocommit;
-        boolean readOnly = connection.state.readOnly && UnitOfWork.standbyServes(connection.isolationForRouting());
+        boolean readOnly = connection.state.readOnly && UnitOfWork.standbyServes(isolationForRouting());
         TenantActivity activity = activityOf(path);
         if (u == null || !u.is(path, autocommit, transaction, readOnly, activity)) {
             u = new UnitOfWork(path, autocommit, transaction, readOnly, activity); // else the last one: no allocation
@@ -241,8 +203,8 @@ final class TenantPins {
     }
 
     /** {@link OtherTenantRefusal#check}, against the connection's own tenant. */
-    void refuseOtherTenant(UnitOfWork u, LogicalStatement statement, String sql) throws SQLException {
-        refusal.check(u, statement, sql, explicit);
+    void refuseOtherTenant(UnitOfWork u, SqlInfo sql) throws SQLException {
+        refusal.check(u, sql, explicit);
     }
 
     /**
@@ -253,7 +215,7 @@ final class TenantPins {
      */
     boolean endRequest() throws SQLException {
         unit = null;
-        if (!connection.delegate.getAutoCommit() || state() == TransactionState.IDLE) {
+        if (!connection.delegate.getAutoCommit() || connection.pgjdbc.getTransactionState() == TransactionState.IDLE) {
             return false;
         }
         roundTrips.send("ROLLBACK", ExtraRoundTrip.ROLLBACK);
@@ -289,7 +251,7 @@ final class TenantPins {
 
     /** {@link ExtraRoundTrips#failed}: cleans the connection after an execution failed. */
     void failed(Envelope e, SQLException cause) {
-        roundTrips.failed(e, cause, base);
+        roundTrips.failed(e, cause);
     }
 
     /**
@@ -299,10 +261,8 @@ final class TenantPins {
      * and {@code ROLLBACK TO SAVEPOINT} undo a {@code SET}; {@code COMMIT}/{@code ROLLBACK AND CHAIN}
      * start a transaction without the {@code SET LOCAL}.
      */
-    void afterDirect(LogicalStatement statement, String sql) {
-        if (sql != null) {
-            pinning.afterDirect(unit, statement, sql);
-        }
+    void afterDirect(SqlInfo sql) {
+        pinning.afterDirect(unit, sql);
     }
 
     // ------------------------------------------------------------------ transaction boundaries
@@ -331,7 +291,7 @@ final class TenantPins {
      */
     void beforeInternalQuery() throws SQLException {
         if (transactionIsolation.level() < 0 || !pinning.perTransaction() || connection.delegate.getAutoCommit()
-                || state() != TransactionState.IDLE) {
+                || connection.pgjdbc.getTransactionState() != TransactionState.IDLE) {
             return;
         }
         begin(); // outside UnitRunner: the unit is decided here
@@ -349,6 +309,7 @@ final class TenantPins {
     /** {@link PerTransactionIsolation#set}. */
     void setIsolation(int level) throws SQLException {
         transactionIsolation.set(level, this);
+        pinning.isolationChanged(level);
     }
 
     /** @return the level set through the driver, or -1 when none was */
@@ -356,8 +317,13 @@ final class TenantPins {
         return transactionIsolation.level();
     }
 
+    /** @return the isolation level set through this connection (kept here or by pgjdbc), or -1 when none was */
+    private int isolationForRouting() {
+        return transactionIsolation.owned() ? transactionIsolation.level() : connection.state.isolation;
+    }
+
     /** @return whether autocommit is off and the transaction is open (pgjdbc's state read now) */
     boolean explicitTransactionOpen() throws SQLException {
-        return !connection.delegate.getAutoCommit() && state() != TransactionState.IDLE;
+        return !connection.delegate.getAutoCommit() && connection.pgjdbc.getTransactionState() != TransactionState.IDLE;
     }
 }

@@ -44,24 +44,22 @@ class TransactionPinning implements Pinning {
     }
 
     @Override
-    public Envelope plan(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
+    public Envelope plan(UnitOfWork unit, LogicalStatement statement, SqlInfo sql) throws SQLException {
         if (!unit.transaction()) {
             TenantPath path = unit.tenant();
             if (!pinsAnything(path)) {
                 return null; // nothing pinned: nothing added to the wire
             }
-            SqlInfo info = statement.info(sql);
-            if (!info.isTerminated()) {
+            if (!sql.isTerminated()) {
                 throw pins.unlexable();
             }
-            return info.isSafeToWrap() ? autoEnvelope(path) : null;
+            return sql.isSafeToWrap() ? autoEnvelope(path) : null;
         }
-        if (!pinPending(unit, statement, sql)) {
+        if (!pinPending(unit, sql)) {
             return null;
         }
-        SqlInfo info = statement.info(sql);
-        if (!prefixable(info)) {
-            if (!info.isTerminated()) {
+        if (!prefixable(sql)) {
+            if (!sql.isTerminated()) {
                 throw pins.unlexable();
             }
             return null; // pinned with the next statement that can carry it
@@ -82,12 +80,12 @@ class TransactionPinning implements Pinning {
             return statement == null || statement.aroundWrappable() ? autoEnvelope(path) : null;
         }
         if (statement != null && pins.callState() != TransactionState.FAILED && !statement.aroundWrappable()) {
-            if (!statement.aroundTerminated() && pinPending(unit, null, null)) {
+            if (!statement.aroundTerminated() && pinPending(unit, null)) {
                 throw pins.unlexable();
             }
             return null;
         }
-        return pinPending(unit, null, null) ? prefix(unit) : null;
+        return pinPending(unit, null) ? prefix(unit) : null;
     }
 
     /** An autocommit unit: whether anything goes with it (a tenant, or an isolation level). */
@@ -99,14 +97,13 @@ class TransactionPinning implements Pinning {
     }
 
     /**
-     * @param statement the statement, or null (around paths): checked against the transaction's tenant
-     * @param sql       its SQL, or null
+     * @param sql the statement's SQL, or null (around paths): checked against the transaction's tenant
      * @return whether the transaction's pin (or isolation) still has to go with its next statement
      */
-    private boolean pinPending(UnitOfWork unit, LogicalStatement statement, String sql) throws SQLException {
+    private boolean pinPending(UnitOfWork unit, SqlInfo sql) throws SQLException {
         TransactionState ts = pins.callState();
         if (ts != TransactionState.IDLE && !pins.unitFresh()) {
-            pins.refuseOtherTenant(unit, statement, sql);
+            pins.refuseOtherTenant(unit, sql);
         }
         if (ts == TransactionState.FAILED) {
             return false; // the server answers 25P02 whatever we add
@@ -169,9 +166,8 @@ class TransactionPinning implements Pinning {
 
     /** Transaction control sent as SQL text may undo the SET LOCAL, or start a transaction without it. */
     @Override
-    public void afterDirect(UnitOfWork unit, LogicalStatement statement, String sql) {
-        if (unit != null && unit.transaction() && unit.tenant() != null && pinned
-                && statement.info(sql).rollsBackOrChains()) {
+    public void afterDirect(UnitOfWork unit, SqlInfo sql) {
+        if (unit != null && unit.transaction() && unit.tenant() != null && pinned && sql.rollsBackOrChains()) {
             pinned = false;
         }
     }

@@ -1,6 +1,8 @@
 package io.github.citusjdbc.jdbc;
 
 import io.github.citusjdbc.metrics.TenantActivity;
+import io.github.citusjdbc.sql.SqlClassifier;
+import io.github.citusjdbc.sql.SqlInfo;
 import java.sql.SQLException;
 
 /**
@@ -13,6 +15,9 @@ import java.sql.SQLException;
  * Not thread-safe (one per logical connection).
  */
 final class UnitRunner {
+
+    /** What routes a savepoint that opens the transaction: a generic unit. */
+    private static final SqlInfo SAVEPOINT = SqlClassifier.classify("SAVEPOINT", true);
 
     private final LogicalConnection connection;
     private final TenantPins pins;
@@ -35,6 +40,9 @@ final class UnitRunner {
      */
     <S extends LogicalStatement, T> T inUnit(S statement, String sql, boolean retryable, SqlCall<S, T> call)
             throws SQLException {
+        // Classified once (cached per text): routing, the pin and the after-effects read the same answer.
+        SqlInfo info = statement != null ? statement.info(sql)
+                : connection.sqlInfos.classify(sql, connection.pgjdbc.getStandardConformingStrings());
         FailoverWait wait = null; // created at the first failure that may be waited out
         for (;;) {
             UnitOfWork unit = pins.begin();
@@ -43,13 +51,13 @@ final class UnitRunner {
             try {
                 RouteSession r = connection.routing;
                 if (r == null || r.enterUnrouted(unit, statement)) {
-                    T result = call.run(statement, sql, unit);
-                    if (r != null && r.effects.ran(unit, statement, sql)) {
+                    T result = call.run(statement, info, unit);
+                    if (r != null && r.effects.ran(unit, info)) {
                         r.refreshTopology(); // SQL that may change the topology was committed
                     }
                     return result;
                 }
-                return routed(r, unit, statement, sql, retryable, call);
+                return routed(r, unit, statement, info, retryable, call);
             } catch (SQLException e) {
                 if (failoverWaitNanos == 0 || !retryable) {
                     throw e;
@@ -67,7 +75,7 @@ final class UnitRunner {
     }
 
     /** The unit is routed ({@link RouteSession#enter}): on failure it may run once more on the route the router chose. */
-    private <S extends LogicalStatement, T> T routed(RouteSession r, UnitOfWork unit, S statement, String sql,
+    private <S extends LogicalStatement, T> T routed(RouteSession r, UnitOfWork unit, S statement, SqlInfo sql,
                                                      boolean retryable, SqlCall<S, T> call) throws SQLException {
         for (;;) {
             r.enter(unit, statement, sql);
@@ -79,7 +87,7 @@ final class UnitRunner {
                 continue; // failed() returned: run once more on the route it switched to
             }
             r.succeeded();
-            if (r.effects.ran(unit, statement, sql)) {
+            if (r.effects.ran(unit, sql)) {
                 r.refreshTopology(); // SQL that may change the topology was committed
             }
             return result;
@@ -116,7 +124,7 @@ final class UnitRunner {
         UnitOfWork unit = pins.begin();
         RouteSession r = connection.routing;
         if (r != null && !connection.state.autoCommit) {
-            r.enter(unit, null, "SAVEPOINT"); // may open the transaction: route it first (a generic unit)
+            r.enter(unit, null, SAVEPOINT); // may open the transaction: route it first (a generic unit)
         }
         if (!connection.delegate.getAutoCommit()) {
             Envelope e = pins.planAround(null);

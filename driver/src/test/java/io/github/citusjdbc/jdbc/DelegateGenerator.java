@@ -156,16 +156,18 @@ public final class DelegateGenerator {
     static List<Spec> stubSpecs() {
         String pkg = "io.github.citusjdbc.benchmarks.stub";
         return List.of(
-                stub("AbstractStubConnection", Connection.class, pkg),
+                // pgjdbc's interface too: the driver reads the transaction state and the server's reports from it
+                stub("AbstractStubConnection", org.postgresql.core.BaseConnection.class, pkg),
                 stub("AbstractStubStatement", Statement.class, pkg),
                 stub("AbstractStubPreparedStatement", PreparedStatement.class, pkg),
                 stub("AbstractStubResultSet", ResultSet.class, pkg));
     }
 
     private static Spec stub(String name, Class<?> iface, String pkg) {
-        return new Spec(name, iface, null, "public abstract class " + name + " implements " + iface.getSimpleName() + " {",
+        String type = name(iface);
+        return new Spec(name, iface, null, "public abstract class " + name + " implements " + type + " {",
                 "", null, false, Mode.UNSUPPORTED,
-                "A {@link " + iface.getSimpleName() + "} whose every method throws UnsupportedOperationException.", pkg);
+                "A {@link " + type + "} whose every method throws UnsupportedOperationException.", pkg);
     }
 
     static String generate(Spec spec) {
@@ -299,9 +301,6 @@ public final class DelegateGenerator {
     }
 
     private static void appendMethod(StringBuilder sb, Spec spec, Method m) {
-        if (m.isVarArgs()) {
-            throw new IllegalStateException("varargs not supported: " + m);
-        }
         if (m.isAnnotationPresent(Deprecated.class)) {
             sb.append("    @Deprecated\n");
         }
@@ -319,7 +318,11 @@ public final class DelegateGenerator {
         StringJoiner decl = new StringJoiner(", ");
         StringJoiner args = new StringJoiner(", ");
         for (int i = 0; i < params.length; i++) {
-            decl.add(name(params[i]) + " p" + (i + 1));
+            String type = name(params[i]);
+            if (m.isVarArgs() && i == params.length - 1) { // pgjdbc's BaseConnection.createQuery(..., String...)
+                type = type.substring(0, type.length() - 2) + "...";
+            }
+            decl.add(type + " p" + (i + 1));
             args.add("p" + (i + 1));
         }
         sb.append(decl).append(')');
@@ -570,7 +573,7 @@ public final class DelegateGenerator {
     }
 
     private static String name(Type type) {
-        return type.getTypeName().replaceAll("\\bjava\\.(lang|sql)\\.(?=[A-Z])", "");
+        return type.getTypeName().replaceAll("\\bjava\\.(lang|sql)\\.(?=[A-Z])", "").replace('$', '.'); // nested types
     }
 
     static Path pathOf(Path sourceRoot, Spec spec) {

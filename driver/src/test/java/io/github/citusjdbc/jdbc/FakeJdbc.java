@@ -12,7 +12,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.postgresql.PGConnection;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 import org.postgresql.PGStatement;
 
 /**
@@ -25,6 +26,7 @@ final class FakeJdbc {
     /** Everything called on any fake, as "Type.method". */
     final List<String> calls = new ArrayList<>();
 
+    /** @return a connection that is pgjdbc's {@link BaseConnection} too, as the driver requires */
     Connection connection() {
         return create(Connection.class, new Handler("Connection") {
             DatabaseMetaData metaData;
@@ -38,6 +40,10 @@ final class FakeJdbc {
                         return statement(PreparedStatement.class, self);
                     case "prepareCall":
                         return statement(CallableStatement.class, self);
+                    case "getTransactionState": // pgjdbc's view, read by the driver at each unit of work
+                        return TransactionState.IDLE;
+                    case "getStandardConformingStrings":
+                        return true;
                     case "getMetaData":
                         if (metaData == null) {
                             metaData = metaData((Connection) self);
@@ -47,7 +53,7 @@ final class FakeJdbc {
                         return null;
                 }
             }
-        }, PGConnection.class);
+        }, BaseConnection.class);
     }
 
     private Statement statement(Class<? extends Statement> type, Object connection) {

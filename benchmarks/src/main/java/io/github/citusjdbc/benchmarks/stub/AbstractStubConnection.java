@@ -3,9 +3,9 @@ package io.github.citusjdbc.benchmarks.stub;
 
 import java.sql.*;
 
-/** A {@link Connection} whose every method throws UnsupportedOperationException. Generated; do not edit. */
+/** A {@link org.postgresql.core.BaseConnection} whose every method throws UnsupportedOperationException. Generated; do not edit. */
 @SuppressWarnings("deprecation")
-public abstract class AbstractStubConnection implements Connection {
+public abstract class AbstractStubConnection implements org.postgresql.core.BaseConnection {
 
     @Override
     public void abort(java.util.concurrent.Executor p1) throws SQLException {
@@ -13,8 +13,39 @@ public abstract class AbstractStubConnection implements Connection {
     }
 
     @Override
+    public void addDataType(String p1, Class<? extends org.postgresql.util.PGobject> p2) throws SQLException {
+        throw new UnsupportedOperationException("addDataType");
+    }
+
+    @Deprecated
+    @Override
+    public void addDataType(String p1, String p2) {
+        throw new UnsupportedOperationException("addDataType");
+    }
+
+    @Override
+    public void addTimerTask(java.util.TimerTask p1, long p2) {
+        throw new UnsupportedOperationException("addTimerTask");
+    }
+
+    @Override
+    public void alterUserPassword(String p1, char[] p2, String p3) throws SQLException {
+        throw new UnsupportedOperationException("alterUserPassword");
+    }
+
+    @Override
     public void beginRequest() throws SQLException {
         throw new UnsupportedOperationException("beginRequest");
+    }
+
+    @Override
+    public boolean binaryTransferSend(int p1) {
+        throw new UnsupportedOperationException("binaryTransferSend");
+    }
+
+    @Override
+    public void cancelQuery() throws SQLException {
+        throw new UnsupportedOperationException("cancelQuery");
     }
 
     @Override
@@ -30,6 +61,11 @@ public abstract class AbstractStubConnection implements Connection {
     @Override
     public void commit() throws SQLException {
         throw new UnsupportedOperationException("commit");
+    }
+
+    @Override
+    public Array createArrayOf(String p1, Object p2) throws SQLException {
+        throw new UnsupportedOperationException("createArrayOf");
     }
 
     @Override
@@ -50,6 +86,11 @@ public abstract class AbstractStubConnection implements Connection {
     @Override
     public NClob createNClob() throws SQLException {
         throw new UnsupportedOperationException("createNClob");
+    }
+
+    @Override
+    public org.postgresql.core.CachedQuery createQuery(String p1, boolean p2, boolean p3, String... p4) throws SQLException {
+        throw new UnsupportedOperationException("createQuery");
     }
 
     @Override
@@ -78,13 +119,63 @@ public abstract class AbstractStubConnection implements Connection {
     }
 
     @Override
+    public byte[] encodeString(String p1) throws SQLException {
+        throw new UnsupportedOperationException("encodeString");
+    }
+
+    @Override
     public void endRequest() throws SQLException {
         throw new UnsupportedOperationException("endRequest");
     }
 
     @Override
+    public String escapeIdentifier(String p1) throws SQLException {
+        throw new UnsupportedOperationException("escapeIdentifier");
+    }
+
+    @Override
+    public String escapeLiteral(String p1) throws SQLException {
+        throw new UnsupportedOperationException("escapeLiteral");
+    }
+
+    @Override
+    public String escapeString(String p1) throws SQLException {
+        throw new UnsupportedOperationException("escapeString");
+    }
+
+    @Override
+    public ResultSet execSQLQuery(String p1) throws SQLException {
+        throw new UnsupportedOperationException("execSQLQuery");
+    }
+
+    @Override
+    public ResultSet execSQLQuery(String p1, int p2, int p3) throws SQLException {
+        throw new UnsupportedOperationException("execSQLQuery");
+    }
+
+    @Override
+    public void execSQLUpdate(String p1) throws SQLException {
+        throw new UnsupportedOperationException("execSQLUpdate");
+    }
+
+    @Override
+    public boolean getAdaptiveFetch() {
+        throw new UnsupportedOperationException("getAdaptiveFetch");
+    }
+
+    @Override
     public boolean getAutoCommit() throws SQLException {
         throw new UnsupportedOperationException("getAutoCommit");
+    }
+
+    @Override
+    public org.postgresql.jdbc.AutoSave getAutosave() {
+        throw new UnsupportedOperationException("getAutosave");
+    }
+
+    @Override
+    public int getBackendPID() {
+        throw new UnsupportedOperationException("getBackendPID");
     }
 
     @Override
@@ -103,8 +194,53 @@ public abstract class AbstractStubConnection implements Connection {
     }
 
     @Override
+    public boolean getConvertBooleanToNumeric() {
+        throw new UnsupportedOperationException("getConvertBooleanToNumeric");
+    }
+
+    @Override
+    public org.postgresql.copy.CopyManager getCopyAPI() throws SQLException {
+        throw new UnsupportedOperationException("getCopyAPI");
+    }
+
+    @Override
+    public int getDefaultFetchSize() {
+        throw new UnsupportedOperationException("getDefaultFetchSize");
+    }
+
+    @Override
+    public org.postgresql.core.Encoding getEncoding() throws SQLException {
+        throw new UnsupportedOperationException("getEncoding");
+    }
+
+    @Override
+    public org.postgresql.fastpath.Fastpath getFastpathAPI() throws SQLException {
+        throw new UnsupportedOperationException("getFastpathAPI");
+    }
+
+    @Override
+    public org.postgresql.util.LruCache<org.postgresql.jdbc.FieldMetadata.Key, org.postgresql.jdbc.FieldMetadata> getFieldMetadataCache() {
+        throw new UnsupportedOperationException("getFieldMetadataCache");
+    }
+
+    @Override
     public int getHoldability() throws SQLException {
         throw new UnsupportedOperationException("getHoldability");
+    }
+
+    @Override
+    public org.postgresql.largeobject.LargeObjectManager getLargeObjectAPI() throws SQLException {
+        throw new UnsupportedOperationException("getLargeObjectAPI");
+    }
+
+    @Override
+    public boolean getLogServerErrorDetail() {
+        throw new UnsupportedOperationException("getLogServerErrorDetail");
+    }
+
+    @Override
+    public java.util.logging.Logger getLogger() {
+        throw new UnsupportedOperationException("getLogger");
     }
 
     @Override
@@ -118,13 +254,94 @@ public abstract class AbstractStubConnection implements Connection {
     }
 
     @Override
+    public org.postgresql.PGNotification[] getNotifications() throws SQLException {
+        throw new UnsupportedOperationException("getNotifications");
+    }
+
+    @Override
+    public org.postgresql.PGNotification[] getNotifications(int p1) throws SQLException {
+        throw new UnsupportedOperationException("getNotifications");
+    }
+
+    @Override
+    public Object getObject(String p1, String p2, byte[] p3) throws SQLException {
+        throw new UnsupportedOperationException("getObject");
+    }
+
+    @Override
+    public String getParameterStatus(String p1) {
+        throw new UnsupportedOperationException("getParameterStatus");
+    }
+
+    @Override
+    public java.util.Map<String, String> getParameterStatuses() {
+        throw new UnsupportedOperationException("getParameterStatuses");
+    }
+
+    @Override
+    public org.postgresql.jdbc.PreferQueryMode getPreferQueryMode() {
+        throw new UnsupportedOperationException("getPreferQueryMode");
+    }
+
+    @Override
+    public int getPrepareThreshold() {
+        throw new UnsupportedOperationException("getPrepareThreshold");
+    }
+
+    @Override
+    public org.postgresql.core.QueryExecutor getQueryExecutor() {
+        throw new UnsupportedOperationException("getQueryExecutor");
+    }
+
+    @Override
+    public int getQueryTimeout() {
+        throw new UnsupportedOperationException("getQueryTimeout");
+    }
+
+    @Override
+    public org.postgresql.replication.PGReplicationConnection getReplicationAPI() {
+        throw new UnsupportedOperationException("getReplicationAPI");
+    }
+
+    @Override
+    public org.postgresql.core.ReplicationProtocol getReplicationProtocol() {
+        throw new UnsupportedOperationException("getReplicationProtocol");
+    }
+
+    @Override
     public String getSchema() throws SQLException {
         throw new UnsupportedOperationException("getSchema");
     }
 
     @Override
+    public boolean getStandardConformingStrings() {
+        throw new UnsupportedOperationException("getStandardConformingStrings");
+    }
+
+    @Override
+    public boolean getStringVarcharFlag() {
+        throw new UnsupportedOperationException("getStringVarcharFlag");
+    }
+
+    @Deprecated
+    @Override
+    public org.postgresql.jdbc.TimestampUtils getTimestampUtils() {
+        throw new UnsupportedOperationException("getTimestampUtils");
+    }
+
+    @Override
     public int getTransactionIsolation() throws SQLException {
         throw new UnsupportedOperationException("getTransactionIsolation");
+    }
+
+    @Override
+    public org.postgresql.core.TransactionState getTransactionState() {
+        throw new UnsupportedOperationException("getTransactionState");
+    }
+
+    @Override
+    public org.postgresql.core.TypeInfo getTypeInfo() {
+        throw new UnsupportedOperationException("getTypeInfo");
     }
 
     @Override
@@ -138,8 +355,33 @@ public abstract class AbstractStubConnection implements Connection {
     }
 
     @Override
+    public org.postgresql.xml.PGXmlFactoryFactory getXmlFactoryFactory() throws SQLException {
+        throw new UnsupportedOperationException("getXmlFactoryFactory");
+    }
+
+    @Override
+    public boolean haveMinimumServerVersion(int p1) {
+        throw new UnsupportedOperationException("haveMinimumServerVersion");
+    }
+
+    @Override
+    public boolean haveMinimumServerVersion(org.postgresql.core.Version p1) {
+        throw new UnsupportedOperationException("haveMinimumServerVersion");
+    }
+
+    @Override
+    public boolean hintReadOnly() {
+        throw new UnsupportedOperationException("hintReadOnly");
+    }
+
+    @Override
     public boolean isClosed() throws SQLException {
         throw new UnsupportedOperationException("isClosed");
+    }
+
+    @Override
+    public boolean isColumnSanitiserDisabled() {
+        throw new UnsupportedOperationException("isColumnSanitiserDisabled");
     }
 
     @Override
@@ -208,6 +450,11 @@ public abstract class AbstractStubConnection implements Connection {
     }
 
     @Override
+    public void purgeTimerTasks() {
+        throw new UnsupportedOperationException("purgeTimerTasks");
+    }
+
+    @Override
     public void releaseSavepoint(Savepoint p1) throws SQLException {
         throw new UnsupportedOperationException("releaseSavepoint");
     }
@@ -223,8 +470,18 @@ public abstract class AbstractStubConnection implements Connection {
     }
 
     @Override
+    public void setAdaptiveFetch(boolean p1) {
+        throw new UnsupportedOperationException("setAdaptiveFetch");
+    }
+
+    @Override
     public void setAutoCommit(boolean p1) throws SQLException {
         throw new UnsupportedOperationException("setAutoCommit");
+    }
+
+    @Override
+    public void setAutosave(org.postgresql.jdbc.AutoSave p1) {
+        throw new UnsupportedOperationException("setAutosave");
     }
 
     @Override
@@ -243,6 +500,16 @@ public abstract class AbstractStubConnection implements Connection {
     }
 
     @Override
+    public void setDefaultFetchSize(int p1) throws SQLException {
+        throw new UnsupportedOperationException("setDefaultFetchSize");
+    }
+
+    @Override
+    public void setFlushCacheOnDeallocate(boolean p1) {
+        throw new UnsupportedOperationException("setFlushCacheOnDeallocate");
+    }
+
+    @Override
     public void setHoldability(int p1) throws SQLException {
         throw new UnsupportedOperationException("setHoldability");
     }
@@ -250,6 +517,16 @@ public abstract class AbstractStubConnection implements Connection {
     @Override
     public void setNetworkTimeout(java.util.concurrent.Executor p1, int p2) throws SQLException {
         throw new UnsupportedOperationException("setNetworkTimeout");
+    }
+
+    @Override
+    public void setPrepareThreshold(int p1) {
+        throw new UnsupportedOperationException("setPrepareThreshold");
+    }
+
+    @Override
+    public void setQueryTimeout(int p1) throws SQLException {
+        throw new UnsupportedOperationException("setQueryTimeout");
     }
 
     @Override

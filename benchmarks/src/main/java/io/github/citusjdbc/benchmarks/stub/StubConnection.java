@@ -67,7 +67,28 @@ public final class StubConnection extends AbstractStubConnection {
         return null;
     }
 
-    /** The driver asks whether a physical connection is pgjdbc's; a stub is not. */
+    // What the driver reads from pgjdbc's interface at each unit of work, as a connection in autocommit has it.
+    @Override
+    public org.postgresql.core.TransactionState getTransactionState() {
+        return autoCommit ? org.postgresql.core.TransactionState.IDLE : org.postgresql.core.TransactionState.OPEN;
+    }
+
+    @Override
+    public boolean getStandardConformingStrings() {
+        return true;
+    }
+
+    @Override
+    public String getParameterStatus(String parameterName) {
+        return null; // the stub server reports nothing
+    }
+
+    @Override
+    public int getPrepareThreshold() {
+        return 5;
+    }
+
+    /** The driver unwraps the physical connection to pgjdbc's interface: the stub implements it. */
     @Override
     public boolean isWrapperFor(Class<?> iface) {
         return iface.isInstance(this);
