@@ -26,20 +26,22 @@ import org.slf4j.LoggerFactory;
  * it must, and the call runs. The methods of {@link Connection} that change session or
  * transaction state ({@code setAutoCommit}, {@code commit}, {@code rollback}, {@code setSchema},
  * {@code setReadOnly}, {@code setTransactionIsolation}, savepoints) tell the pin and routing;
- * everything else is delegated by the generated {@link DelegatingConnection}.
+ * everything else is delegated by the generated final {@link WrappedConnection}.
  *
  * <p>Not thread-safe, like pgjdbc's connection, except {@link #abort}, {@link #isClosed} and
  * {@link #isCitus}.
  */
-final class LogicalConnection extends DelegatingConnection implements CitusConnection {
+abstract class LogicalConnection implements CitusConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogicalConnection.class);
     private static final AtomicLong IDS = new AtomicLong();
 
+    /** The current physical connection; routing may swap it between transactions. */
+    Connection delegate;
     private final DriverConfig config;
     private final boolean citus;
     private final long id = IDS.incrementAndGet();
-    private final OpenStatements statements = new OpenStatements();
+    final OpenStatements statements = new OpenStatements(); // closed with the connection
     private LogicalDatabaseMetaData metaData;
     private volatile boolean closed;
     /** The tenant pin (and per-transaction isolation behind a transaction pooler). */
@@ -64,7 +66,7 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     }
 
     LogicalConnection(Connection physical, DriverConfig config, boolean citus) {
-        super(physical);
+        this.delegate = physical;
         this.config = config;
         this.citus = citus;
         this.metrics = citus ? ClusterMetrics.of(config.cluster()) : null;
@@ -432,7 +434,7 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
         DatabaseMetaData physical = delegate.getMetaData();
         LogicalDatabaseMetaData current = metaData;
         if (current == null || current.delegate != physical) {
-            current = new LogicalDatabaseMetaData(this, physical); // pgjdbc caches it: keep identity stable
+            current = new WrappedDatabaseMetaData(this, physical); // pgjdbc caches it: keep identity stable
             metaData = current;
         }
         return current;
@@ -504,11 +506,6 @@ final class LogicalConnection extends DelegatingConnection implements CitusConne
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
         return iface.isInstance(this) || delegate.isWrapperFor(iface);
-    }
-
-    /** @return number of statements not yet closed (for tests) */
-    int openStatementCount() {
-        return statements.size();
     }
 
     @Override

@@ -77,7 +77,7 @@ public final class LogicalConnections {
      * @return the logical connection
      */
     public static CitusConnection wrap(Connection physical, DriverConfig config, boolean citus) {
-        return new LogicalConnection(Objects.requireNonNull(physical, "physical"),
+        return new WrappedConnection(Objects.requireNonNull(physical, "physical"),
                 Objects.requireNonNull(config, "config"), citus);
     }
 
@@ -107,7 +107,7 @@ public final class LogicalConnections {
                 case NOT_CITUS -> false;
                 default -> probeCitus(physical); // first read slow or failed: ask this connection, once
             };
-            LogicalConnection connection = new LogicalConnection(physical, config, citus);
+            LogicalConnection connection = new WrappedConnection(physical, config, citus);
             if (citus && RouteSession.routes(config.routing())) {
                 Router router = Routers.shared().router(config.cluster(), config.routing());
                 connection.routing = new RouteSession(connection, pgjdbc, config, lease, router,

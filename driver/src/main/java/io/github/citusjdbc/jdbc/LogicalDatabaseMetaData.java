@@ -4,24 +4,28 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 
-/** Metadata whose connection is the logical one and whose result sets are wrapped. */
-final class LogicalDatabaseMetaData extends DelegatingDatabaseMetaData {
+/**
+ * Metadata whose connection is the logical one and whose result sets are wrapped: the hand-written
+ * behaviour; {@link WrappedDatabaseMetaData} (generated, final) delegates every other method,
+ * calling {@link #beforeQuery} first and passing result sets through {@link #wrapResultSet}.
+ */
+abstract class LogicalDatabaseMetaData implements DatabaseMetaData {
 
+    final DatabaseMetaData delegate;
     private final LogicalConnection connection;
 
     LogicalDatabaseMetaData(LogicalConnection connection, DatabaseMetaData delegate) {
-        super(delegate);
+        this.delegate = delegate;
         this.connection = connection;
     }
 
-    @Override
-    ResultSet wrapResultSet(ResultSet resultSet) {
-        return resultSet == null ? null : new LogicalResultSet(null, resultSet);
+    /** @return a result set of the physical metadata, wrapped so that it does not lead to pgjdbc's statement */
+    final ResultSet wrapResultSet(ResultSet resultSet) {
+        return resultSet == null ? null : new WrappedResultSet(null, resultSet);
     }
 
-    /** pgjdbc's metadata queries may open the transaction: what must come first (isolation) is sent first. */
-    @Override
-    void beforeQuery() throws java.sql.SQLException {
+    /** Before each method: pgjdbc's metadata queries may open the transaction, so what must come first (isolation) is sent first. */
+    final void beforeQuery() throws java.sql.SQLException {
         connection.pins.beforeInternalQuery();
     }
 

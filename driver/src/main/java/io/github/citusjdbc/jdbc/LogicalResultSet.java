@@ -4,9 +4,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** A result set whose {@link #getStatement()} is the wrapper, never the physical statement. */
-final class LogicalResultSet extends DelegatingResultSet {
+/**
+ * A result set whose {@link #getStatement()} is the wrapper, never the physical statement: the
+ * hand-written behaviour; {@link WrappedResultSet} (generated, final) delegates every other method.
+ */
+abstract class LogicalResultSet implements ResultSet {
 
+    /** The physical result set (for batch generated keys, the one whose row is current: {@link BatchKeys}). */
+    ResultSet delegate;
     private final LogicalStatement statement;
 
     /**
@@ -14,7 +19,7 @@ final class LogicalResultSet extends DelegatingResultSet {
      * @param delegate  the physical result set
      */
     LogicalResultSet(LogicalStatement statement, ResultSet delegate) {
-        super(delegate);
+        this.delegate = delegate;
         this.statement = statement;
     }
 

@@ -70,7 +70,7 @@ abstract class LogicalStatement implements Statement {
         if (current != null && current.delegate == resultSet) {
             return current;
         }
-        current = new LogicalResultSet(this, resultSet);
+        current = new WrappedResultSet(this, resultSet);
         currentResultSet = current;
         return current;
     }

@@ -27,29 +27,33 @@ import java.util.stream.Collectors;
 
 /**
  * Writes the generated parts of the JDBC wrappers in {@code io.github.citusjdbc.jdbc} from the JDBC
- * interfaces: the delegating base classes of the connection, metadata and result set
- * ({@code Delegating*.java}), {@code ClosedConnection.java}, {@code ParameterLog.java}, and the final
- * statement classes at the bottom of the hand-written ones ({@code Wrapped*Statement.java}, as in
- * HikariCP's layering): each delegates every interface method its hand-written abstract superclasses
- * ({@code LogicalStatement}, {@code LogicalPreparedStatement}, {@code LogicalCallableStatement})
- * do not implement, found by reading their sources for {@code @Override public} methods.
+ * interfaces: {@code ClosedConnection.java}, {@code ParameterLog.java}, and the final classes at the
+ * bottom of the hand-written ones ({@code Wrapped*.java}, as in HikariCP's layering): each delegates
+ * every interface method its hand-written abstract superclasses ({@link #HAND_WRITTEN}: for example
+ * {@code LogicalConnection}, {@code LogicalStatement}) do not implement, found by reading their
+ * sources for {@code @Override public} methods.
  *
  * <p>Why generated source rather than a runtime proxy: no reflection or runtime class generation
  * on the statement path (GraalVM-friendly, no ByteBuddy at run time), and every delegating call is
- * a plain virtual call the JIT inlines. Generated classes hold no state. JDK only, so it runs even
- * when the main sources do not compile:
+ * a plain virtual call the JIT inlines. Generated classes hold no state. JDK only for the driver's
+ * classes, so it runs even when the main sources do not compile:
  * <pre>java driver/src/test/java/io/github/citusjdbc/jdbc/DelegateGenerator.java driver/src/main/java</pre>
- * The benchmarks' stub driver bases come from the same code:
- * <pre>java driver/src/test/java/io/github/citusjdbc/jdbc/DelegateGenerator.java benchmarks/src/main/java --stubs</pre>
+ * The benchmarks' stub driver bases come from the same code (the connection from pgjdbc's
+ * {@code BaseConnection}, so pgjdbc goes on the class path):
+ * <pre>java -cp postgresql.jar driver/src/test/java/io/github/citusjdbc/jdbc/DelegateGenerator.java benchmarks/src/main/java --stubs</pre>
  * {@code GeneratedDelegatesTest} fails when a committed file differs from what this produces.
  */
 public final class DelegateGenerator {
 
     /** How the generated methods behave. */
-    enum Mode { DELEGATE, LEAF, THROW_CLOSED, UNSUPPORTED }
+    enum Mode { LEAF, THROW_CLOSED, UNSUPPORTED }
 
-    /** For each generated final statement class, the hand-written superclasses whose overrides it leaves alone. */
+    /** For each generated final class, the hand-written superclasses whose overrides it leaves alone. */
     static final Map<String, List<String>> HAND_WRITTEN = Map.of(
+            "WrappedConnection", List.of("LogicalConnection"),
+            "WrappedDatabaseMetaData", List.of("LogicalDatabaseMetaData"),
+            "WrappedResultSet", List.of("LogicalResultSet"),
+            "WrappedBatchKeys", List.of("BatchKeys", "LogicalResultSet"),
             "WrappedStatement", List.of("LogicalStatement"),
             "WrappedPreparedStatement", List.of("LogicalPreparedStatement", "LogicalStatement"),
             "WrappedCallableStatement", List.of("LogicalCallableStatement", "LogicalPreparedStatement",
@@ -65,7 +69,7 @@ public final class DelegateGenerator {
      * @param members        fields and constructors, verbatim
      * @param target         expression the calls go to
      * @param wrapResultSets whether ResultSet results pass through {@code wrapResultSet}
-     * @param mode           delegate or throw
+     * @param mode           delegate to the superclass's target, or throw
      * @param doc            class Javadoc body (one line)
      */
     record Spec(String className, Class<?> iface, Class<?> inherited, String declaration, String members,
@@ -79,8 +83,6 @@ public final class DelegateGenerator {
     static final String PACKAGE = "io.github.citusjdbc.jdbc";
 
     static List<Spec> specs() {
-        String abstractWrap = "    /** Wraps a result set of the delegate so that its identity leads back to the wrappers. */\n"
-                + "    abstract ResultSet wrapResultSet(ResultSet resultSet) throws SQLException;\n";
         return List.of(
                 new Spec("ClosedConnection", Connection.class, null,
                         "final class ClosedConnection implements Connection {",
@@ -95,15 +97,14 @@ public final class DelegateGenerator {
                                 + "    }\n",
                         null, false, Mode.THROW_CLOSED,
                         "Stands in for the physical connection once a logical connection is closed: every method throws SQLState 08003."),
-                new Spec("DelegatingConnection", Connection.class, null,
-                        "abstract class DelegatingConnection implements Connection {",
-                        "    /** The current physical connection; routing may swap it between transactions. */\n"
-                                + "    Connection delegate;\n\n"
-                                + "    DelegatingConnection(Connection delegate) {\n"
-                                + "        this.delegate = delegate;\n"
+                new Spec("WrappedConnection", Connection.class, null,
+                        "final class WrappedConnection extends LogicalConnection {",
+                        "    WrappedConnection(Connection physical, io.github.citusjdbc.config.DriverConfig config, boolean citus) {\n"
+                                + "        super(physical, config, citus);\n"
                                 + "    }\n",
-                        "delegate", false, Mode.DELEGATE,
-                        "Delegates every {@link Connection} method to the current physical connection."),
+                        "delegate", false, Mode.LEAF,
+                        "A logical connection: {@link LogicalConnection} plus every other {@link Connection} method"
+                                + " delegated to the current physical connection."),
                 new Spec("WrappedStatement", Statement.class, null,
                         "final class WrappedStatement extends LogicalStatement {",
                         "    WrappedStatement(LogicalConnection connection, Statement delegate) {\n"
@@ -131,36 +132,50 @@ public final class DelegateGenerator {
                         "A {@link CallableStatement} of a logical connection: {@link LogicalCallableStatement} plus every"
                                 + " other method delegated, the methods {@link CallableStatement} adds to the physical callable"
                                 + " statement ({@code plain}), which keeps the OUT parameter registrations."),
-                new Spec("DelegatingDatabaseMetaData", DatabaseMetaData.class, null,
-                        "abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {",
-                        "    final DatabaseMetaData delegate;\n\n"
-                                + "    DelegatingDatabaseMetaData(DatabaseMetaData delegate) {\n"
-                                + "        this.delegate = delegate;\n"
-                                + "    }\n\n" + abstractWrap + "\n"
-                                + "    /** Called before each method: pgjdbc may query the server for it (result sets, keywords, limits). */\n"
-                                + "    abstract void beforeQuery() throws SQLException;\n",
-                        "delegate", true, Mode.DELEGATE,
-                        "Delegates every {@link DatabaseMetaData} method to the physical metadata."),
-                new Spec("DelegatingResultSet", ResultSet.class, null,
-                        "abstract class DelegatingResultSet implements ResultSet {",
-                        "    /** The current physical result set (a chain of them for batch generated keys). */\n"
-                                + "    ResultSet delegate;\n\n"
-                                + "    DelegatingResultSet(ResultSet delegate) {\n"
-                                + "        this.delegate = delegate;\n"
+                new Spec("WrappedDatabaseMetaData", DatabaseMetaData.class, null,
+                        "final class WrappedDatabaseMetaData extends LogicalDatabaseMetaData {",
+                        "    WrappedDatabaseMetaData(LogicalConnection connection, DatabaseMetaData delegate) {\n"
+                                + "        super(connection, delegate);\n"
                                 + "    }\n",
-                        "delegate", false, Mode.DELEGATE,
-                        "Delegates every {@link ResultSet} method to the physical result set."));
+                        "delegate", true, Mode.LEAF,
+                        "The metadata of a logical connection: {@link LogicalDatabaseMetaData} plus every other"
+                                + " {@link DatabaseMetaData} method delegated to the physical metadata, after {@code beforeQuery()}."),
+                new Spec("WrappedResultSet", ResultSet.class, null,
+                        "final class WrappedResultSet extends LogicalResultSet {",
+                        "    WrappedResultSet(LogicalStatement statement, ResultSet delegate) {\n"
+                                + "        super(statement, delegate);\n"
+                                + "    }\n",
+                        "delegate", false, Mode.LEAF,
+                        "A result set of a logical statement: {@link LogicalResultSet} plus every other {@link ResultSet}"
+                                + " method delegated to the physical result set."),
+                new Spec("WrappedBatchKeys", ResultSet.class, null,
+                        "final class WrappedBatchKeys extends BatchKeys {",
+                        "    WrappedBatchKeys(LogicalStatement statement, java.util.List<ResultSet> parts) {\n"
+                                + "        super(statement, parts);\n"
+                                + "    }\n",
+                        "delegate", false, Mode.LEAF,
+                        "The generated keys of an envelope batch: {@link BatchKeys} plus every other {@link ResultSet}"
+                                + " method delegated to the entry whose row is current."));
     }
 
     /** Base classes for the benchmarks' stub driver: every method throws until a subclass overrides it. */
     static List<Spec> stubSpecs() {
         String pkg = "io.github.citusjdbc.benchmarks.stub";
         return List.of(
-                // pgjdbc's interface too: the driver reads the transaction state and the server's reports from it
-                stub("AbstractStubConnection", org.postgresql.core.BaseConnection.class, pkg),
+                // pgjdbc's interface too: the driver reads the transaction state and the server's reports from it.
+                // Loaded by name, so that the driver's own classes are generated with the JDK alone.
+                stub("AbstractStubConnection", pgjdbcBaseConnection(), pkg),
                 stub("AbstractStubStatement", Statement.class, pkg),
                 stub("AbstractStubPreparedStatement", PreparedStatement.class, pkg),
                 stub("AbstractStubResultSet", ResultSet.class, pkg));
+    }
+
+    private static Class<?> pgjdbcBaseConnection() {
+        try {
+            return Class.forName("org.postgresql.core.BaseConnection");
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("--stubs needs pgjdbc on the class path (-cp postgresql-<version>.jar)", e);
+        }
     }
 
     private static Spec stub(String name, Class<?> iface, String pkg) {
@@ -340,7 +355,7 @@ public final class DelegateGenerator {
             sb.append("throw ").append(closedException(m)).append(";\n    }\n");
             return;
         }
-        String target = spec.mode() == Mode.LEAF ? leafTarget(m) : spec.target();
+        String target = spec.target() != null ? spec.target() : leafTarget(m);
         String call = target + "." + m.getName() + "(" + args + ")";
         if (spec.iface() == DatabaseMetaData.class && Arrays.asList(exceptions).contains(java.sql.SQLException.class)) {
             sb.append("beforeQuery();\n        ");

@@ -79,7 +79,7 @@ class LogicalConnectionTest {
         ResultSet rs = a.executeQuery("select 1");
         Statement closedEarly = connection.createStatement();
         closedEarly.close();
-        assertEquals(2, connection.openStatementCount(), "a closed statement is forgotten");
+        assertEquals(2, connection.statements.size(), "a closed statement is forgotten");
 
         connection.close();
         assertTrue(connection.isClosed());
@@ -87,7 +87,7 @@ class LogicalConnectionTest {
         assertTrue(b.isClosed());
         assertTrue(rs.isClosed());
         assertTrue(physical.isClosed());
-        assertEquals(0, connection.openStatementCount());
+        assertEquals(0, connection.statements.size());
     }
 
     @Test
@@ -144,7 +144,7 @@ class LogicalConnectionTest {
         connection.createStatement();
         connection.abort(Runnable::run);
         assertTrue(connection.isClosed());
-        assertEquals(0, connection.openStatementCount());
+        assertEquals(0, connection.statements.size());
         assertEquals("08003", assertThrows(SQLException.class, connection::createStatement).getSQLState());
         connection.abort(Runnable::run); // no-op when closed
     }

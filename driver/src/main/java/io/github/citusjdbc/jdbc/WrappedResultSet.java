@@ -3,15 +3,12 @@ package io.github.citusjdbc.jdbc;
 
 import java.sql.*;
 
-/** Delegates every {@link ResultSet} method to the physical result set. Generated; do not edit. */
+/** A result set of a logical statement: {@link LogicalResultSet} plus every other {@link ResultSet} method delegated to the physical result set. Generated; do not edit. */
 @SuppressWarnings("deprecation")
-abstract class DelegatingResultSet implements ResultSet {
+final class WrappedResultSet extends LogicalResultSet {
 
-    /** The current physical result set (a chain of them for batch generated keys). */
-    ResultSet delegate;
-
-    DelegatingResultSet(ResultSet delegate) {
-        this.delegate = delegate;
+    WrappedResultSet(LogicalStatement statement, ResultSet delegate) {
+        super(statement, delegate);
     }
 
     @Override
@@ -367,11 +364,6 @@ abstract class DelegatingResultSet implements ResultSet {
     }
 
     @Override
-    public Statement getStatement() throws SQLException {
-        return delegate.getStatement();
-    }
-
-    @Override
     public String getString(int p1) throws SQLException {
         return delegate.getString(p1);
     }
@@ -484,11 +476,6 @@ abstract class DelegatingResultSet implements ResultSet {
     }
 
     @Override
-    public boolean isWrapperFor(Class<?> p1) throws SQLException {
-        return delegate.isWrapperFor(p1);
-    }
-
-    @Override
     public boolean last() throws SQLException {
         return delegate.last();
     }
@@ -546,11 +533,6 @@ abstract class DelegatingResultSet implements ResultSet {
     @Override
     public void setFetchSize(int p1) throws SQLException {
         delegate.setFetchSize(p1);
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> p1) throws SQLException {
-        return delegate.unwrap(p1);
     }
 
     @Override

@@ -3,21 +3,13 @@ package io.github.citusjdbc.jdbc;
 
 import java.sql.*;
 
-/** Delegates every {@link DatabaseMetaData} method to the physical metadata. Generated; do not edit. */
+/** The metadata of a logical connection: {@link LogicalDatabaseMetaData} plus every other {@link DatabaseMetaData} method delegated to the physical metadata, after {@code beforeQuery()}. Generated; do not edit. */
 @SuppressWarnings("deprecation")
-abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
+final class WrappedDatabaseMetaData extends LogicalDatabaseMetaData {
 
-    final DatabaseMetaData delegate;
-
-    DelegatingDatabaseMetaData(DatabaseMetaData delegate) {
-        this.delegate = delegate;
+    WrappedDatabaseMetaData(LogicalConnection connection, DatabaseMetaData delegate) {
+        super(connection, delegate);
     }
-
-    /** Wraps a result set of the delegate so that its identity leads back to the wrappers. */
-    abstract ResultSet wrapResultSet(ResultSet resultSet) throws SQLException;
-
-    /** Called before each method: pgjdbc may query the server for it (result sets, keywords, limits). */
-    abstract void beforeQuery() throws SQLException;
 
     @Override
     public boolean allProceduresAreCallable() throws SQLException {
@@ -113,12 +105,6 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     public ResultSet getColumns(String p1, String p2, String p3, String p4) throws SQLException {
         beforeQuery();
         return wrapResultSet(delegate.getColumns(p1, p2, p3, p4));
-    }
-
-    @Override
-    public Connection getConnection() throws SQLException {
-        beforeQuery();
-        return delegate.getConnection();
     }
 
     @Override
@@ -504,12 +490,6 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     }
 
     @Override
-    public String getURL() throws SQLException {
-        beforeQuery();
-        return delegate.getURL();
-    }
-
-    @Override
     public String getUserName() throws SQLException {
         beforeQuery();
         return delegate.getUserName();
@@ -537,12 +517,6 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     public boolean isReadOnly() throws SQLException {
         beforeQuery();
         return delegate.isReadOnly();
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> p1) throws SQLException {
-        beforeQuery();
-        return delegate.isWrapperFor(p1);
     }
 
     @Override
@@ -1065,12 +1039,6 @@ abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
     public boolean supportsUnionAll() throws SQLException {
         beforeQuery();
         return delegate.supportsUnionAll();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> p1) throws SQLException {
-        beforeQuery();
-        return delegate.unwrap(p1);
     }
 
     @Override
