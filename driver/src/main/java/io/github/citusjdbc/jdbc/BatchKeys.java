@@ -9,22 +9,18 @@ import org.postgresql.util.PSQLState;
 /**
  * The generated keys of a batch run through envelopes: the {@code RETURNING} rows of every entry,
  * one physical result set per entry, read as one forward-only result set (as pgjdbc's batch keys
- * are). Column access goes to the entry whose row is current ({@link WrappedBatchKeys}, generated,
- * delegates every method not written here).
+ * are). Column access goes to the entry whose row is current.
  */
-abstract class BatchKeys extends LogicalResultSet {
+final class BatchKeys extends DelegatingResultSet {
 
     private final List<ResultSet> parts;
     private int part;
     private int row;
     private boolean after;
 
-    /**
-     * @param statement the logical statement whose batch produced the keys
-     * @param parts     the entries' keys, each with at least one row, all of the same columns
-     */
-    BatchKeys(LogicalStatement statement, List<ResultSet> parts) {
-        super(statement, parts.get(0));
+    /** @param parts the entries' keys, each with at least one row, all of the same columns */
+    BatchKeys(List<ResultSet> parts) {
+        super(parts.get(0));
         this.parts = parts;
     }
 
@@ -136,5 +132,18 @@ abstract class BatchKeys extends LogicalResultSet {
     @Override
     public boolean relative(int r) throws SQLException {
         throw forwardOnly();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        return delegate.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || delegate.isWrapperFor(iface);
     }
 }

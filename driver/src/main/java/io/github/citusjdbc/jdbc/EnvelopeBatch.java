@@ -170,7 +170,7 @@ final class EnvelopeBatch {
             }
             done += m;
         }
-        return new Done(counts, last, keyParts == null || keyParts.isEmpty() ? null : new WrappedBatchKeys(statement, keyParts));
+        return new Done(counts, last, keyParts == null || keyParts.isEmpty() ? null : new BatchKeys(keyParts));
     }
 
     /** The text of an envelope of {@code m} copies of {@code sql}. */

@@ -21,7 +21,7 @@ abstract class LogicalDatabaseMetaData implements DatabaseMetaData {
 
     /** @return a result set of the physical metadata, wrapped so that it does not lead to pgjdbc's statement */
     final ResultSet wrapResultSet(ResultSet resultSet) {
-        return resultSet == null ? null : new WrappedResultSet(null, resultSet);
+        return resultSet == null ? null : new LogicalResultSet(null, resultSet);
     }
 
     /** Before each method: pgjdbc's metadata queries may open the transaction, so what must come first (isolation) is sent first. */

@@ -4,14 +4,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/**
- * A result set whose {@link #getStatement()} is the wrapper, never the physical statement: the
- * hand-written behaviour; {@link WrappedResultSet} (generated, final) delegates every other method.
- */
-abstract class LogicalResultSet implements ResultSet {
+/** A result set whose {@link #getStatement()} is the wrapper, never the physical statement. */
+final class LogicalResultSet extends DelegatingResultSet {
 
-    /** The physical result set (for batch generated keys, the one whose row is current: {@link BatchKeys}). */
-    ResultSet delegate;
     private final LogicalStatement statement;
 
     /**
@@ -19,7 +14,7 @@ abstract class LogicalResultSet implements ResultSet {
      * @param delegate  the physical result set
      */
     LogicalResultSet(LogicalStatement statement, ResultSet delegate) {
-        this.delegate = delegate;
+        super(delegate);
         this.statement = statement;
     }
 

@@ -70,7 +70,7 @@ abstract class LogicalStatement implements Statement {
         if (current != null && current.delegate == resultSet) {
             return current;
         }
-        current = new WrappedResultSet(this, resultSet);
+        current = new LogicalResultSet(this, resultSet);
         currentResultSet = current;
         return current;
     }

@@ -46,14 +46,12 @@ import java.util.stream.Collectors;
 public final class DelegateGenerator {
 
     /** How the generated methods behave. */
-    enum Mode { LEAF, THROW_CLOSED, UNSUPPORTED }
+    enum Mode { DELEGATE, LEAF, THROW_CLOSED, UNSUPPORTED }
 
     /** For each generated final class, the hand-written superclasses whose overrides it leaves alone. */
     static final Map<String, List<String>> HAND_WRITTEN = Map.of(
             "WrappedConnection", List.of("LogicalConnection"),
             "WrappedDatabaseMetaData", List.of("LogicalDatabaseMetaData"),
-            "WrappedResultSet", List.of("LogicalResultSet"),
-            "WrappedBatchKeys", List.of("BatchKeys", "LogicalResultSet"),
             "WrappedStatement", List.of("LogicalStatement"),
             "WrappedPreparedStatement", List.of("LogicalPreparedStatement", "LogicalStatement"),
             "WrappedCallableStatement", List.of("LogicalCallableStatement", "LogicalPreparedStatement",
@@ -69,7 +67,7 @@ public final class DelegateGenerator {
      * @param members        fields and constructors, verbatim
      * @param target         expression the calls go to
      * @param wrapResultSets whether ResultSet results pass through {@code wrapResultSet}
-     * @param mode           delegate to the superclass's target, or throw
+     * @param mode           delegate (a base class or a final leaf), or throw
      * @param doc            class Javadoc body (one line)
      */
     record Spec(String className, Class<?> iface, Class<?> inherited, String declaration, String members,
@@ -140,22 +138,18 @@ public final class DelegateGenerator {
                         "delegate", true, Mode.LEAF,
                         "The metadata of a logical connection: {@link LogicalDatabaseMetaData} plus every other"
                                 + " {@link DatabaseMetaData} method delegated to the physical metadata, after {@code beforeQuery()}."),
-                new Spec("WrappedResultSet", ResultSet.class, null,
-                        "final class WrappedResultSet extends LogicalResultSet {",
-                        "    WrappedResultSet(LogicalStatement statement, ResultSet delegate) {\n"
-                                + "        super(statement, delegate);\n"
+                // The one generated base that holds state: the result set's physical object. Two hand-written
+                // classes share its delegation (LogicalResultSet, and BatchKeys, which moves it from one
+                // entry's keys to the next); a final leaf under each would repeat the 190 methods.
+                new Spec("DelegatingResultSet", ResultSet.class, null,
+                        "abstract class DelegatingResultSet implements ResultSet {",
+                        "    /** The current physical result set (a chain of them for batch generated keys). */\n"
+                                + "    ResultSet delegate;\n\n"
+                                + "    DelegatingResultSet(ResultSet delegate) {\n"
+                                + "        this.delegate = delegate;\n"
                                 + "    }\n",
-                        "delegate", false, Mode.LEAF,
-                        "A result set of a logical statement: {@link LogicalResultSet} plus every other {@link ResultSet}"
-                                + " method delegated to the physical result set."),
-                new Spec("WrappedBatchKeys", ResultSet.class, null,
-                        "final class WrappedBatchKeys extends BatchKeys {",
-                        "    WrappedBatchKeys(LogicalStatement statement, java.util.List<ResultSet> parts) {\n"
-                                + "        super(statement, parts);\n"
-                                + "    }\n",
-                        "delegate", false, Mode.LEAF,
-                        "The generated keys of an envelope batch: {@link BatchKeys} plus every other {@link ResultSet}"
-                                + " method delegated to the entry whose row is current."));
+                        "delegate", false, Mode.DELEGATE,
+                        "Delegates every {@link ResultSet} method to the physical result set."));
     }
 
     /** Base classes for the benchmarks' stub driver: every method throws until a subclass overrides it. */

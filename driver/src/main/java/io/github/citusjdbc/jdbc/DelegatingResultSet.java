@@ -3,12 +3,15 @@ package io.github.citusjdbc.jdbc;
 
 import java.sql.*;
 
-/** A result set of a logical statement: {@link LogicalResultSet} plus every other {@link ResultSet} method delegated to the physical result set. Generated; do not edit. */
+/** Delegates every {@link ResultSet} method to the physical result set. Generated; do not edit. */
 @SuppressWarnings("deprecation")
-final class WrappedResultSet extends LogicalResultSet {
+abstract class DelegatingResultSet implements ResultSet {
 
-    WrappedResultSet(LogicalStatement statement, ResultSet delegate) {
-        super(statement, delegate);
+    /** The current physical result set (a chain of them for batch generated keys). */
+    ResultSet delegate;
+
+    DelegatingResultSet(ResultSet delegate) {
+        this.delegate = delegate;
     }
 
     @Override
@@ -364,6 +367,11 @@ final class WrappedResultSet extends LogicalResultSet {
     }
 
     @Override
+    public Statement getStatement() throws SQLException {
+        return delegate.getStatement();
+    }
+
+    @Override
     public String getString(int p1) throws SQLException {
         return delegate.getString(p1);
     }
@@ -476,6 +484,11 @@ final class WrappedResultSet extends LogicalResultSet {
     }
 
     @Override
+    public boolean isWrapperFor(Class<?> p1) throws SQLException {
+        return delegate.isWrapperFor(p1);
+    }
+
+    @Override
     public boolean last() throws SQLException {
         return delegate.last();
     }
@@ -533,6 +546,11 @@ final class WrappedResultSet extends LogicalResultSet {
     @Override
     public void setFetchSize(int p1) throws SQLException {
         delegate.setFetchSize(p1);
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> p1) throws SQLException {
+        return delegate.unwrap(p1);
     }
 
     @Override
