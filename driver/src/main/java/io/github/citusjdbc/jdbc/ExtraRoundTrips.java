@@ -72,7 +72,6 @@ final class ExtraRoundTrips {
      *
      * @param e     the envelope used, or null
      * @param cause the application's error, to which a failing ROLLBACK is added as suppressed
-     * @param base  pgjdbc's connection behind the physical one, or null
      */
     void failed(Envelope e, SQLException cause) {
         pinning.serverValueLost();
