@@ -83,7 +83,7 @@ final class EnvelopeBatch {
     /** Runs the batch as envelopes ({@link #run}); the last envelope's statement answers for the results. */
     long[] runAsEnvelopes(Envelope e, ArrayList<ParameterLog> list) throws SQLException {
         if (holds(statement.delegate)) {
-            statement.delegate = statement.plain;
+            statement.direct();
         }
         close();
         SqlInfo info = statement.info(statement.sql);

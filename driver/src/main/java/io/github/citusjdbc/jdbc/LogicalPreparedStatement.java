@@ -142,18 +142,24 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
         parameters.replay((PreparedStatement) fresh);
     }
 
+    /**
+     * @return the plain physical statement, now the one executing. The result navigator needs no reset
+     *         when it was already: only envelopes run on other physical statements (variants, envelope
+     *         batches) start it, and switching resets it.
+     */
     private PreparedStatement usePlain() throws SQLException {
-        results.reset();
         if (delegate != plain) {
             switchTo((PreparedStatement) plain);
         }
         return (PreparedStatement) plain;
     }
 
+    /** Makes {@code target} the executing physical statement: the parameters replayed onto it, the results navigated anew. */
     final void switchTo(PreparedStatement target) throws SQLException {
         target.clearParameters();
         parameters.replay(target);
         delegate = target;
+        results.reset();
         replayed(target);
     }
 
@@ -197,7 +203,7 @@ abstract class LogicalPreparedStatement extends LogicalStatement implements Prep
         if (evicted != null) {
             variants.remove(evicted);
             if (delegate == evicted) {
-                delegate = plain;
+                direct();
             }
             evicted.close();
         }

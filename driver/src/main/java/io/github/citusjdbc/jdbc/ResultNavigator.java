@@ -21,7 +21,14 @@ final class ResultNavigator {
     private ResultSet keys; // generated keys served from our RETURNING, or null
     private long keysCount;
 
-    /** A new execution: nothing to navigate until {@link #start}. */
+    /**
+     * A new execution: nothing to navigate until {@link #start}. A {@code Statement}'s envelopes run
+     * on its plain physical statement, so it resets before every execution
+     * ({@link LogicalStatement#direct}); a prepared statement's run on physical statements of their
+     * own, so it resets when it switches statements ({@link LogicalPreparedStatement#switchTo}) and
+     * before each enveloped execution, and a direct execution on the plain statement that is already
+     * the executing one has nothing to reset.
+     */
     void reset() {
         userResults = -1;
         exhausted = false;

@@ -89,11 +89,8 @@ final class TenantPins {
 
     // ------------------------------------------------------------------ unit of work
 
-    private TenantPath resolve() throws SQLException {
-        String tenant = settings.resolver().currentTenant();
-        if (tenant == null) {
-            return explicit;
-        }
+    /** @return the path of the resolver's answer {@code tenant}, built (and validated) once while the answer repeats */
+    private TenantPath pathOf(String tenant) throws SQLException {
         TenantPath last = resolved;
         if (last != null && last.tenant().equals(tenant)) {
             return last;
@@ -125,11 +122,16 @@ final class TenantPins {
             return u; // a later statement of the transaction
         }
         boolean autocommit = connection.delegate.getAutoCommit();
-        TenantPath path = ts == TransactionState.FAILED ? null : resolve(); // failed: nothing can be added
+        TenantPath path = null; // a failed transaction: nothing can be added
+        if (ts != TransactionState.FAILED) {
+            String asked = settings.resolver().currentTenant(); // the one question to the resolver
+            path = asked == null ? explicit : pathOf(asked);
+        }
         boolean transaction = ts != TransactionState.IDLE || !autocommit;
         boolean readOnly = connection.state.readOnly && UnitOfWork.standbyServes(isolationForRouting());
-        TenantActivity activity = activityOf(path);
-        if (u == null || !u.is(path, autocommit, transaction, readOnly, activity)) {
+        TenantActivity activity = tenantCounts == null || path == null ? null : tenantCounts.tenantUnit(path.tenant());
+        if (u == null || u.tenant() != path || u.autocommit() != autocommit || u.transaction() != transaction
+                || u.readOnly() != readOnly || u.activity() != activity) {
             u = new UnitOfWork(path, autocommit, transaction, readOnly, activity); // else the last one: no allocation
         }
         unit = u;
@@ -138,14 +140,6 @@ final class TenantPins {
             pinning.transactionStarted(ts);
         }
         return u;
-    }
-
-    /**
-     * @return the counters a unit of {@code path} adds its statements to, or null (no tenant, or this
-     *         connection does not count tenants)
-     */
-    private TenantActivity activityOf(TenantPath path) {
-        return path == null || tenantCounts == null ? null : tenantCounts.tenantUnit(path.tenant());
     }
 
     /** @return pgjdbc's transaction state as read when the call in progress began */
@@ -163,15 +157,18 @@ final class TenantPins {
         TenantPath path = tenant == null ? null : settings.pathOf(tenant);
         explicit = path;
         if (inOpenTransaction() && settings.resolver().currentTenant() == null) {
-            unit = unit.withTenant(path, activityOf(path));
+            unit = unit.withTenant(path, tenantCounts == null || path == null ? null : tenantCounts.tenantUnit(path.tenant()));
             pinning.tenantChanged();
         }
     }
 
     /** @return the tenant the next statement runs in, or null when none is pinned */
     String currentTenant() throws SQLException {
-        TenantPath p = inOpenTransaction() ? unit.tenant() : resolve();
-        return p == null ? null : p.tenant();
+        if (inOpenTransaction()) {
+            return unit.tenantName();
+        }
+        String asked = settings.resolver().currentTenant();
+        return asked != null ? pathOf(asked).tenant() : explicit == null ? null : explicit.tenant();
     }
 
     /**

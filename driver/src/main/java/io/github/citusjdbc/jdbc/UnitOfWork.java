@@ -22,12 +22,6 @@ import java.sql.Connection;
 record UnitOfWork(TenantPath tenant, boolean autocommit, boolean transaction, boolean readOnly,
                   TenantActivity activity) {
 
-    /** @return whether this unit is the one these values describe (so that it can be used again) */
-    boolean is(TenantPath path, boolean autocommit, boolean transaction, boolean readOnly, TenantActivity activity) {
-        return tenant == path && this.autocommit == autocommit && this.transaction == transaction
-                && this.readOnly == readOnly && this.activity == activity;
-    }
-
     /** @return whether {@code isolation} (a {@link Connection} constant, or -1) lets read-only work go to a standby */
     static boolean standbyServes(int isolation) {
         return isolation != Connection.TRANSACTION_SERIALIZABLE;
