@@ -9,7 +9,9 @@ import java.util.Map;
  * The classifications of the SQL texts a connection ran lately, so that a statement prepared again
  * for each use (as with a pool: prepare, execute, close) is not lexed again each time; pgjdbc keeps
  * its parsed queries per connection the same way. Bounded: the 256 texts used last, each under 8,000
- * characters (a longer text is classified each time). Not thread-safe (one per connection).
+ * characters (a longer text is classified each time). A text is lexed only when something asks about
+ * it ({@link SqlClassifier#deferred}): with routing off and no tenant pinned nothing does, and the text
+ * goes to pgjdbc unread. Not thread-safe (one per connection).
  */
 final class SqlInfoCache {
 
@@ -31,7 +33,7 @@ final class SqlInfoCache {
      */
     SqlInfo classify(String sql, boolean std) {
         if (sql.length() > MAX_LENGTH) {
-            return SqlClassifier.classify(sql, std);
+            return SqlClassifier.deferred(sql, std);
         }
         if (std != standardConformingStrings) {
             infos.clear();
@@ -39,7 +41,7 @@ final class SqlInfoCache {
         }
         SqlInfo info = infos.get(sql);
         if (info == null) {
-            info = SqlClassifier.classify(sql, std);
+            info = SqlClassifier.deferred(sql, std);
             infos.put(sql, info);
         }
         return info;

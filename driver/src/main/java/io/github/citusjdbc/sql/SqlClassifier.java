@@ -43,6 +43,23 @@ public final class SqlClassifier {
      */
     public static SqlInfo classify(String sql, boolean standardConformingStrings) {
         String text = sql == null ? "" : sql;
+        return new SqlInfo(text, standardConformingStrings, lex(text, standardConformingStrings));
+    }
+
+    /**
+     * A SQL text to be classified at the first question about it: nothing is lexed when nothing asks
+     * (a connection without routing and without a tenant pinned only sends the text).
+     *
+     * @param sql                       the text as the application passes it to JDBC; {@code null} is treated as empty
+     * @param standardConformingStrings the connection's {@code standard_conforming_strings} now
+     * @return its classification, lexed when first read
+     */
+    public static SqlInfo deferred(String sql, boolean standardConformingStrings) {
+        return new SqlInfo(sql == null ? "" : sql, standardConformingStrings, null);
+    }
+
+    /** One pass of the lexer over {@code text}. */
+    static SqlInfo.Facts lex(String text, boolean standardConformingStrings) {
         SqlLexer lexer = new SqlLexer(text, standardConformingStrings);
         StatementScanner scanner = new StatementScanner(text);
         List<StatementInfo> statements = new ArrayList<>(2);
@@ -66,6 +83,6 @@ public final class SqlClassifier {
                 scanner.accept(type, lexer.start, lexer.end);
             }
         }
-        return new SqlInfo(text, statements, !lexer.unterminated, queries);
+        return new SqlInfo.Facts(statements, !lexer.unterminated, queries);
     }
 }

@@ -4,57 +4,83 @@ import java.util.List;
 
 /**
  * What {@link SqlClassifier#classify(String)} found in a SQL text: its statements and the
- * decisions derived from them. Immutable and thread-safe; meant to be cached per SQL string.
+ * decisions derived from them. Immutable and thread-safe; meant to be cached per SQL string. One made
+ * by {@link SqlClassifier#deferred} lexes the text at the first question about it, so that a text
+ * nothing asks about (routing off, nothing pinned) is never lexed.
  */
 public final class SqlInfo {
     private final String sql;
-    private final List<StatementInfo> statements;
-    private final boolean terminated;
-    private final int pgjdbcQueryCount;
-    private final int parameterCount;
-    private final boolean safeToWrap;
-    private final boolean transactionControl;
-    private final boolean nonTransactional;
-    private final boolean citusFunction;
-    private final boolean searchPath;
-    private final boolean rollbackOrChain;
-    private final boolean createSchema;
-    private final boolean ddl;
+    private final boolean standardConformingStrings;
+    // Null until the first question about the text ({@link SqlClassifier#deferred}): lexed then, once.
+    // Facts is immutable (final fields), so a thread that reads it unsafely sees it whole or null, and
+    // at worst lexes the text again.
+    private Facts facts;
 
-    SqlInfo(String sql, List<StatementInfo> statements, boolean terminated, int pgjdbcQueryCount) {
+    SqlInfo(String sql, boolean standardConformingStrings, Facts facts) {
         this.sql = sql;
-        this.statements = List.copyOf(statements);
-        this.terminated = terminated;
-        this.pgjdbcQueryCount = pgjdbcQueryCount;
-        int params = 0;
-        boolean wrappable = true;
-        boolean tc = false;
-        boolean nonTx = false;
-        boolean citus = false;
-        boolean path = false;
-        boolean rewind = false;
-        boolean schema = false;
-        boolean anyDdl = false;
-        for (StatementInfo st : this.statements) {
-            schema |= st.kind() == StatementKind.CREATE_SCHEMA;
-            anyDdl |= st.kind() == StatementKind.DDL;
-            params += st.parameterCount();
-            wrappable &= st.kind().wrappable();
-            tc |= st.kind() == StatementKind.TRANSACTION_CONTROL;
-            nonTx |= st.kind() == StatementKind.NON_TRANSACTIONAL;
-            citus |= st.callsCitusFunction();
-            path |= st.touchesSearchPath();
-            rewind |= st.rollsBackOrChains();
+        this.standardConformingStrings = standardConformingStrings;
+        this.facts = facts;
+    }
+
+    /** What lexing the text found; read through {@link #facts()}. */
+    static final class Facts {
+        private final List<StatementInfo> statements;
+        private final boolean terminated;
+        private final int pgjdbcQueryCount;
+        private final int parameterCount;
+        private final boolean safeToWrap;
+        private final boolean transactionControl;
+        private final boolean nonTransactional;
+        private final boolean citusFunction;
+        private final boolean searchPath;
+        private final boolean rollbackOrChain;
+        private final boolean createSchema;
+        private final boolean ddl;
+
+        Facts(List<StatementInfo> statements, boolean terminated, int pgjdbcQueryCount) {
+            this.statements = List.copyOf(statements);
+            this.terminated = terminated;
+            this.pgjdbcQueryCount = pgjdbcQueryCount;
+            int params = 0;
+            boolean wrappable = true;
+            boolean tc = false;
+            boolean nonTx = false;
+            boolean citus = false;
+            boolean path = false;
+            boolean rewind = false;
+            boolean schema = false;
+            boolean anyDdl = false;
+            for (StatementInfo st : this.statements) {
+                schema |= st.kind() == StatementKind.CREATE_SCHEMA;
+                anyDdl |= st.kind() == StatementKind.DDL;
+                params += st.parameterCount();
+                wrappable &= st.kind().wrappable();
+                tc |= st.kind() == StatementKind.TRANSACTION_CONTROL;
+                nonTx |= st.kind() == StatementKind.NON_TRANSACTIONAL;
+                citus |= st.callsCitusFunction();
+                path |= st.touchesSearchPath();
+                rewind |= st.rollsBackOrChains();
+            }
+            this.parameterCount = params;
+            this.safeToWrap = terminated && !this.statements.isEmpty() && wrappable;
+            this.transactionControl = tc;
+            this.nonTransactional = nonTx;
+            this.citusFunction = citus;
+            this.searchPath = path;
+            this.rollbackOrChain = rewind;
+            this.createSchema = schema;
+            this.ddl = anyDdl;
         }
-        this.parameterCount = params;
-        this.safeToWrap = terminated && !this.statements.isEmpty() && wrappable;
-        this.transactionControl = tc;
-        this.nonTransactional = nonTx;
-        this.citusFunction = citus;
-        this.searchPath = path;
-        this.rollbackOrChain = rewind;
-        this.createSchema = schema;
-        this.ddl = anyDdl;
+    }
+
+    /** @return what lexing the text found, lexing it now if nothing asked before */
+    private Facts facts() {
+        Facts f = facts;
+        if (f == null) {
+            f = SqlClassifier.lex(sql, standardConformingStrings);
+            facts = f;
+        }
+        return f;
     }
 
     /** @return the text that was classified */
@@ -64,26 +90,27 @@ public final class SqlInfo {
 
     /** @return the non-empty statements in text order (comment-only and blank pieces are left out); unmodifiable */
     public List<StatementInfo> statements() {
-        return statements;
+        return facts().statements;
     }
 
     /** @return the number of non-empty statements */
     public int statementCount() {
-        return statements.size();
+        return facts().statements.size();
     }
 
     /** @return whether the text holds no statement at all (blank, only comments or semicolons) */
     public boolean isEmpty() {
-        return statements.isEmpty();
+        return facts().statements.isEmpty();
     }
 
     /** @return whether the text holds more than one statement */
     public boolean isMultiStatement() {
-        return statements.size() > 1;
+        return facts().statements.size() > 1;
     }
 
     /** @return the kind of the first statement, {@link StatementKind#OTHER} when there is none */
     public StatementKind firstKind() {
+        List<StatementInfo> statements = facts().statements;
         return statements.isEmpty() ? StatementKind.OTHER : statements.get(0).kind();
     }
 
@@ -93,7 +120,7 @@ public final class SqlInfo {
      *     server reports the error)
      */
     public boolean isTerminated() {
-        return terminated;
+        return facts().terminated;
     }
 
     /**
@@ -108,17 +135,17 @@ public final class SqlInfo {
      * @return whether wrapping is safe
      */
     public boolean isSafeToWrap() {
-        return safeToWrap;
+        return facts().safeToWrap;
     }
 
     /** @return whether any statement is {@link StatementKind#TRANSACTION_CONTROL} */
     public boolean hasTransactionControl() {
-        return transactionControl;
+        return facts().transactionControl;
     }
 
     /** @return whether any statement is {@link StatementKind#NON_TRANSACTIONAL} */
     public boolean hasNonTransactional() {
-        return nonTransactional;
+        return facts().nonTransactional;
     }
 
     /**
@@ -127,32 +154,33 @@ public final class SqlInfo {
      *         ({@code citus_schema_move}, {@code citus_schema_distribute}, {@code citus_add_node}...)
      */
     public boolean mayChangeTopology() {
-        return citusFunction || createSchema;
+        Facts f = facts();
+        return f.citusFunction || f.createSchema;
     }
 
     /** @return whether any statement is DDL ({@link StatementKind#DDL}, e.g. the first table of a new tenant) */
     public boolean hasDdl() {
-        return ddl;
+        return facts().ddl;
     }
 
     /** @return whether any statement calls a Citus management function (see {@link StatementInfo#callsCitusFunction()}) */
     public boolean callsCitusFunction() {
-        return citusFunction;
+        return facts().citusFunction;
     }
 
     /** @return whether any statement may change {@code search_path} (see {@link StatementInfo#touchesSearchPath()}) */
     public boolean touchesSearchPath() {
-        return searchPath;
+        return facts().searchPath;
     }
 
     /** @return whether any statement rolls back or chains a transaction (see {@link StatementInfo#rollsBackOrChains()}) */
     public boolean rollsBackOrChains() {
-        return rollbackOrChain;
+        return facts().rollbackOrChain;
     }
 
     /** @return the number of JDBC {@code ?} placeholders in the whole text, counted as pgjdbc does */
     public int parameterCount() {
-        return parameterCount;
+        return facts().parameterCount;
     }
 
     /**
@@ -164,11 +192,12 @@ public final class SqlInfo {
      * @return the number of queries pgjdbc sends for this text
      */
     public int pgjdbcQueryCount() {
-        return pgjdbcQueryCount;
+        return facts().pgjdbcQueryCount;
     }
 
     @Override
     public String toString() {
-        return "SqlInfo" + statements + (terminated ? "" : " unterminated") + (safeToWrap ? " wrappable" : "");
+        Facts f = facts();
+        return "SqlInfo" + f.statements + (f.terminated ? "" : " unterminated") + (f.safeToWrap ? " wrappable" : "");
     }
 }

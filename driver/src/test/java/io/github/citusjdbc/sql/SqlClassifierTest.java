@@ -364,4 +364,28 @@ class SqlClassifierTest {
                 kinds("CREATE SCHEMA s; CREATE TABLE s.t(a int); INSERT INTO s.t VALUES (1); SELECT 1; LISTEN x;"
                         + " COPY t TO STDOUT; CALL p(); DO 'BEGIN END'; COMMIT; VACUUM"));
     }
+
+    /** A deferred classification, lexed at the first question, answers every question as the eager one. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "SELECT 1|true", "BEGIN; SET search_path TO t; INSERT INTO a VALUES (?, ?); COMMIT|true",
+            "SELECT 'it\\'s'|false", "SELECT 'open|true", "CREATE SCHEMA s; SELECT citus_schema_move('s', 1)|true",
+            "VACUUM a; ROLLBACK AND CHAIN|true", "-- only a comment|true", "CREATE TABLE t (a int)|true"})
+    void deferredAnswersAsClassify(String sql, boolean std) {
+        SqlInfo eager = SqlClassifier.classify(sql, std);
+        SqlInfo deferred = SqlClassifier.deferred(sql, std);
+        assertEquals(eager.sql(), deferred.sql());
+        assertEquals(eager.toString(), deferred.toString()); // the statements, terminated, wrappable
+        assertEquals(eager.pgjdbcQueryCount(), deferred.pgjdbcQueryCount());
+        assertEquals(eager.parameterCount(), deferred.parameterCount());
+        assertEquals(eager.isTerminated(), deferred.isTerminated());
+        assertEquals(eager.isSafeToWrap(), deferred.isSafeToWrap());
+        assertEquals(eager.hasTransactionControl(), deferred.hasTransactionControl());
+        assertEquals(eager.hasNonTransactional(), deferred.hasNonTransactional());
+        assertEquals(eager.mayChangeTopology(), deferred.mayChangeTopology());
+        assertEquals(eager.hasDdl(), deferred.hasDdl());
+        assertEquals(eager.touchesSearchPath(), deferred.touchesSearchPath());
+        assertEquals(eager.rollsBackOrChains(), deferred.rollsBackOrChains());
+        assertEquals(eager.firstKind(), deferred.firstKind());
+    }
 }

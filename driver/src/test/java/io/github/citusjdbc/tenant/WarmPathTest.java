@@ -2,6 +2,7 @@ package io.github.citusjdbc.tenant;
 
 import static io.github.citusjdbc.tenant.PinFixture.A;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.citusjdbc.CitusDriver;
@@ -10,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -54,11 +56,40 @@ class WarmPathTest {
     }
 
     private static Connection open(String pinning) throws SQLException {
+        return open(pinning, "secondary");
+    }
+
+    private static Connection open(String pinning, String readRouting) throws SQLException {
         LocalCluster c = LocalCluster.shared();
         // Its own topology and metrics (clusterName is part of the registry key): per-tenant counting
         // switched on by another test's connection in this JVM would add a step to every statement.
         return PinFixture.citus(new PinFixture.Target("direct", c.jdbcUrl(c.coordinator()), false, pinning, null), null,
-                "readRouting=secondary", "clusterName=warm-path");
+                "readRouting=" + readRouting, "clusterName=warm-path");
+    }
+
+    /**
+     * @return the driver calls of one {@code Statement.executeQuery} of a text the connection never
+     *         ran, nothing pinned (the SQL reads {@code public.pin_items})
+     */
+    private static List<String> newText(String readRouting) throws SQLException {
+        try (Connection c = open(null, readRouting); Statement st = c.createStatement()) {
+            for (int i = 0; i < 3; i++) {
+                try (ResultSet rs = st.executeQuery("SELECT name FROM pin_items WHERE id = " + (i + 1))) {
+                    assertTrue(rs.next());
+                }
+            }
+            trace.start();
+            ResultSet rs = st.executeQuery("SELECT name FROM pin_items WHERE id = 1 AND 7 = 7");
+            List<String> calls = trace.stop();
+            assertTrue(rs.next());
+            assertEquals("WRONG", rs.getString(1));
+            rs.close();
+            return calls;
+        }
+    }
+
+    private static boolean lexes(List<String> calls) {
+        return calls.stream().anyMatch(c -> c.contains(".SqlClassifier.lex(") || c.contains(".SqlLexer."));
     }
 
     /** @return the driver calls of one warm {@code executeQuery}, as {@code Class.method(descriptor)} */
@@ -127,6 +158,19 @@ class WarmPathTest {
     @Test
     void transactionPinning() throws SQLException {
         check("tenantPinning=transaction", warmQuery("transaction", A, A + "-1"), TRANSACTION_STEPS);
+    }
+
+    /**
+     * With routing off and nothing pinned nothing asks what a text holds: a text the connection never
+     * ran goes to pgjdbc without being lexed. With routing on the after-effects ask (may the SQL
+     * change the topology?), and the same text is lexed: the trace sees the lexer.
+     */
+    @Test
+    void aNewTextNothingAsksAboutIsNotLexed() throws SQLException {
+        List<String> unrouted = newText("primary");
+        assertFalse(lexes(unrouted), "lexed with routing off and nothing pinned:\n" + String.join("\n", unrouted));
+        List<String> routed = newText("secondary");
+        assertTrue(lexes(routed), "not lexed with routing on:\n" + String.join("\n", routed));
     }
 
     @Test
