@@ -17,6 +17,15 @@ class JdbcPairBenchmarkSmokeTest {
     @Test
     void stubPairsRun() throws Exception {
         runPairs(new StubDriverBenchmark(), b -> ((StubDriverBenchmark) b).setUp());
+        StubDriverBenchmark stub = new StubDriverBenchmark();
+        stub.setUp();
+        try {
+            for (int i = 0; i < 2_000; i++) { // every text, twice over: each new to the connection's cache
+                assertEquals(stub.rawStatementNewText(), stub.wrappedStatementNewText());
+            }
+        } finally {
+            stub.tearDown();
+        }
     }
 
     @Test
